@@ -1,0 +1,93 @@
+/**
+ * From a parsed body to stored messages: unwrap the batch, check each message, correct
+ * clock skew, stamp `receivedAt`, drop duplicates, append to the store, hand to the forwarder.
+ */
+import { isPlainObject } from './json'
+import type { Store } from './store'
+import { checkMessage, isIso, isValidWriteKey, MAX_MESSAGE_BYTES, type StoredMessage } from './validate'
+
+export interface Rejected {
+  index: number
+  messageId?: string
+  error: string
+}
+
+export interface IngestReply {
+  status: number
+  body: { ok: boolean; accepted: number; duplicates: number; rejected: Rejected[]; error?: string }
+}
+
+export interface IngestDeps {
+  store: Store
+  forward?: (batch: StoredMessage[], writeKey?: string) => Promise<void>
+  /** Accepted write keys; none means any well-formed key. */
+  writeKeys?: readonly string[]
+  now?: () => Date
+}
+
+const reply = (status: number, error: string): IngestReply => ({
+  status,
+  body: { ok: false, accepted: 0, duplicates: 0, rejected: [], error },
+})
+
+/**
+ * Segment's clock-skew rule: the client's clock may be wrong, but `sentAt - timestamp` is
+ * measured on that clock, so `receivedAt - (sentAt - timestamp)` is the event time on ours.
+ */
+export const correctTimestamp = (timestamp: string | undefined, sentAt: string | undefined, receivedAt: Date): string => {
+  if (!timestamp) return receivedAt.toISOString()
+  const t = Date.parse(timestamp)
+  const s = sentAt ? Date.parse(sentAt) : NaN
+  if (Number.isNaN(s)) return new Date(t).toISOString()
+  return new Date(receivedAt.getTime() - (s - t)).toISOString()
+}
+
+/** Ingest one request body (`{batch, sentAt?, writeKey?}` or a single message). */
+export const ingest = async (payload: unknown, authKey: string | undefined, deps: IngestDeps): Promise<IngestReply> => {
+  if (!isPlainObject(payload)) return reply(400, 'body must be a JSON object')
+  // Segment's single-message endpoints post one message, not a batch: accept both.
+  const single = !('batch' in payload) && 'type' in payload
+  const batch = single ? [payload] : payload.batch
+  if (!Array.isArray(batch)) return reply(400, 'body must have a "batch" array')
+  const writeKey = payload.writeKey ?? authKey
+  if (writeKey !== undefined && !isValidWriteKey(writeKey)) return reply(400, 'invalid writeKey')
+  if (deps.writeKeys?.length && !deps.writeKeys.includes(writeKey as string)) return reply(401, 'unknown writeKey')
+  const sentAt = isIso(payload.sentAt) ? payload.sentAt : undefined
+
+  const now = (deps.now ?? (() => new Date()))()
+  const receivedAt = now.toISOString()
+  const rejected: Rejected[] = []
+  const fresh: StoredMessage[] = []
+  const inBatch = new Set<string>()
+  let duplicates = 0
+
+  batch.forEach((raw, index) => {
+    const checked = checkMessage(raw)
+    if (!checked.ok) return void rejected.push({ index, messageId: checked.messageId, error: checked.error })
+    const m = checked.message
+    const id = m.messageId as string
+    const messageSentAt = isIso(m.sentAt) ? m.sentAt : sentAt
+    const stored = {
+      ...m,
+      timestamp: correctTimestamp(m.timestamp as string | undefined, messageSentAt, now),
+      // A relayed message keeps the first client's original time.
+      ...(m.timestamp !== undefined ? { originalTimestamp: (m.originalTimestamp as string) ?? m.timestamp } : {}),
+      ...(messageSentAt ? { sentAt: messageSentAt } : {}),
+      ...(writeKey !== undefined ? { writeKey } : {}),
+      receivedAt,
+    } as StoredMessage
+    if (JSON.stringify(stored).length > MAX_MESSAGE_BYTES) {
+      return void rejected.push({ index, messageId: id, error: `message larger than ${MAX_MESSAGE_BYTES} bytes` })
+    }
+    if (inBatch.has(id) || deps.store.has(id)) return void duplicates++
+    inBatch.add(id)
+    fresh.push(stored)
+  })
+
+  if (batch.length > 0 && rejected.length === batch.length) {
+    return { status: 400, body: { ok: false, accepted: 0, duplicates, rejected, error: 'no valid message in batch' } }
+  }
+  await deps.store.append(fresh)
+  if (deps.forward && fresh.length) await deps.forward(fresh, writeKey as string | undefined)
+  return { status: 200, body: { ok: true, accepted: fresh.length, duplicates, rejected } }
+}
