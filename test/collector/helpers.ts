@@ -1,0 +1,136 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createCollector, type Collector, type CollectorOptions } from '../../src/collector/index'
+
+export const tempDir = () => mkdtempSync(join(tmpdir(), 'footfall-collector-'))
+
+/** Poll `check` until it returns a truthy value, or fail after `ms`. */
+export const waitFor = async <T>(check: () => T | Promise<T>, ms = 10_000, what = 'condition'): Promise<T> => {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const value = await check()
+    if (value) return value
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+export interface Running {
+  url: string
+  port: number
+  collector: Collector
+  server: Server
+  stop(): Promise<void>
+}
+
+/** The collector in this process, on 127.0.0.1 and a free port. */
+export const startInProcess = async (options: Partial<CollectorOptions> = {}, port = 0): Promise<Running> => {
+  const collector = createCollector({ dataDir: tempDir(), rateLimit: false, ...options })
+  await collector.ready
+  const server = createServer(collector)
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
+  const actual = (server.address() as AddressInfo).port
+  return {
+    url: `http://127.0.0.1:${actual}`,
+    port: actual,
+    collector,
+    server,
+    async stop() {
+      server.closeAllConnections()
+      await new Promise((r) => server.close(r))
+      await collector.close()
+    },
+  }
+}
+
+const CLI = new URL('../../dist/footfall-collector.mjs', import.meta.url).pathname
+
+export interface Spawned {
+  url: string
+  child: ChildProcess
+  stderr: () => string
+  stop(): Promise<void>
+}
+
+/** The built bin as a child process; resolves once it prints the address it listens on. */
+export const spawnCli = (args: string[]): Promise<Spawned> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, '--port', '0', '--host', '127.0.0.1', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    let err = ''
+    child.stderr!.on('data', (d) => (err += d))
+    child.stdout!.on('data', (d) => {
+      out += d
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
+      if (m)
+        resolve({
+          url: m[1],
+          child,
+          stderr: () => err,
+          stop: () =>
+            new Promise<void>((done) => {
+              if (child.exitCode !== null) return done()
+              child.once('exit', () => done())
+              child.kill('SIGTERM')
+            }),
+        })
+    })
+    child.once('exit', (code) => reject(new Error(`collector exited with ${code}: ${err}`)))
+  })
+
+export const runCli = (args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+  new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    child.once('exit', (code) => resolve({ code, stdout, stderr }))
+  })
+
+let counter = 0
+/** A valid footfall envelope; `overrides` win. */
+export const envelope = (overrides: Record<string, unknown> = {}) => ({
+  type: 'track',
+  event: 'add_to_cart',
+  properties: { product_id: 'sku-1' },
+  messageId: `m-${process.pid}-${Date.now()}-${counter++}`,
+  timestamp: new Date().toISOString(),
+  anonymousId: 'anon-1',
+  context: {
+    library: { name: 'footfall', version: '0.0.0' },
+    page: { url: 'https://shop.example/', path: '/', search: '', referrer: '', title: 'Shop' },
+    sessionId: 's-1',
+  },
+  ...overrides,
+})
+
+export const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers },
+    body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
+  })
+
+/** A raw request through node:http, so any header (Origin, Content-Length) can be set. */
+export const request = (
+  url: string,
+  { method = 'GET', headers = {}, body }: { method?: string; headers?: Record<string, string>; body?: Buffer | string } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string; json: () => any }> =>
+  import('node:http').then(
+    ({ request: req }) =>
+      new Promise((resolve, reject) => {
+        const r = req(url, { method, headers }, (res) => {
+          let text = ''
+          res.setEncoding('utf8')
+          res.on('data', (d) => (text += d))
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, text, json: () => JSON.parse(text) }))
+        })
+        r.on('error', reject)
+        r.end(body)
+      }),
+  )
