@@ -132,8 +132,9 @@ export const trafficSourceOf = (touch: Touch): TrafficSource => {
   if (ref && ref !== hostOf(touch.url)) {
     const host = stripHost(ref)
     const category = categoryOf(host)
-    if (category === 'search') return { source: brandOf(host), medium: 'organic', campaign }
-    return { source: category ? brandOf(host) : host, medium: 'referral', campaign }
+    // Name the source by the list entry that matched (`t.co` stays `t.co`, `www.google.de` is `google`).
+    const name = !category || categories.has(host) ? host : brandOf(host)
+    return { source: name, medium: category === 'search' ? 'organic' : 'referral', campaign }
   }
   return { source: '(direct)', medium: '(none)', campaign }
 }
