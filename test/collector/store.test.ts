@@ -1,0 +1,68 @@
+// @vitest-environment node
+import { appendFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { openStore } from '../../src/collector/store'
+import type { StoredMessage } from '../../src/collector/validate'
+import { tempDir } from './helpers'
+
+const msg = (messageId: string, receivedAt = '2026-03-01T10:00:00.000Z'): StoredMessage =>
+  ({ type: 'track', event: 'x', messageId, anonymousId: 'a', timestamp: receivedAt, receivedAt, context: {} }) as unknown as StoredMessage
+
+describe('store', () => {
+  it('appends one NDJSON line per message to a file per UTC day', async () => {
+    const dir = tempDir()
+    const store = await openStore({ dir })
+    await store.append([msg('a'), msg('b', '2026-03-02T00:00:01.000Z')])
+    await store.close()
+    expect(readdirSync(dir).sort()).toEqual(['2026-03-01.ndjson', '2026-03-02.ndjson'])
+    const lines = readFileSync(join(dir, '2026-03-01.ndjson'), 'utf8').split('\n')
+    expect(lines).toHaveLength(2)
+    expect(JSON.parse(lines[0])).toMatchObject({ messageId: 'a', receivedAt: '2026-03-01T10:00:00.000Z' })
+    expect(lines[1]).toBe('')
+  })
+
+  it('remembers stored messageIds after a restart', async () => {
+    const dir = tempDir()
+    const first = await openStore({ dir })
+    await first.append([msg('a'), msg('b')])
+    await first.close()
+    const second = await openStore({ dir })
+    expect(second.has('a') && second.has('b')).toBe(true)
+    expect(second.has('c')).toBe(false)
+    expect(second.loaded).toBe(2)
+    expect(second.recent(10).map((m: any) => m.messageId)).toEqual(['a', 'b'])
+    await second.close()
+  })
+
+  it('cuts a partial last line left by a crash', async () => {
+    const dir = tempDir()
+    const file = join(dir, '2026-03-01.ndjson')
+    writeFileSync(file, JSON.stringify(msg('a')) + '\n')
+    appendFileSync(file, '{"messageId":"b","type":"tra')
+    const store = await openStore({ dir })
+    expect(readFileSync(file, 'utf8')).toBe(JSON.stringify(msg('a')) + '\n')
+    expect(store.has('a')).toBe(true)
+    expect(store.has('b')).toBe(false)
+    await store.append([msg('b')])
+    await store.close()
+    expect(readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).messageId)).toEqual(['a', 'b'])
+  })
+
+  it('groups concurrent appends and keeps every line whole', async () => {
+    const dir = tempDir()
+    const store = await openStore({ dir })
+    await Promise.all(Array.from({ length: 200 }, (_, i) => store.append([msg(`m${i}`), msg(`n${i}`)])))
+    await store.close()
+    const lines = readFileSync(join(dir, '2026-03-01.ndjson'), 'utf8').trim().split('\n')
+    expect(lines).toHaveLength(400)
+    expect(new Set(lines.map((l) => JSON.parse(l).messageId)).size).toBe(400)
+  })
+
+  it('forgets the oldest ids beyond maxIds', async () => {
+    const store = await openStore({ dir: tempDir(), maxIds: 2, fsync: 'never' })
+    await store.append([msg('a'), msg('b'), msg('c')])
+    expect([store.has('a'), store.has('b'), store.has('c')]).toEqual([false, true, true])
+    await store.close()
+  })
+})
