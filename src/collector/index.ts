@@ -79,6 +79,8 @@ export interface CollectorStats {
   rejected: number
   storedAtStart: number
   inflight: number
+  /** Process memory, for watching the bounds under load. */
+  memory: { rss: number; heapUsed: number }
   forward?: ForwardStats
 }
 
@@ -208,6 +210,7 @@ export const createCollector = (options: CollectorOptions): Collector => {
     ...counters,
     storedAtStart: storeValue?.loaded ?? 0,
     inflight,
+    memory: (({ rss, heapUsed }) => ({ rss, heapUsed }))(process.memoryUsage()),
     ...(forwarderValue ? { forward: forwarderValue.stats() } : {}),
   })
 

@@ -3,7 +3,7 @@
  * clock skew, stamp `receivedAt`, drop duplicates, append to the store, hand to the forwarder.
  */
 import { isPlainObject } from './json'
-import type { Store } from './store'
+import { toLine, type Store } from './store'
 import { checkMessage, isIso, isValidWriteKey, MAX_MESSAGE_BYTES, type StoredMessage } from './validate'
 
 export interface Rejected {
@@ -58,6 +58,7 @@ export const ingest = async (payload: unknown, authKey: string | undefined, deps
   const receivedAt = now.toISOString()
   const rejected: Rejected[] = []
   const fresh: StoredMessage[] = []
+  const lines: string[] = []
   const inBatch = new Set<string>()
   let duplicates = 0
 
@@ -76,18 +77,20 @@ export const ingest = async (payload: unknown, authKey: string | undefined, deps
       ...(writeKey !== undefined ? { writeKey } : {}),
       receivedAt,
     } as StoredMessage
-    if (JSON.stringify(stored).length > MAX_MESSAGE_BYTES) {
+    const line = toLine(stored)
+    if (line.length > MAX_MESSAGE_BYTES) {
       return void rejected.push({ index, messageId: id, error: `message larger than ${MAX_MESSAGE_BYTES} bytes` })
     }
     if (inBatch.has(id) || deps.store.has(id)) return void duplicates++
     inBatch.add(id)
     fresh.push(stored)
+    lines.push(line)
   })
 
   if (batch.length > 0 && rejected.length === batch.length) {
     return { status: 400, body: { ok: false, accepted: 0, duplicates, rejected, error: 'no valid message in batch' } }
   }
-  await deps.store.append(fresh)
+  await deps.store.append(fresh, lines)
   if (deps.forward && fresh.length) await deps.forward(fresh, writeKey as string | undefined)
   return { status: 200, body: { ok: true, accepted: fresh.length, duplicates, rejected } }
 }

@@ -166,13 +166,13 @@ export const openStore = async ({ dir, fsync = 'always', maxIds = 500_000, recen
     loaded: lines,
     /** Whether this messageId was already stored (or is being stored). */
     has: (id: string) => ids.has(id),
-    /** Append messages (all new ids); resolves once written (and synced, per policy). */
-    append(messages: StoredMessage[]): Promise<void> {
+    /** Append messages (all new ids; `lines` their `toLine`s if already made); resolves once written (and synced, per policy). */
+    append(messages: StoredMessage[], lines = messages.map(toLine)): Promise<void> {
       if (!messages.length) return Promise.resolve()
       const texts = new Map<string, string>()
-      for (const m of messages) {
+      for (const [i, m] of messages.entries()) {
         remember(m.messageId)
-        const line = toLine(m)
+        const line = lines[i]
         keepRecent(line.slice(0, -1))
         const day = dayOf(m.receivedAt)
         texts.set(day, (texts.get(day) ?? '') + line)

@@ -9,11 +9,11 @@ import { createCollector, type Collector, type CollectorOptions } from '../../sr
 export const tempDir = () => mkdtempSync(join(tmpdir(), 'footfall-collector-'))
 
 /** Poll `check` until it returns a truthy value, or fail after `ms`. */
-export const waitFor = async <T>(check: () => T | Promise<T>, ms = 10_000, what = 'condition'): Promise<T> => {
+export const waitFor = async <T>(check: () => T | Promise<T>, ms = 10_000, what = 'condition'): Promise<Exclude<T, false | 0 | '' | null | undefined>> => {
   const deadline = Date.now() + ms
   for (;;) {
     const value = await check()
-    if (value) return value
+    if (value) return value as Exclude<T, false | 0 | '' | null | undefined>
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 25))
   }
@@ -113,7 +113,7 @@ export const post = (url: string, body: unknown, headers: Record<string, string>
   fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers },
-    body: typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body),
+    body: (typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body)) as BodyInit,
   })
 
 /** A raw request through node:http, so any header (Origin, Content-Length) can be set. */

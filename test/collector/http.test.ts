@@ -84,7 +84,7 @@ describe('ingest', () => {
     const body = await res.json()
     expect(body.accepted).toBe(1)
     expect(body.rejected.map((x: any) => x.index)).toEqual([1, 2, 3, 4, 5])
-    expect(body.rejected[0]).toMatchObject({ messageId: batch[1].messageId, error: expect.stringMatching(/type/) })
+    expect(body.rejected[0]).toMatchObject({ messageId: (batch[1] as { messageId: string }).messageId, error: expect.stringMatching(/type/) })
     expect((await events(r)).map((e) => e.messageId)).toEqual([good.messageId])
     // Nothing valid at all: 400, so a client can bisect.
     expect((await post(`${r.url}/collect`, { batch: [envelope({ type: 'x' })] })).status).toBe(400)

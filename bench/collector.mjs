@@ -1,0 +1,81 @@
+// Sustained ingest on loopback: 50 concurrent clients posting 20-event batches to the built
+// collector process (fsync "always"), then events/s, latency percentiles and memory held.
+// Usage: node bench/collector.mjs [seconds=15] [clients=50] [batch=20]
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { Agent, request } from 'node:http'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const [seconds = 15, clients = 50, batchSize = 20] = process.argv.slice(2).map(Number)
+const data = mkdtempSync(join(tmpdir(), 'footfall-bench-'))
+const cli = new URL('../dist/footfall-collector.mjs', import.meta.url).pathname
+const fsync = process.env.FSYNC ?? 'always'
+const child = spawn(process.execPath, [cli, '--port', '0', '--data', data, '--rate-limit', '0', '--fsync', fsync], { stdio: ['ignore', 'pipe', 'inherit'] })
+const url = await new Promise((resolve, reject) => {
+  let out = ''
+  child.stdout.on('data', (d) => {
+    out += d
+    const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
+    if (m) resolve(m[1])
+  })
+  child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)))
+})
+
+const agent = new Agent({ keepAlive: true, maxSockets: clients })
+const post = (body) =>
+  new Promise((resolve, reject) => {
+    const req = request(`${url}/collect`, { method: 'POST', agent, headers: { 'content-type': 'text/plain;charset=UTF-8', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      res.resume()
+      res.on('end', () => resolve(res.statusCode))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+const health = async () => JSON.parse(await new Promise((resolve) => request(`${url}/health`, (res) => { let t = ''; res.on('data', (d) => (t += d)); res.on('end', () => resolve(t)) }).end()))
+
+let seq = 0
+const envelope = () => ({
+  type: 'track', event: 'add_to_cart', properties: { product_id: 'sku-1', price: 19.99, currency: 'USD', quantity: 1, value: 19.99 },
+  messageId: `bench-${seq++}`, timestamp: new Date().toISOString(), anonymousId: `anon-${seq % 1000}`,
+  context: {
+    library: { name: 'footfall', version: 'bench' },
+    page: { url: 'https://shop.example/p/1?utm_source=google', path: '/p/1', search: '?utm_source=google', referrer: 'https://www.google.com/', title: 'Product 1' },
+    campaign: { source: 'google', medium: 'cpc', name: 'spring' }, sessionId: `s-${seq % 5000}`, locale: 'en-US', timezone: 'Europe/Paris', screen: { width: 1280, height: 800 },
+  },
+})
+
+const latencies = []
+const errors = new Map()
+let events = 0
+let peakRss = 0
+const end = Date.now() + seconds * 1000
+const sampler = setInterval(async () => (peakRss = Math.max(peakRss, (await health()).memory.rss)), 500)
+const bodySizes = []
+await Promise.all(
+  Array.from({ length: clients }, async () => {
+    while (Date.now() < end) {
+      const body = JSON.stringify({ batch: Array.from({ length: batchSize }, envelope), sentAt: new Date().toISOString(), writeKey: 'bench' })
+      if (bodySizes.length < 10) bodySizes.push(body.length)
+      const t0 = performance.now()
+      const status = await post(body).catch((e) => e.code)
+      latencies.push(performance.now() - t0)
+      if (status === 200) events += batchSize
+      else errors.set(status, (errors.get(status) ?? 0) + 1)
+    }
+  }),
+)
+clearInterval(sampler)
+const after = await health()
+latencies.sort((a, b) => a - b)
+const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1)
+const mb = (b) => (b / 1048576).toFixed(0)
+console.log(`node ${process.version}, ${clients} clients × ${batchSize}-event batches (~${Math.round(bodySizes[0] / 1024)} KB), ${seconds} s, fsync ${fsync}`)
+console.log(`ingest: ${Math.round(events / seconds)} events/s (${Math.round(latencies.length / seconds)} req/s), stored ${after.accepted}`)
+console.log(`latency ms: p50 ${pct(50)}  p99 ${pct(99)}  max ${pct(100)}`)
+console.log(`collector memory: peak RSS ${mb(Math.max(peakRss, after.memory.rss))} MB, after run RSS ${mb(after.memory.rss)} MB, heap ${mb(after.memory.heapUsed)} MB`)
+if (errors.size) console.log('non-200:', Object.fromEntries(errors))
+agent.destroy()
+child.kill('SIGTERM')
+await new Promise((r) => child.once('exit', r))
+rmSync(data, { recursive: true, force: true })
