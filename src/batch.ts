@@ -1,0 +1,36 @@
+import { stringify } from './lib/json'
+import type { Entry } from './store'
+
+/** The keepalive / sendBeacon limit for one request body (SPEC §2.2). */
+export const MAX_BODY = 64e3
+const enc = new TextEncoder()
+
+export interface Chunk {
+  entries: Entry[]
+  /** JSON of each event, joined: the inside of `"batch":[...]`. */
+  parts: string
+  bytes: number
+}
+
+/**
+ * Packs entries, oldest first, into chunks whose bodies stay under `max` bytes. Each event is
+ * serialised once here; an event too big for any body still gets a chunk of its own so the
+ * collector can answer 413 and it is dropped visibly rather than stuck forever.
+ */
+export function chunk(list: Entry[], max = MAX_BODY - 200): Chunk[] {
+  const out: Chunk[] = []
+  let c: Chunk | undefined
+  for (const e of list) {
+    const s = stringify(e[1])
+    const n = enc.encode(s).length + 1
+    if (!c || c.bytes + n > max) out.push((c = { entries: [], parts: '', bytes: 0 }))
+    c.entries.push(e)
+    c.parts += (c.parts ? ',' : '') + s
+    c.bytes += n
+  }
+  return out
+}
+
+/** The request body of SPEC §2.2: `{"batch": [...], "sentAt": "ISO", "writeKey": "site"}`. */
+export const body = (c: Chunk, writeKey?: string | null): string =>
+  '{"batch":[' + c.parts + '],"sentAt":"' + new Date().toISOString() + '"' + (writeKey ? ',"writeKey":' + stringify(writeKey) : '') + '}'

@@ -1,0 +1,53 @@
+import { redact } from './lib/redact'
+import { uuid } from './lib/uuid'
+import type { Campaign, Envelope, PageContext } from './types'
+
+// Read once: Intl is slow to resolve and neither changes while the page lives.
+const timezone = (() => {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone
+  } catch {}
+})()
+
+/** The page as it is now, every URL redacted (SPEC §2.1). `referrer` is the previous SPA route, if any. */
+export function pageContext(referrer = document.referrer): PageContext {
+  const url = redact(location.href)
+  return {
+    url,
+    path: location.pathname,
+    search: url ? new URL(url).search : '',
+    referrer: redact(referrer),
+    title: document.title,
+  }
+}
+
+export interface Who {
+  anonymousId: string
+  userId?: string | null
+  sessionId: string
+  sessionStart: boolean
+  campaign: Campaign
+  page: PageContext
+}
+
+/** A Segment-spec message with footfall's context. `messageId` is fixed here for good: retries reuse it. */
+export function envelope(fields: Pick<Envelope, 'type'> & Partial<Envelope>, who: Who): Envelope {
+  const e: Envelope = {
+    ...fields,
+    messageId: uuid(),
+    timestamp: new Date().toISOString(),
+    anonymousId: who.anonymousId,
+    context: {
+      library: { name: 'footfall', version: '__VERSION__' },
+      page: who.page,
+      campaign: who.campaign,
+      sessionId: who.sessionId,
+      sessionStart: who.sessionStart,
+      locale: navigator.language,
+      timezone,
+      screen: { width: screen.width, height: screen.height },
+    },
+  }
+  if (who.userId) e.userId = who.userId
+  return e
+}

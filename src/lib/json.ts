@@ -1,0 +1,27 @@
+/**
+ * JSON text for already-sanitised values. Written out rather than calling JSON.stringify because
+ * host pages replace JSON.stringify or add Array.prototype.toJSON (old Prototype.js), and either
+ * would corrupt or break every batch. Only own enumerable keys are read, so Object.prototype
+ * additions never leak in.
+ */
+export const stringify = (v: unknown): string =>
+  v === null || v === undefined
+    ? 'null'
+    : typeof v == 'string'
+      ? '"' + v.replace(/[\\"\u0000-\u001f\u2028\u2029]/g, (c) => '\\u' + ('000' + c.charCodeAt(0).toString(16)).slice(-4)) + '"'
+      : typeof v == 'number'
+        ? (isFinite(v) ? '' + v : 'null')
+        : typeof v == 'boolean'
+          ? '' + v
+          : Array.isArray(v)
+            ? '[' + v.map(stringify).join() + ']'
+            : '{' +
+              Object.keys(v)
+                .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+                .map((k) => stringify(k) + ':' + stringify((v as Record<string, unknown>)[k]))
+                .join() +
+              '}'
+
+/** UTF-8 length, computed only when the string could be over `limit` bytes (a char is at most 3 bytes). */
+export const tooBig = (s: string, limit: number): boolean =>
+  s.length * 3 > limit && new TextEncoder().encode(s).length > limit

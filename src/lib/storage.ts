@@ -1,0 +1,54 @@
+export type Persistence = 'local' | 'session' | 'none'
+
+export interface KV {
+  get(k: string): string | null
+  set(k: string, v: string): void
+  /** Writes reach Web Storage only while enabled (consent granted); before that they live in memory. */
+  enable(on: boolean): void
+  /** Forgets every key footfall wrote, in memory and in Web Storage. */
+  clear(): void
+}
+
+/**
+ * Key-value storage for ids (never cookies): localStorage or sessionStorage per `data-persistence`,
+ * a plain object for `none`, while consent is not granted, and whenever Web Storage throws
+ * (Safari private mode, storage disabled by policy).
+ */
+export function createKV(kind: Persistence): KV {
+  const mem: Record<string, string> = {}
+  let on = false
+  // Reading is allowed before consent (a returning visitor keeps their id); writing is not.
+  const ws = (read?: boolean): Storage | undefined => {
+    try {
+      return (on || read) && kind != 'none' ? (kind == 'session' ? sessionStorage : localStorage) : undefined
+    } catch {}
+  }
+  const kv: KV = {
+    get(k) {
+      try {
+        return mem[k] ?? ws(true)?.getItem(k) ?? null
+      } catch {
+        return mem[k] ?? null
+      }
+    },
+    set(k, v) {
+      mem[k] = v
+      try {
+        ws()?.setItem(k, v)
+      } catch {}
+    },
+    enable(v) {
+      on = v
+      for (const k in mem) kv.set(k, mem[k])
+    },
+    clear() {
+      for (const k of ['ff_aid', 'ff_uid', 'ff_session', 'ff_drops']) {
+        delete mem[k]
+        try {
+          ;(kind == 'session' ? sessionStorage : localStorage).removeItem(k)
+        } catch {}
+      }
+    },
+  }
+  return kv
+}

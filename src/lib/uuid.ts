@@ -1,0 +1,7 @@
+/** A v4 UUID. `crypto.randomUUID` only exists in secure contexts; plain-http shops get the getRandomValues path. */
+export const uuid = (): string =>
+  crypto.randomUUID
+    ? crypto.randomUUID()
+    : '10000000-1000-4000-8000-100000000000'.replace(/[018]/g, (c) =>
+        (+c ^ (crypto.getRandomValues(new Uint8Array(1))[0] & (15 >> (+c / 4)))).toString(16),
+      )

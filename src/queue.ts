@@ -1,0 +1,197 @@
+import { backoff } from './backoff'
+import { body, chunk, MAX_BODY, type Chunk } from './batch'
+import { createQueueStore, type Entry } from './store'
+import { post } from './transport'
+import type { Envelope } from './types'
+
+/** Bounds of SPEC §3: beyond them the oldest events go first, and every one is reported. */
+export const MAX_EVENTS = 5000
+export const MAX_AGE_MS = 7 * 864e5
+/** A flush starts as soon as this many events wait. */
+export const FLUSH_AT = 20
+/** …and otherwise every 5 s while anything waits. */
+export const FLUSH_MS = 5e3
+
+export interface QueueOptions {
+  endpoint: string
+  writeKey?: string | null
+  emit(type: string, data: unknown): void
+  /** Counts events given up for `reason`; the tracker turns the counts into footfall_dropped events. */
+  dropped(count: number, reason: string): void
+  /** Called when delivery is possible, right before a flush sends: the moment to report drops. */
+  beforeSend(): void
+}
+
+export type Queue = ReturnType<typeof createQueue>
+
+/**
+ * track() → queue → batch → transport → ack. Events are kept in IndexedDB until a 2xx; the tab
+ * also keeps its own unacknowledged events in memory so that they can leave with keepalive when
+ * the page hides, when there is no time left to read IndexedDB. Sending from the store happens
+ * under a Web Lock, so with several tabs open each stored event is sent by one tab at a time.
+ */
+export function createQueue(o: QueueOptions) {
+  /** This tab's events not yet acknowledged, oldest first. */
+  const mine = new Map<string, Envelope>()
+  /** Keys on their way in a keepalive request. */
+  const leaving = new Set<string>()
+  /** Events not yet written to the store (writes are batched so track() stays cheap). */
+  let unsaved: Entry[] = []
+  let enabled = false
+  let attempt = 0
+  let retryAt = 0
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let timerAt = 0
+  let sinceFlush = 0
+  let seq = 0
+  let chain = Promise.resolve()
+  let next: Promise<void> | undefined
+
+  const store = createQueueStore((e) => {
+    o.emit('error', { message: 'IndexedDB unavailable, queue kept in memory', error: '' + e })
+    store.put([...mine])
+  })
+
+  const persist = async () => {
+    if (unsaved.length) await store.put(unsaved.splice(0))
+  }
+
+  const schedule = (ms: number) => {
+    if (timer && timerAt <= Date.now() + ms) return
+    clearTimeout(timer)
+    timerAt = Date.now() + ms
+    timer = setTimeout(() => {
+      timer = undefined
+      Date.now() < retryAt ? schedule(retryAt - Date.now()) : flush()
+    }, ms)
+  }
+
+  const forget = async (entries: Entry[]) => {
+    const keys = entries.map((e) => e[0])
+    keys.forEach((k) => mine.delete(k))
+    await store.del(keys)
+  }
+
+  const ids = (entries: Entry[]) => entries.map((e) => e[1].messageId)
+
+  /** Sends one chunk; false when the collector is unreachable or busy and the rest must wait. */
+  const deliver = async (c: Chunk): Promise<boolean> => {
+    o.emit('send', { ids: ids(c.entries), transport: 'fetch' })
+    const r = await post(o.endpoint, body(c, o.writeKey), false)
+    const s = r.status
+    if (s > 199 && s < 300) {
+      await forget(c.entries)
+      o.emit('ack', { ids: ids(c.entries) })
+      attempt = 0
+      return true
+    }
+    if (s < 400 || s == 408 || s == 429 || s > 499) {
+      retryAt = Date.now() + backoff(++attempt, r.retryAfter)
+      o.emit('error', { message: `delivery failed (${s || 'network'}), retry #${attempt}`, status: s })
+      return false
+    }
+    // 413 or another 4xx: the collector refuses something in this chunk. Bisect until the
+    // refused events stand alone, drop only those, and deliver the rest.
+    if (c.entries.length == 1) return give(c.entries, s == 413 ? 'too_large' : 'rejected'), true
+    const h = c.entries.length >> 1
+    return (await deliver(chunk(c.entries.slice(0, h))[0])) && deliver(chunk(c.entries.slice(h))[0])
+  }
+
+  /** Gives up on entries for `reason`, visibly: a `drop` event now, a footfall_dropped report later. */
+  const give = async (entries: Entry[], reason: string) => {
+    if (!entries.length) return
+    await forget(entries)
+    o.emit('drop', { ids: ids(entries), reason })
+    o.dropped(entries.length, reason)
+  }
+
+  /** Drops what is beyond the bounds (7 days, 5,000 events), oldest first. */
+  const trim = async (all: Entry[]): Promise<Entry[]> => {
+    const cutoff = new Date(Date.now() - MAX_AGE_MS).toISOString()
+    let expired = all.findIndex((e) => e[0] >= cutoff)
+    if (expired < 0) expired = all.length
+    const keep = Math.max(expired, all.length - MAX_EVENTS)
+    await give(all.slice(0, expired), 'expired')
+    await give(all.slice(expired, keep), 'queue_full')
+    return all.slice(keep)
+  }
+
+  const run = async () => {
+    if (!enabled) return
+    await persist()
+    let rest = false
+    const locked = async () => {
+      let all = await trim(await store.all())
+      // Another tab may have delivered some of ours: stop holding those for the unload path.
+      const live = new Set(all.map((e) => e[0]).concat(unsaved.map((e) => e[0])))
+      for (const k of mine.keys()) live.has(k) || mine.delete(k)
+      if (!navigator.onLine) return
+      // Drop reports are created only when they can leave, so they never crowd the queue.
+      o.beforeSend()
+      all = all.concat(unsaved)
+      await persist()
+      for (const c of chunk(all)) if ((rest = !(await deliver(c)))) break
+    }
+    await (navigator.locks ? navigator.locks.request('footfall', locked) : locked())
+    if (rest || mine.size || unsaved.length) schedule(Math.max(FLUSH_MS, retryAt - Date.now()))
+  }
+
+  /** Runs one flush after the current one; calls made while one waits share it. */
+  const flush = (): Promise<void> =>
+    (next ||= chain = chain.then(() => {
+      next = undefined
+      sinceFlush = 0
+      return run().catch((e) => o.emit('error', { message: 'flush failed', error: '' + e }))
+    }))
+
+  addEventListener('online', () => {
+    retryAt = attempt = 0
+    flush()
+  })
+
+  return {
+    flush,
+    /** Makes sure a flush comes within 5 s (e.g. to report drops). */
+    soon: () => schedule(FLUSH_MS),
+    add(e: Envelope) {
+      // Sortable: time, then recording order within the millisecond, then the id for uniqueness across tabs.
+      const key = e.timestamp + (1e9 + ++seq) + e.messageId
+      mine.set(key, e)
+      if (mine.size > MAX_EVENTS) mine.delete(mine.keys().next().value!)
+      if (unsaved.push([key, e]) == 1) setTimeout(persist)
+      if (enabled) schedule(++sinceFlush >= FLUSH_AT ? 0 : FLUSH_MS)
+    },
+    /** Called when the page may be going away: sends what this tab holds with keepalive. */
+    unload() {
+      if (!enabled) return
+      persist()
+      // Keepalive requests of a page share one 64 KB budget in flight; what does not fit stays
+      // in IndexedDB for the next page load. pagehide often follows visibilitychange: events
+      // already on their way are not sent twice.
+      let budget = MAX_BODY
+      for (const c of chunk([...mine].filter((e) => !leaving.has(e[0])))) {
+        if ((budget -= c.bytes + 100) < 0) break
+        c.entries.forEach((e) => leaving.add(e[0]))
+        o.emit('send', { ids: ids(c.entries), transport: 'keepalive' })
+        post(o.endpoint, body(c, o.writeKey), true).then((r) => {
+          c.entries.forEach((e) => leaving.delete(e[0]))
+          if (r.status > 199 && r.status < 300 && !r.beacon) {
+            forget(c.entries)
+            o.emit('ack', { ids: ids(c.entries) })
+          }
+        })
+      }
+    },
+    /** Consent granted: store and send. Otherwise hold nothing here. */
+    enable(on: boolean) {
+      enabled = on
+      if (on) schedule(0)
+    },
+    /** Consent denied: forget every queued event, stored or not. */
+    async clear() {
+      mine.clear()
+      unsaved = []
+      await store.clear()
+    },
+  }
+}

@@ -1,0 +1,40 @@
+import type { Props } from './types'
+
+const MAX_DEPTH = 8
+
+/**
+ * A JSON-safe deep copy of user props (SPEC §5): functions, symbols and undefined dropped,
+ * BigInt → string, Date → ISO string, cycles → "[Circular]", anything deeper than 8 levels cut.
+ * `__proto__` keys are skipped so a copy can never change a prototype.
+ */
+export function sanitize(v: unknown, depth = 0, parents: unknown[] = []): unknown {
+  if (typeof v == 'bigint') return '' + v
+  if (typeof v == 'function' || typeof v == 'symbol') return undefined
+  if (typeof v == 'number') return isFinite(v) ? v : null
+  if (!v || typeof v != 'object') return v
+  if (v instanceof Date) return isNaN(+v) ? null : v.toISOString()
+  if (parents.includes(v)) return '[Circular]'
+  if (depth >= MAX_DEPTH) return '[Truncated]'
+  parents.push(v)
+  let out: unknown
+  if (Array.isArray(v)) {
+    // Like JSON: holes and unsendable values in arrays become null, keeping positions.
+    out = Array.from(v, (x) => sanitize(x, depth + 1, parents) ?? null)
+  } else {
+    const o: Props = {}
+    for (const k of Object.keys(v)) {
+      const x = k == '__proto__' ? undefined : sanitize((v as Props)[k], depth + 1, parents)
+      if (x !== undefined) o[k] = x
+    }
+    out = o
+  }
+  parents.pop()
+  return out
+}
+
+/** A plain object: `{}` or `Object.create(null)`, not an array, Date, Map or class instance. */
+export const isPlainObject = (v: unknown): v is Props => {
+  if (!v || typeof v != 'object') return false
+  const p = Object.getPrototypeOf(v)
+  return p === null || p === Object.prototype
+}

@@ -1,0 +1,195 @@
+import { pageviews } from './autocapture/pageviews'
+import { envelope, pageContext } from './envelope'
+import { normalize } from './events'
+import { createEmitter } from './lib/emitter'
+import { stringify, tooBig } from './lib/json'
+import { onHidden } from './lib/onHidden'
+import { createKV } from './lib/storage'
+import { uuid } from './lib/uuid'
+import { isOn, type ConsentState, type Options } from './options'
+import { createQueue, MAX_EVENTS } from './queue'
+import { isPlainObject, sanitize } from './sanitize'
+import { campaignOf, createSessions } from './session'
+import type { Campaign, Envelope, PageContext, Props } from './types'
+
+/** An event larger than this is refused at track() (SPEC §2.2). */
+export const MAX_EVENT_BYTES = 32768
+const STATES = ['granted', 'pending', 'denied']
+
+export type Tracker = ReturnType<typeof createTracker>
+
+/** Everything an autocapture module may use: the public API plus the internal event hub. */
+export type Ctx = Tracker & { emit(type: string, data?: unknown): void; options: Options }
+
+/**
+ * One tracker: the public API of SPEC §1.2 over the queue, sessions and consent. Public functions
+ * never throw into the host page: bad input is refused with one console.warn and an `error` event.
+ */
+export function createTracker(options: Options) {
+  const o = options
+  const { on, emit } = createEmitter(o.debug)
+  const kv = createKV(o.persistence || 'local')
+  const sessions = createSessions(kv)
+  let state: ConsentState = 'pending'
+  /** Events recorded while consent is pending: memory only. */
+  let held: Envelope[] = []
+  let anonymousId: string | undefined
+  let userId = kv.get('ff_uid')
+  let page: PageContext | undefined
+  /** The campaign of the latest page view, applied to the session by the next event. */
+  let landing: Campaign | undefined
+
+  const warn = (message: string, reason?: string) => {
+    console.warn('[footfall] ' + message)
+    emit('error', { message })
+    if (reason) dropped(1, reason)
+  }
+
+  /** Drop counts live in storage until they can be sent as footfall_dropped (SPEC §3). */
+  const drops = (v?: Record<string, number>): Record<string, number> => {
+    if (v) kv.set('ff_drops', stringify(v))
+    try {
+      return v || JSON.parse(kv.get('ff_drops') || '{}')
+    } catch {
+      return {}
+    }
+  }
+  const dropped = (count: number, reason: string) => {
+    const d = drops()
+    d[reason] = (d[reason] || 0) + count
+    drops(d)
+    queue.soon()
+  }
+
+  const queue = createQueue({
+    endpoint: o.endpoint!,
+    writeKey: o.site,
+    emit,
+    dropped,
+    beforeSend() {
+      const d = drops()
+      drops({})
+      for (const reason in d) record({ type: 'track', event: 'footfall_dropped', properties: { count: d[reason], reason } })
+    },
+  })
+
+  function record(fields: Pick<Envelope, 'type'> & Partial<Envelope>) {
+    if (state == 'denied' || !o.endpoint) return
+    const { session, start } = sessions.touch(landing)
+    landing = undefined
+    if (!anonymousId) kv.set('ff_aid', (anonymousId = kv.get('ff_aid') || uuid()))
+    const e = envelope(fields, {
+      anonymousId,
+      userId,
+      sessionId: session.id,
+      sessionStart: start,
+      campaign: session.c,
+      page: (page ||= pageContext()),
+    })
+    if (tooBig(stringify(e), MAX_EVENT_BYTES)) return warn(`event "${fields.event || fields.type}" is larger than 32 KB and was refused`, 'too_large')
+    emit('track', e)
+    if (state == 'granted') queue.add(e)
+    else if (held.push(e) > MAX_EVENTS) held.shift(), dropped(1, 'queue_full')
+  }
+
+  const props = (fn: string, p: unknown): Props | undefined => {
+    if (p == null) return {}
+    if (isPlainObject(p)) return sanitize(p) as Props
+    warn(`${fn}: properties must be a plain object, got ${Array.isArray(p) ? 'an array' : typeof p}; event refused`, 'invalid')
+  }
+
+  const setConsent = (s: ConsentState) => {
+    state = s
+    const granted = s == 'granted'
+    kv.enable(granted)
+    queue.enable(granted && !!o.endpoint)
+    if (granted) held.forEach(queue.add)
+    if (s == 'denied') {
+      anonymousId = undefined
+      userId = null
+      kv.clear()
+      sessions.clear()
+      queue.clear()
+    }
+    if (s != 'pending') held = []
+  }
+
+  /** Wraps a public function so that nothing it does can throw into the host page. */
+  const safe =
+    <A extends unknown[], R>(f: (...a: A) => R) =>
+    (...a: A): R | undefined => {
+      try {
+        return f(...a)
+      } catch (e) {
+        warn('internal error: ' + e)
+      }
+    }
+
+  const api = {
+    /** Records a custom or well-known event: `track('add_to_cart', { product_id: 'sku-1', price: 19.99 })`. */
+    track: safe((name: string, properties?: Props): void => {
+      if (typeof name != 'string' || !name || name.length > 128)
+        return warn(`track(): the event name must be a non-empty string of at most 128 characters; event refused`, 'invalid')
+      const p = props(`track("${name}")`, properties)
+      if (p) record({ type: 'track', event: name, properties: normalize(name, p) })
+    }),
+
+    /** Records a page view of the current URL; the previous page view ends here. */
+    page: safe((properties?: Props): void => {
+      const p = props('page()', properties)
+      if (!p) return
+      if (page) emit('pageend', page)
+      page = pageContext(page ? page.url : document.referrer)
+      landing = campaignOf(location.search)
+      record({ type: 'page', properties: { ...page, ...p } })
+    }),
+
+    /** Ties this visitor's events from now on to a known user id. */
+    identify: safe((id: string, traits?: Props): void => {
+      if (typeof id == 'number') id = '' + id
+      if (typeof id != 'string' || !id || id.length > 256) return warn('identify(): the user id must be a non-empty string', 'invalid')
+      const t = props('identify()', traits)
+      if (!t) return
+      if (state != 'denied') kv.set('ff_uid', (userId = id))
+      record({ type: 'identify', traits: t })
+    }),
+
+    /** Sets the consent state: `granted`, `pending` or `denied` (SPEC §4). */
+    consent: safe((s: ConsentState): void => {
+      STATES.includes(s) ? setConsent(s) : warn(`consent(): expected granted, pending or denied, got ${String(s)}`)
+    }),
+
+    /** Sends what is queued now; resolves when it is acknowledged or this attempt failed. Never rejects. */
+    flush: (): Promise<void> => {
+      try {
+        return queue.flush()
+      } catch {
+        return Promise.resolve()
+      }
+    },
+
+    /** Subscribes to `track`, `send`, `ack`, `drop` or `error`; returns the unsubscribe function. */
+    on: safe((type: string, cb: (data: any) => void): (() => void) => {
+      if (typeof cb != 'function') {
+        warn('on(): the callback must be a function')
+        return () => {}
+      }
+      return on(type, cb)
+    }) as (type: string, cb: (data: any) => void) => () => void,
+  }
+
+  if (!o.endpoint) console.error('[footfall] no endpoint (data-endpoint) is set: nothing will be sent')
+  const dnt = o.respectDnt && (navigator.doNotTrack == '1' || (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl)
+  setConsent(dnt ? 'denied' : STATES.includes(o.consent!) ? o.consent! : 'granted')
+
+  const ctx: Ctx = { ...api, emit, options: o }
+  onHidden(() => {
+    emit('hidden')
+    queue.unload()
+  })
+  // Autocapture modules: each one is independent and gets the same context.
+  pageviews(ctx)
+  void isOn
+
+  return api
+}

@@ -1,0 +1,43 @@
+export interface Reply {
+  /** HTTP status; 0 for a network error, a timeout or an unreadable reply. */
+  status: number
+  /** Milliseconds asked for by `Retry-After`. */
+  retryAfter?: number
+}
+
+// Taken once at load: a page that later replaces window.fetch cannot break delivery.
+const nativeFetch = typeof fetch == 'function' ? fetch.bind(window) : undefined
+
+/** Parses `Retry-After` (delta-seconds or an HTTP date) into milliseconds. */
+export const parseRetryAfter = (h: string | null | undefined): number | undefined => {
+  if (!h) return
+  const ms = /^\d+$/.test(h) ? +h * 1e3 : Date.parse(h) - Date.now()
+  return ms >= 0 ? ms : undefined
+}
+
+/**
+ * POSTs one batch body. `text/plain` (a string body's default type) keeps it a simple request,
+ * so no CORS preflight. `keepalive` lets the request outlive the page; if fetch is unusable
+ * (missing, replaced, or refused by a content blocker) sendBeacon takes over, and a queued
+ * beacon counts as delivered since its reply can never be read.
+ */
+export async function post(url: string, body: string, keepalive: boolean): Promise<Reply & { beacon?: boolean }> {
+  try {
+    const r = await nativeFetch!(url, {
+      method: 'POST',
+      body,
+      keepalive,
+      credentials: 'omit',
+      signal: keepalive ? undefined : AbortSignal.timeout(60e3),
+    })
+    if (typeof r?.status != 'number') throw 0
+    return { status: r.status, retryAfter: parseRetryAfter(r.headers?.get('Retry-After')) }
+  } catch (e) {
+    // A real network failure or timeout is retried later; anything else means fetch itself is broken.
+    if (!keepalive && /^(TypeError|TimeoutError)$/.test((e as Error)?.name)) return { status: 0 }
+    try {
+      if (navigator.sendBeacon(url, body)) return { status: 202, beacon: true }
+    } catch {}
+    return { status: 0 }
+  }
+}

@@ -1,0 +1,14 @@
+import { defineConfig } from 'vitest/config'
+
+// Unit tests of pure logic in happy-dom (+ fake-indexeddb). Browser behaviour is tested in
+// real Chromium by the Playwright suite under test/browser.
+export default defineConfig({
+  test: {
+    root: new URL('..', import.meta.url).pathname,
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/browser/**', 'node_modules/**'],
+    environment: 'happy-dom',
+    setupFiles: ['fake-indexeddb/auto'],
+    testTimeout: 20e3,
+  },
+})
