@@ -6,6 +6,7 @@ import { stringify, tooBig } from './lib/json'
 import { onHidden } from './lib/onHidden'
 import { createKV } from './lib/storage'
 import { uuid } from './lib/uuid'
+import { initialConsent, STATES } from './consent'
 import { isOn, type ConsentState, type Options } from './options'
 import { createQueue, MAX_EVENTS } from './queue'
 import { isPlainObject, sanitize } from './sanitize'
@@ -14,7 +15,6 @@ import type { Campaign, Envelope, PageContext, Props } from './types'
 
 /** An event larger than this is refused at track() (SPEC §2.2). */
 export const MAX_EVENT_BYTES = 32768
-const STATES = ['granted', 'pending', 'denied']
 
 export type Tracker = ReturnType<typeof createTracker>
 
@@ -179,17 +179,22 @@ export function createTracker(options: Options) {
   }
 
   if (!o.endpoint) console.error('[footfall] no endpoint (data-endpoint) is set: nothing will be sent')
-  const dnt = o.respectDnt && (navigator.doNotTrack == '1' || (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl)
-  setConsent(dnt ? 'denied' : STATES.includes(o.consent!) ? o.consent! : 'granted')
+  setConsent(initialConsent(o))
 
   const ctx: Ctx = { ...api, emit, options: o }
   onHidden(() => {
     emit('hidden')
     queue.unload()
   })
-  // Autocapture modules: each one is independent and gets the same context.
+  // Capture modules: each is independent and gets the same context. One line each.
+  // -- capture:begin
   pageviews(ctx)
-  void isOn
+  if (isOn(o.autocapture)) {
+    // declarative, inquiry, chat (autocapture)
+  }
+  // engagement, vitals
+  // datalayer
+  // -- capture:end
 
   return api
 }

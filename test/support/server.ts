@@ -149,7 +149,7 @@ export const STUB = `window.footfall=window.footfall||function(){(footfall.q=foo
 export function sitePage(
   o: { attrs?: Record<string, string | true | false>; head?: string; body?: string; title?: string; script?: string } = {},
 ): string {
-  const attrs = { 'data-endpoint': '/collect', 'data-site': 'test-site', 'data-vitals': 'off', ...o.attrs }
+  const attrs: Record<string, string | boolean> = { 'data-endpoint': '/collect', 'data-site': 'test-site', 'data-vitals': 'off', ...o.attrs }
   const a = Object.entries(attrs)
     .filter(([, v]) => v !== false)
     .map(([k, v]) => (v === true ? k : `${k}="${v}"`))
