@@ -1,0 +1,135 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import type { Envelope } from '../../src/types'
+
+// The transport takes fetch once at load, like in a page: install the fake before importing.
+type Call = { batch: Envelope[] }
+let calls: Call[] = []
+let answer: (b: Call) => number = () => 200
+vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
+  const b = JSON.parse(init.body as string) as Call
+  calls.push(b)
+  return new Response('{}', { status: answer(b) })
+})
+const { createQueue, MAX_EVENTS } = await import('../../src/queue')
+
+let n = 0
+const ev = (props: Record<string, unknown> = {}, at = new Date()): Envelope => ({
+  type: 'track',
+  event: 'e',
+  properties: props,
+  messageId: 'm' + ++n,
+  timestamp: at.toISOString(),
+  anonymousId: 'a',
+  context: {} as Envelope['context'],
+})
+
+const queues: { clear(): Promise<void>; enable(on: boolean): void }[] = []
+const setup = () => {
+  const dropped: [number, string][] = []
+  const events: [string, any][] = []
+  const q = createQueue({
+    endpoint: 'http://127.0.0.1/collect',
+    emit: (t, d) => events.push([t, d]),
+    dropped: (c, r) => dropped.push([c, r]),
+    beforeSend() {},
+  })
+  q.enable(true)
+  queues.push(q)
+  return { q, dropped, events }
+}
+
+const sent = () => calls.flatMap((c) => c.batch.map((e) => e.messageId))
+
+beforeEach(() => {
+  calls = []
+  answer = () => 200
+})
+// Each test leaves an empty store behind and no timer that could still send.
+afterEach(async () => {
+  for (const q of queues.splice(0)) {
+    q.enable(false)
+    await q.clear()
+  }
+})
+
+describe('queue', () => {
+  it('delivers queued events in one batch and forgets them after the 2xx', async () => {
+    const { q, events } = setup()
+    const list = [ev(), ev(), ev()]
+    list.forEach(q.add)
+    await q.flush()
+    expect(calls).toHaveLength(1)
+    expect(sent()).toEqual(list.map((e) => e.messageId))
+    expect(events.filter((e) => e[0] == 'ack')).toEqual([['ack', { ids: list.map((e) => e.messageId) }]])
+    await q.flush()
+    expect(calls).toHaveLength(1) // nothing left to send
+  })
+
+  it('keeps events through a 503 and sends them again with the same messageId', async () => {
+    const { q } = setup()
+    answer = () => 503
+    const e = ev()
+    q.add(e)
+    await q.flush()
+    answer = () => 200
+    await q.flush()
+    expect(sent()).toEqual([e.messageId, e.messageId])
+    await q.flush()
+    expect(calls).toHaveLength(2)
+  })
+
+  it('bisects a refused batch and drops only the refused event', async () => {
+    const { q, dropped, events } = setup()
+    answer = (b) => (b.batch.some((e) => e.properties!.bad) ? 400 : 200)
+    const list = Array.from({ length: 9 }, (_, i) => ev({ bad: i == 4 }))
+    list.forEach(q.add)
+    await q.flush()
+    const acked = events.filter((e) => e[0] == 'ack').flatMap((e) => e[1].ids)
+    expect(acked.sort()).toEqual(list.filter((_, i) => i != 4).map((e) => e.messageId).sort())
+    expect(dropped).toEqual([[1, 'rejected']])
+    expect(events.find((e) => e[0] == 'drop')![1]).toEqual({ ids: [list[4].messageId], reason: 'rejected' })
+  })
+
+  it('splits on 413 without dropping anything that fits', async () => {
+    const { q, dropped } = setup()
+    answer = (b) => (b.batch.length > 2 ? 413 : 200)
+    Array.from({ length: 8 }, () => ev()).forEach(q.add)
+    await q.flush()
+    expect(new Set(calls.filter((c) => c.batch.length <= 2).flatMap((c) => c.batch.map((e) => e.messageId))).size).toBe(8)
+    expect(dropped).toEqual([])
+  })
+
+  it('keeps at most 5,000 events, drops the oldest and counts exactly', async () => {
+    const { q, dropped } = setup()
+    answer = () => 503
+    const list = Array.from({ length: MAX_EVENTS + 37 }, () => ev())
+    list.forEach(q.add)
+    await q.flush()
+    expect(dropped).toEqual([[37, 'queue_full']])
+    answer = () => 200
+    calls = []
+    await q.flush()
+    expect(new Set(sent())).toEqual(new Set(list.slice(37).map((e) => e.messageId)))
+  })
+
+  it('drops events older than 7 days and reports them', async () => {
+    const { q, dropped } = setup()
+    q.add(ev({}, new Date(Date.now() - 8 * 864e5)))
+    q.add(ev())
+    await q.flush()
+    expect(dropped).toEqual([[1, 'expired']])
+    expect(calls.flatMap((c) => c.batch)).toHaveLength(1)
+  })
+
+  it('sends nothing until enabled (consent) and nothing after clear()', async () => {
+    const { q } = setup()
+    q.enable(false)
+    q.add(ev())
+    await q.flush()
+    expect(calls).toHaveLength(0)
+    await q.clear()
+    q.enable(true)
+    await q.flush()
+    expect(calls).toHaveLength(0)
+  })
+})
