@@ -1,4 +1,4 @@
-import { createStore, delMany, entries, setMany, clear, type UseStore } from 'idb-keyval'
+import { createStore, promisifyRequest, type UseStore } from 'idb-keyval'
 import type { Envelope } from './types'
 
 export type Entry = [key: string, event: Envelope]
@@ -15,13 +15,17 @@ export interface Store {
  * The persisted queue: IndexedDB through idb-keyval in its own database, opened on first use so
  * that nothing is created before consent. When IndexedDB is missing, blocked or full it falls
  * back to memory for the rest of the page's life and says so through `onFail`.
+ *
+ * Only idb-keyval's store and promise helpers are used: its setMany/delMany/entries default to
+ * a second, shared database and carry a cursor fallback, bytes the script tag does not need.
  */
 export function createQueueStore(onFail: (e: unknown) => void): Store {
   const mem = new Map<string, Envelope>()
   let idb: UseStore | null | undefined
-  const run = async <T>(f: (s: UseStore) => Promise<T>, fallback: () => T): Promise<T> => {
+  const run = async <T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => Promise<T> | void, fallback: () => T): Promise<T> => {
     try {
-      if (idb !== null) return await f((idb ||= createStore('footfall', 'queue')))
+      if (idb !== null)
+        return await (idb ||= createStore('footfall', 'queue'))(mode, (s) => f(s) || (promisifyRequest(s.transaction) as Promise<T>))
     } catch (e) {
       idb = null
       onFail(e)
@@ -29,9 +33,14 @@ export function createQueueStore(onFail: (e: unknown) => void): Store {
     return fallback()
   }
   return {
-    put: (list) => run((s) => setMany(list, s), () => list.forEach(([k, v]) => mem.set(k, v))),
-    all: () => run((s) => entries<string, Envelope>(s), () => [...mem].sort((a, b) => (a[0] < b[0] ? -1 : 1))),
-    del: (keys) => run((s) => delMany(keys, s), () => keys.forEach((k) => mem.delete(k))),
-    clear: () => run((s) => clear(s), () => mem.clear()),
+    put: (list) => run('readwrite', (s) => list.forEach(([k, v]) => s.put(v, k)), () => list.forEach(([k, v]) => mem.set(k, v))),
+    all: () =>
+      run(
+        'readonly',
+        (s) => Promise.all([promisifyRequest(s.getAllKeys()), promisifyRequest(s.getAll())]).then(([k, v]) => k.map((k, i) => [k, v[i]] as Entry)),
+        () => [...mem].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+      ),
+    del: (keys) => run('readwrite', (s) => keys.forEach((k) => s.delete(k)), () => keys.forEach((k) => mem.delete(k))),
+    clear: () => run('readwrite', (s) => void s.clear(), () => mem.clear()),
   }
 }
