@@ -3,6 +3,8 @@ import type { Envelope } from './types'
 
 export type Entry = [key: string, event: Envelope]
 
+const DB = 'footfall'
+
 export interface Store {
   put(list: Entry[]): Promise<void>
   /** Every stored entry, oldest first (keys start with the event's ISO timestamp). */
@@ -22,18 +24,33 @@ export interface Store {
 export function createQueueStore(onFail: (e: unknown) => void): Store {
   const mem = new Map<string, Envelope>()
   let idb: UseStore | null | undefined
+  /** Consent denied: the database is deleted and left alone (memory only) until the next put. */
+  let gone = false
+  const open = () => {
+    const s = createStore(DB, 'queue')
+    // Another tab deleting the database (consent denied there) must not wait for this tab to close.
+    s('readonly', (o) => {
+      const d = o.transaction.db
+      d.onversionchange = () => (d.close(), idb == s && (idb = undefined))
+    }).catch(() => {})
+    return s
+  }
   const run = async <T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => Promise<T> | void, fallback: () => T): Promise<T> => {
+    const s = idb === null || gone ? null : (idb ||= open())
     try {
-      if (idb !== null)
-        return await (idb ||= createStore('footfall', 'queue'))(mode, (s) => f(s) || (promisifyRequest(s.transaction) as Promise<T>))
+      if (s) return await s(mode, (o) => f(o) || (promisifyRequest(o.transaction) as Promise<T>))
     } catch (e) {
-      idb = null
-      onFail(e)
+      // A connection closed under a running operation by a deletion is not a broken IndexedDB.
+      if (!gone) {
+        if (s != idb) return run(mode, f, fallback)
+        idb = null
+        onFail(e)
+      }
     }
     return fallback()
   }
   return {
-    put: (list) => run('readwrite', (s) => list.forEach(([k, v]) => s.put(v, k)), () => list.forEach(([k, v]) => mem.set(k, v))),
+    put: (list) => ((gone = false), run('readwrite', (s) => list.forEach(([k, v]) => s.put(v, k)), () => list.forEach(([k, v]) => mem.set(k, v)))),
     all: () =>
       run(
         'readonly',
@@ -41,6 +58,19 @@ export function createQueueStore(onFail: (e: unknown) => void): Store {
         () => [...mem].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
       ),
     del: (keys) => run('readwrite', (s) => keys.forEach((k) => s.delete(k)), () => keys.forEach((k) => mem.delete(k))),
-    clear: () => run('readwrite', (s) => void s.clear(), () => mem.clear()),
+    async clear() {
+      mem.clear()
+      gone = true
+      const s = idb
+      if (s) idb = undefined
+      // Emptied first (another tab's connection could delay the deletion), then our connection is
+      // closed, since it would block the deletion. deleteDatabase never creates a database.
+      try {
+        if (s) await s('readwrite', (o) => (o.clear(), o.transaction.db.close(), promisifyRequest(o.transaction)))
+      } catch {}
+      try {
+        indexedDB.deleteDatabase(DB)
+      } catch {}
+    },
   }
 }

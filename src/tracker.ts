@@ -6,7 +6,7 @@ import { stringify, tooBig } from './lib/json'
 import { onHidden } from './lib/onHidden'
 import { createKV } from './lib/storage'
 import { uuid } from './lib/uuid'
-import { initialConsent, STATES } from './consent'
+import { consentFor, STATES } from './consent'
 import { isOn, type ConsentState, type Options } from './options'
 import { createQueue, MAX_EVENTS } from './queue'
 import { isPlainObject, sanitize } from './sanitize'
@@ -156,7 +156,7 @@ export function createTracker(options: Options) {
 
     /** Sets the consent state: `granted`, `pending` or `denied` (SPEC §4). */
     consent: safe((s: ConsentState): void => {
-      STATES.includes(s) ? setConsent(s) : warn(`consent(): expected granted, pending or denied, got ${String(s)}`)
+      STATES.includes(s) ? setConsent(consentFor(o, s)) : warn(`consent(): expected granted, pending or denied, got ${String(s)}`)
     }),
 
     /** Sends what is queued now; resolves when it is acknowledged or this attempt failed. Never rejects. */
@@ -179,7 +179,7 @@ export function createTracker(options: Options) {
   }
 
   if (!o.endpoint) console.error('[footfall] no endpoint (data-endpoint) is set: nothing will be sent')
-  setConsent(initialConsent(o))
+  setConsent(consentFor(o, o.consent))
 
   const ctx: Ctx = { ...api, emit, options: o }
   onHidden(() => {

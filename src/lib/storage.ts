@@ -17,7 +17,8 @@ export interface KV {
 export function createKV(kind: Persistence): KV {
   const mem: Record<string, string> = {}
   let on = false
-  // Reading is allowed before consent (a returning visitor keeps their id); writing is not.
+  // Reading is allowed before consent: ids can only be there from an earlier visit that granted it
+  // (denied removes them), and a returning visitor keeps their id. Writing waits for consent.
   const ws = (read?: boolean): Storage | undefined => {
     try {
       return (on || read) && kind != 'none' ? (kind == 'session' ? sessionStorage : localStorage) : undefined
@@ -42,10 +43,12 @@ export function createKV(kind: Persistence): KV {
       for (const k in mem) kv.set(k, mem[k])
     },
     clear() {
-      for (const k of ['ff_aid', 'ff_uid', 'ff_session', 'ff_drops']) {
+      // Both areas: ids kept by an earlier visit under another data-persistence go as well.
+      for (const k of [...Object.keys(mem), 'ff_aid', 'ff_uid', 'ff_session', 'ff_drops']) {
         delete mem[k]
         try {
-          ;(kind == 'session' ? sessionStorage : localStorage).removeItem(k)
+          localStorage.removeItem(k)
+          sessionStorage.removeItem(k)
         } catch {}
       }
     },
