@@ -1,4 +1,5 @@
 import { pageviews } from './autocapture/pageviews'
+import { engagement } from './autocapture/engagement'
 import { envelope, pageContext } from './envelope'
 import { normalize } from './events'
 import { createEmitter } from './lib/emitter'
@@ -192,7 +193,8 @@ export function createTracker(options: Options) {
   if (isOn(o.autocapture)) {
     // declarative, inquiry, chat (autocapture)
   }
-  // engagement, vitals
+  engagement(ctx)
+  // vitals
   // datalayer
   // -- capture:end
 
