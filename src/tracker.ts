@@ -1,5 +1,8 @@
 import { pageviews } from './autocapture/pageviews'
 import { engagement } from './autocapture/engagement'
+import { vitals } from './vitals'
+import { declarative } from './autocapture/declarative'
+import { inquiry } from './autocapture/inquiry'
 import { envelope, pageContext } from './envelope'
 import { normalize } from './events'
 import { createEmitter } from './lib/emitter'
@@ -191,10 +194,11 @@ export function createTracker(options: Options) {
   // -- capture:begin
   pageviews(ctx)
   if (isOn(o.autocapture)) {
-    // declarative, inquiry, chat (autocapture)
+    declarative(ctx)
+    inquiry(ctx)
   }
   engagement(ctx)
-  // vitals
+  vitals(ctx)
   // datalayer
   // -- capture:end
 
