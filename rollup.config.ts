@@ -37,6 +37,8 @@ const min = () =>
   })
 
 const browser: RollupOptions[] = [
+  // The queueing stub as an external file, for pages whose CSP forbids inline scripts.
+  { input: 'src/stub.js', output: { file: 'dist/footfall-stub.js', format: 'es' }, plugins: [min(), sri()] },
   // Script-tag core: one minified IIFE that defines window.footfall.
   {
     input: 'src/script.ts',

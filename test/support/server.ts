@@ -26,7 +26,7 @@ export interface TestServer {
   attempts: Received[]
   /** Decides the answer to each ingest request; default 200. */
   reply: (req: Received, n: number) => Reply
-  /** HTML pages by path. */
+  /** HTML pages by path (served as JavaScript when the path ends in .js, e.g. a site's own script). */
   pages: Map<string, string | ((req: IncomingMessage) => string)>
   /** Extra response headers for HTML pages (e.g. a Content-Security-Policy). */
   pageHeaders: Record<string, string>
@@ -117,7 +117,8 @@ export async function startServer(): Promise<TestServer> {
     }
     const pg = s.pages.get(path)
     if (pg) {
-      res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...s.pageHeaders })
+      const type = path.endsWith('.js') ? 'text/javascript' : 'text/html; charset=utf-8'
+      res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store', ...s.pageHeaders })
       return res.end(typeof pg == 'function' ? pg(req) : pg)
     }
     // Static files: /footfall.js and friends from dist/, anything else from the repository.
@@ -125,7 +126,8 @@ export async function startServer(): Promise<TestServer> {
     if (!file.startsWith(root)) return res.writeHead(403).end()
     try {
       const data = await readFile(file)
-      res.writeHead(200, { 'Content-Type': types[extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store' })
+      // Readable from any origin, like a CDN: <script crossorigin integrity> needs CORS.
+      res.writeHead(200, { 'Content-Type': types[extname(file)] || 'application/octet-stream', 'Cache-Control': 'no-store', 'Access-Control-Allow-Origin': '*' })
       res.end(data)
     } catch {
       res.writeHead(404).end('not found')

@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import type { Page } from '@playwright/test'
+import { test, expect, sitePage, ready, nameOf } from '../support/fixtures'
+import { startServer } from '../support/server'
+
+const dist = new URL('../../dist/', import.meta.url).pathname
+
+/** Records every CSP violation of the page, from before its first script runs (init scripts are not subject to CSP). */
+const watchViolations = async (page: Page) => {
+  const refused: string[] = []
+  page.on('console', (m) => /Content Security Policy|Refused to/i.test(m.text()) && refused.push(m.text()))
+  await page.addInitScript(() => {
+    const w = window as any
+    w.__violations = []
+    document.addEventListener('securitypolicyviolation', (e) =>
+      w.__violations.push(`${e.effectiveDirective} blocked ${e.blockedURI} ${e.sourceFile}:${e.lineNumber} ${e.sample}`),
+    )
+  })
+  return async () => ({ events: (await page.evaluate(() => (window as any).__violations)) as string[], console: refused })
+}
+
+/** A shop page with no inline script or style at all: the stub and the site's own code are files. */
+const strictPage = (endpoint: string, extra = '') => `<!doctype html><html><head><meta charset="utf-8"><title>Strict shop</title>
+<script src="/footfall-stub.js"></script>
+<script src="/app.js"></script>
+<script async src="/footfall.js" data-endpoint="${endpoint}" data-site="csp-shop"></script>${extra}</head>
+<body><h1>Strict shop</h1>
+<button data-ff-event="add_to_cart" data-ff-product-id="sku-1" data-ff-price="19.99" data-ff-currency="EUR">Add to cart</button>
+<a href="mailto:shop@example.com">Write to us</a>
+<form data-ff-event="inquiry" id="contact" action="/thanks"><input name="q" value="hello"><button>Send</button></form>
+<div id="tall"></div></body></html>`
+
+test.describe('Content-Security-Policy', () => {
+  test("the full script-tag build runs under default-src 'self'; script-src 'self'; connect-src <collector> with zero violations", async ({ page, server }) => {
+    // The collector lives on another origin, as it usually does.
+    const collector = await startServer()
+    try {
+      const csp = `default-src 'self'; script-src 'self'; connect-src ${collector.url}`
+      server.pageHeaders['Content-Security-Policy'] = csp
+      server.pages.set('/', strictPage(collector.url + '/collect'))
+      server.pages.set('/app.js', `footfall('track', 'app_ready', { n: 1 })`)
+      server.pages.set('/thanks', strictPage(collector.url + '/collect'))
+      const violations = await watchViolations(page)
+
+      await page.goto(server.url + '/?utm_source=csp')
+      await ready(page)
+      expect(await page.evaluate(() => document.querySelector('meta[http-equiv]'))).toBeNull()
+      await page.click('button[data-ff-event=add_to_cart]')
+      await page.evaluate(() => {
+        const f = (window as any).footfall
+        f.track('custom', { at: new Date(), nested: { a: [1, 2] } })
+        f.identify('csp-user')
+        history.pushState({}, '', '/products/1')
+        document.querySelector('a[href^=mailto]')!.addEventListener('click', (e) => e.preventDefault())
+        ;(document.querySelector('a[href^=mailto]') as HTMLElement).click()
+      })
+      const vitalsFile = existsSync(dist + 'footfall-vitals.js')
+      // The lazy vitals file (loaded by a script element) must arrive and run under the policy too.
+      if (vitalsFile)
+        await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('footfall-vitals.js')))
+      await page.evaluate(() => (window as any).footfall.flush())
+      await collector.waitFor(
+        (e) => ['page', 'app_ready', 'add_to_cart', 'custom', 'identify'].every((n) => e.some((x) => nameOf(x) == n)),
+        20e3,
+        'events from the strict page',
+      )
+      // Leaving the page: engagement, vitals and the keepalive send, then the form submit navigates.
+      await page.click('#contact button')
+      await page.waitForURL('**/thanks**')
+      await ready(page)
+      await collector.waitFor((e) => e.filter((x) => x.type == 'page').length >= 3, 20e3, 'page views')
+      if (vitalsFile) await collector.waitForCount(1, 'web_vitals')
+
+      const v = await violations()
+      expect(v.events).toEqual([])
+      expect(v.console).toEqual([])
+      expect(server.received).toHaveLength(0) // everything went to the collector origin
+    } finally {
+      await collector.close()
+    }
+  })
+
+  test('the violation detector sees an inline script under the same policy (control)', async ({ page, server }) => {
+    server.pageHeaders['Content-Security-Policy'] = `default-src 'self'; script-src 'self'; connect-src 'self'`
+    server.pages.set('/', `<!doctype html><html><head><script src="/footfall-stub.js"></script><script>window.x=1</script></head><body></body></html>`)
+    const violations = await watchViolations(page)
+    await page.goto(server.url + '/')
+    await expect.poll(async () => (await violations()).events.length).toBe(1)
+    expect(await page.evaluate(() => typeof (window as any).footfall)).toBe('function') // the external stub ran
+  })
+})
+
+test.describe('Subresource Integrity', () => {
+  test('every .sri file in dist/ is the sha384 of the file it sits beside', () => {
+    const sri = readdirSync(dist).filter((f) => f.endsWith('.sri'))
+    expect(sri).toEqual(expect.arrayContaining(['footfall.js.sri', 'footfall-stub.js.sri']))
+    for (const f of sri) {
+      const file = readFileSync(dist + f.slice(0, -4))
+      const expected = 'sha384-' + createHash('sha384').update(file).digest('base64')
+      expect(readFileSync(dist + f, 'utf8').trim(), f).toBe(expected)
+    }
+  })
+
+  test('the script tag with integrity and crossorigin loads from another origin and tracks', async ({ page, server }) => {
+    const cdn = await startServer()
+    try {
+      const integrity = (f: string) => readFileSync(dist + f + '.sri', 'utf8').trim()
+      server.pages.set(
+        '/',
+        `<!doctype html><html><head><meta charset="utf-8"><title>SRI</title>
+<script src="${cdn.url}/footfall-stub.js" integrity="${integrity('footfall-stub.js')}" crossorigin="anonymous"></script>
+<script async src="${cdn.url}/footfall.js" integrity="${integrity('footfall.js')}" crossorigin="anonymous"
+  data-endpoint="/collect" data-site="sri" data-vitals="off"></script></head><body></body></html>`,
+      )
+      await page.goto(server.url + '/')
+      await ready(page)
+      await server.waitForCount(1, 'page')
+    } finally {
+      await cdn.close()
+    }
+  })
+
+  test('a file that does not match its integrity hash is not run', async ({ page, server }) => {
+    const errors: string[] = []
+    page.on('console', (m) => m.type() == 'error' && errors.push(m.text()))
+    const wrong = 'sha384-' + createHash('sha384').update('not footfall').digest('base64')
+    server.pages.set(
+      '/',
+      sitePage({
+        head: `<script>document.addEventListener('error', (e) => e.target.src && (window.__failed = e.target.src), true)</script>`,
+        attrs: { integrity: wrong, crossorigin: 'anonymous' },
+      }),
+    )
+    await page.goto(server.url + '/')
+    await page.waitForFunction(() => !!(window as any).__failed)
+    expect(await page.evaluate(() => typeof (window as any).footfall.track)).toBe('undefined')
+    expect(errors.join('\n')).toMatch(/integrity/i)
+  })
+})
