@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import type { Plugin, RollupOptions } from 'rollup'
 import nodeResolve from '@rollup/plugin-node-resolve'
 import terser from '@rollup/plugin-terser'
 import typescript from '@rollup/plugin-typescript'
+import tsc from 'typescript'
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
 
@@ -11,6 +13,45 @@ const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: strin
 const version = (): Plugin => ({
   name: 'version',
   transform: (code) => (code.includes('__VERSION__') ? code.replaceAll('__VERSION__', pkg.version) : null),
+})
+
+/**
+ * Writes the type declarations of the package's entries: dist/types/** from the sources, and
+ * dist/footfall.d.ts, dist/kpi.d.ts, dist/collector.d.ts pointing into them.
+ */
+const declarations = (entries: Record<string, string>): Plugin => ({
+  name: 'declarations',
+  writeBundle() {
+    const program = tsc.createProgram(Object.values(entries), {
+      declaration: true,
+      emitDeclarationOnly: true,
+      outDir: 'dist/types',
+      rootDir: 'src',
+      strict: true,
+      skipLibCheck: true,
+      target: tsc.ScriptTarget.ES2022,
+      module: tsc.ModuleKind.ESNext,
+      moduleResolution: tsc.ModuleResolutionKind.Bundler,
+      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
+      types: ['node'],
+    })
+    // Relative specifiers get their .js extension so that `moduleResolution: nodenext` users resolve them.
+    const write: tsc.WriteFileCallback = (file, text) => {
+      const dir = dirname(file)
+      const fixed = text.replace(/((?:from|import)\s*\(?)'(\.\.?\/[^']+)'/g, (m, pre: string, spec: string) => {
+        const src = resolve(dir.replace(/dist[\\/]types/, 'src'), spec)
+        return existsSync(src + '.ts') ? `${pre}'${spec}.js'` : existsSync(src + '/index.ts') ? `${pre}'${spec}/index.js'` : m
+      })
+      mkdirSync(dir, { recursive: true })
+      writeFileSync(file, fixed)
+    }
+    const result = program.emit(undefined, write)
+    if (result.diagnostics.length) this.warn(tsc.formatDiagnostics(result.diagnostics, tsc.createCompilerHost({})))
+    for (const [name, file] of Object.entries(entries)) {
+      const target = './types/' + file.slice(4).replace(/\.ts$/, '.js')
+      writeFileSync(`dist/${name}.d.ts`, `export * from '${target}'\n`)
+    }
+  },
 })
 
 /** Writes `<file>.sri` next to each browser file: the Subresource Integrity hash of what shipped. */
@@ -52,6 +93,12 @@ const browser: RollupOptions[] = [
     external: [/^idb-keyval/, /^web-vitals/],
     plugins: [version(), nodeResolve(), ts()],
   },
+  // Script-tag web vitals: web-vitals in a file of its own, fetched by the core after load.
+  {
+    input: 'src/vitals-script.ts',
+    output: { file: 'dist/footfall-vitals.js', format: 'iife', sourcemap: false },
+    plugins: [nodeResolve(), ts(), min(), sri()],
+  },
 ]
 
 const node: RollupOptions[] = [
@@ -59,7 +106,12 @@ const node: RollupOptions[] = [
     input: { kpi: 'src/kpi/index.ts', collector: 'src/collector/index.ts', 'footfall-collector': 'src/collector/cli.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
     external: [/^node:/],
-    plugins: [version(), nodeResolve({ preferBuiltins: true }), ts()],
+    plugins: [
+      version(),
+      nodeResolve({ preferBuiltins: true }),
+      ts(),
+      declarations({ footfall: 'src/index.ts', kpi: 'src/kpi/index.ts', collector: 'src/collector/index.ts' }),
+    ],
   },
 ]
 

@@ -6,7 +6,7 @@ export interface Reply {
 }
 
 // Taken once at load: a page that later replaces window.fetch cannot break delivery.
-const nativeFetch = typeof fetch == 'function' ? fetch.bind(window) : undefined
+const nativeFetch = typeof fetch == 'function' ? fetch.bind(globalThis) : undefined
 
 /** Parses `Retry-After` (delta-seconds or an HTTP date) into milliseconds. */
 export const parseRetryAfter = (h: string | null | undefined): number | undefined => {
