@@ -1,4 +1,5 @@
 import { createTracker, type Tracker } from './tracker'
+import './vitals-module'
 import type { Options } from './options'
 import type { Props } from './types'
 
