@@ -1,32 +1,42 @@
 import type { Campaign } from './types'
 import type { KV } from './lib/storage'
 import { stringify } from './lib/json'
+import { isSecret, redact } from './lib/redact'
 import { uuid } from './lib/uuid'
 
 /** A session ends after 30 minutes without events (GA4 and Segment use the same). */
 export const SESSION_MS = 30 * 60e3
-const CLICK_IDS = ['gclid', 'fbclid', 'msclkid', 'ttclid', 'dclid', 'gbraid', 'wbraid', 'li_fat_id', 'twclid']
+const CLICK_IDS = ['gclid', 'fbclid', 'msclkid', 'ttclid', 'dclid', 'gbraid', 'wbraid', 'li_fat_id', 'twclid', 'epik', 'rdt_cid', 'sccid']
 
 export interface Session {
   id: string
   /** Last event time (ms). */
   t: number
+  /** First-touch campaign: utm values and click ids of the URL that started the session. */
   c: Campaign
+  /** Landing referrer: the other site that sent the visitor, redacted; "" for direct or internal. */
+  r: string
 }
 
 /** The campaign a URL carries: its `utm_*` values and ad click ids. Empty when it carries none. */
 export function campaignOf(search: string): Campaign {
-  const q = new URLSearchParams(search)
   const c: Campaign = {}
-  for (const [k, v] of q) {
-    if (!v) continue
-    if (k.startsWith('utm_')) c[k == 'utm_campaign' ? 'name' : k.slice(4)] = v
-    else if (CLICK_IDS.includes(k)) c[k] = v
+  for (const [k, v] of new URLSearchParams(search)) {
+    const name = k.startsWith('utm_') ? (k == 'utm_campaign' ? 'name' : k.slice(4)) : CLICK_IDS.includes(k) && k
+    // An e-mail campaign may put the recipient's address in utm_content: never send it.
+    if (v && name) c[name] = isSecret('', v) ? 'REDACTED' : v
   }
   return c
 }
 
-const same = (a: Campaign, b: Campaign) => stringify(a) == stringify(b)
+/** document.referrer when it is another site; navigation inside the site is not a source. */
+const landingReferrer = (): string => {
+  try {
+    return new URL(document.referrer).host != location.host ? redact(document.referrer) : ''
+  } catch {
+    return ''
+  }
+}
 
 /**
  * Sessions shared by every tab through storage. `touch` is on the hot path of track(): within a
@@ -36,7 +46,11 @@ export function createSessions(kv: KV, now = () => Date.now()) {
   let s: Session | undefined
   let w = 0 // when storage was last read and written
   return {
-    /** The session for an event at `now()`; a non-empty `landing` campaign different from the current one starts a new session. */
+    /**
+     * The session for an event at `now()`. A new one starts after 30 minutes without events, or
+     * when `landing` (the campaign of the page being viewed) is non-empty and differs from the
+     * session's: a new ad click or utm link is a new visit, while SPA routes without utm keep it.
+     */
     touch(landing?: Campaign): { session: Session; start: boolean } {
       const t = now()
       let start = false
@@ -48,8 +62,8 @@ export function createSessions(kv: KV, now = () => Date.now()) {
           s = undefined
         }
         const fresh = landing && Object.keys(landing).length > 0
-        start = !s || t - s.t > SESSION_MS || (!!fresh && !same(s.c, landing!))
-        if (start) s = { id: uuid(), t, c: fresh ? landing! : {} }
+        start = !s?.id || !(t - s.t <= SESSION_MS) || (!!fresh && stringify(s.c) != stringify(landing))
+        if (start) s = { id: uuid(), t, c: fresh ? landing! : {}, r: landingReferrer() }
         s!.t = t
         kv.set('ff_session', stringify(s))
       }

@@ -1,24 +1,38 @@
-/** Query parameters whose names look like secrets or personal data. */
-const SECRET = /(^|[^a-z])(e?mail|token|password|passwd|pwd|pass|secret|key|apikey|auth|credential|session|sid|ssn|phone|code)([^a-z]|$)/i
-const EMAIL = /[^\s@/?&=]+@[^\s@/?&=]+\.[a-z]{2,}/i
+/**
+ * Parameter names that look like secrets or personal data, matched as whole words so that
+ * `access_token`, `userEmail` and `api-key` are caught but `keyword` or `passage` are not.
+ */
+const SECRET =
+  /(^|[^a-z])(e?mail|token|jwt|password|passwd|pwd|pass|secret|key|apikey|auth|authorization|credentials?|session|sid|ssn|otp|pin|sig|signature|code|phone|tel|mobile|address|zip|postcode|dob|birthdate|iban|card|cc|cvv|cvc|first_?name|last_?name|full_?name|username|login)([^a-z]|$)/i
+/** An e-mail address, also percent-encoded (`a%40b.co`). */
+const EMAIL = /[^\s@/?&=#:]+(@|%40)[^\s@/?&=#]+\.[a-z]{2,}/gi
+
+const decode = (s: string) => {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '))
+  } catch {
+    return s
+  }
+}
+
+/** Whether a `name=value` pair must not leave the page. */
+export const isSecret = (name: string, value: string): boolean =>
+  SECRET.test(decode(name).replace(/([a-z])([A-Z])/g, '$1_$2')) || !!decode(value).match(EMAIL)
 
 /**
- * The URL with secret-looking parameter values and any e-mail address replaced by "REDACTED",
- * so that nothing personal leaves the page through url, search or referrer.
+ * The URL with secret-looking parameter values (in the query and in `#a=b` fragments, where
+ * OAuth puts access tokens) replaced by "REDACTED", user:password@ removed and any e-mail address
+ * replaced, so that nothing personal leaves the page through url, search or referrer. Everything
+ * else is kept byte for byte. Not a URL → "".
  */
 export function redact(url: string): string {
   if (!url) return url
   try {
     const u = new URL(url)
-    let changed = false
-    for (const [k, v] of [...u.searchParams]) {
-      if (SECRET.test(k) || EMAIL.test(v)) {
-        u.searchParams.set(k, 'REDACTED')
-        changed = true
-      }
-    }
-    const s = changed ? u.href : url
-    return EMAIL.test(s) ? s.replace(new RegExp(EMAIL, 'gi'), 'REDACTED') : s
+    u.username = u.password = ''
+    const h = u.href
+    const i = h.search(/[?#]/)
+    return (i < 0 ? h : h.slice(0, i) + h.slice(i).replace(/([^?#&=]+)=([^&#]*)/g, (m, k, v) => (isSecret(k, v) ? k + '=REDACTED' : m))).replace(EMAIL, 'REDACTED')
   } catch {
     return ''
   }
