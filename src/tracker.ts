@@ -90,7 +90,8 @@ export function createTracker(options: Options) {
       campaign: session.c,
       page: (page ||= pageContext()),
     })
-    if (tooBig(stringify(e), MAX_EVENT_BYTES)) return warn(`event "${fields.event || fields.type}" is larger than 32 KB and was refused`, 'too_large')
+    // The session's landing referrer rides on every event, like its campaign (Segment's context.referrer).
+    if (session.r) e.context.referrer = { url: session.r }
     emit('track', e)
     if (state == 'granted') queue.add(e)
     else if (held.push(e) > MAX_EVENTS) held.shift(), dropped(1, 'queue_full')
