@@ -14,7 +14,8 @@ export function pageContext(referrer = document.referrer): PageContext {
   const url = redact(location.href)
   return {
     url,
-    path: location.pathname,
+    // From the redacted URL: an e-mail address can sit in the path too (/users/jane@doe.com).
+    path: url ? new URL(url).pathname : location.pathname,
     search: url ? new URL(url).search : '',
     referrer: redact(referrer),
     title: document.title,
