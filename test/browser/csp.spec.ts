@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
-import { test, expect, sitePage, ready, nameOf } from '../support/fixtures'
+import { test, expect, sitePage, ready, nameOf, STUB } from '../support/fixtures'
 import { startServer } from '../support/server'
 
 const dist = new URL('../../dist/', import.meta.url).pathname
+const readme = () => readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+/** The CSP source expression that allows exactly the inline one-line stub. */
+const stubHash = `'sha256-${createHash('sha256').update(STUB).digest('base64')}'`
 
 /** Records every CSP violation of the page, from before its first script runs (init scripts are not subject to CSP). */
 const watchViolations = async (page: Page) => {
@@ -81,6 +84,21 @@ test.describe('Content-Security-Policy', () => {
     }
   })
 
+  test('the inline stub allowed by its hash, as the README shows, runs with zero violations', async ({ page, server }) => {
+    expect(readme()).toContain(STUB)
+    expect(readme()).toContain(stubHash)
+    server.pageHeaders['Content-Security-Policy'] = `default-src 'self'; script-src 'self' ${stubHash}; connect-src 'self'`
+    server.pages.set('/', sitePage({ head: '', attrs: { 'data-vitals': 'on' } }))
+    const violations = await watchViolations(page)
+    await page.goto(server.url + '/')
+    await ready(page)
+    await server.waitForCount(1, 'page')
+    if (existsSync(dist + 'footfall-vitals.js'))
+      await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('footfall-vitals.js')))
+    await page.evaluate(() => (window as any).footfall.flush())
+    expect(await violations()).toEqual({ events: [], console: [] })
+  })
+
   test('the violation detector sees an inline script under the same policy (control)', async ({ page, server }) => {
     server.pageHeaders['Content-Security-Policy'] = `default-src 'self'; script-src 'self'; connect-src 'self'`
     server.pages.set('/', `<!doctype html><html><head><script src="/footfall-stub.js"></script><script>window.x=1</script></head><body></body></html>`)
@@ -100,6 +118,10 @@ test.describe('Subresource Integrity', () => {
       const expected = 'sha384-' + createHash('sha384').update(file).digest('base64')
       expect(readFileSync(dist + f, 'utf8').trim(), f).toBe(expected)
     }
+  })
+
+  test("the README quotes the stub's current hash", () => {
+    expect(readme()).toContain(readFileSync(dist + 'footfall-stub.js.sri', 'utf8').trim())
   })
 
   test('the script tag with integrity and crossorigin loads from another origin and tracks', async ({ page, server }) => {
