@@ -1,4 +1,4 @@
 import { lazy } from './vitals'
 
-// ES module build only: bundlers turn this into a chunk fetched when vitals start.
-lazy.load = () => import('./vitals-impl')
+// ES module build only: a dynamic import, which bundlers make a chunk fetched when vitals start.
+lazy.load = (t, fail) => void import('./vitals-impl').then((m) => m.start(t), fail)

@@ -7,8 +7,8 @@ import type { Ctx } from '../tracker'
  */
 export const IDLE_MS = 30e3
 
-/** Sign of a visitor at the keyboard, mouse or screen; focus and visibility changes re-check the state. */
-const INPUTS = ['focus', 'blur', 'visibilitychange', 'keydown', 'pointerdown', 'pointermove', 'wheel', 'touchstart', 'scroll']
+/** Signs of a visitor (pointer events cover mouse, pen and touch; scrolling covers wheels and swipes); focus and visibility changes re-check the state. */
+const INPUTS = ['focus', 'blur', 'visibilitychange', 'keydown', 'pointerdown', 'pointermove', 'scroll']
 
 /**
  * One `engagement` event when a page view ends: `engaged_ms`, time the page was visible and

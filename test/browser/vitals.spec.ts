@@ -90,3 +90,21 @@ test.describe('web vitals', () => {
     expect(byMetric(ev, 'TTFB').some((x) => x.properties.path == '/')).toBe(true)
   })
 })
+
+test('the ES module build fetches web vitals as a chunk of its own after load', async ({ page, server }) => {
+  server.pages.set(
+    '/',
+    `<!doctype html><html><head><title>SPA</title>
+<script type="importmap">{"imports":{"idb-keyval":"/node_modules/idb-keyval/dist/index.js","web-vitals":"/node_modules/web-vitals/dist/web-vitals.js"}}</script>
+</head><body><h1>App</h1><script type="module">
+import { init } from '/dist/footfall.mjs'
+init({ endpoint: '/collect', site: 'spa' })
+</script></body></html>`,
+  )
+  const files: string[] = []
+  page.on('request', (r) => files.push(new URL(r.url()).pathname))
+  await page.goto(server.url + '/')
+  await server.waitFor((e) => ['FCP', 'TTFB'].every((m) => byMetric(e, m).length), 20e3, 'FCP and TTFB')
+  expect(files.some((f) => /^\/dist\/chunks\/vitals-impl-.*\.mjs$/.test(f))).toBe(true)
+  expect(files).not.toContain('/footfall-vitals.js')
+})
