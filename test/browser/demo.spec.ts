@@ -35,7 +35,6 @@ const stored = async (): Promise<Envelope[]> => {
   if (!r.ok) throw new Error(`GET /events: HTTP ${r.status}`)
   return r.json()
 }
-const nameOf = (e: Envelope) => (e.type == 'track' ? e.event : e.type == 'page' ? 'page_view' : e.type)
 /** Waits until the collector stored an event matching `pred`; returns it. */
 const storedEvent = async (what: string, pred: (e: Envelope) => boolean): Promise<Envelope> => {
   let hit: Envelope | undefined
@@ -180,10 +179,13 @@ test('screenshots of the shop and inspector at desktop and phone widths', async 
   await page.screenshot({ path: 'test-results/demo-desktop.png' })
   await page.locator('.card-link').nth(5).click()
   await expect(page.locator('.product h1')).toHaveText('Wool throw')
+  await row(page, 'add_to_cart').first().locator('.qa-event-head').click()
+  await expect(row(page, 'page_view', 'acked').first()).toBeVisible()
+  await page.screenshot({ path: 'test-results/demo-desktop-product.png' })
   await page.click('#chat-btn')
   await expect(page.locator('.ic-panel.open')).toBeVisible()
-  await row(page, 'add_to_cart').first().locator('.qa-event-head').click()
-  await page.screenshot({ path: 'test-results/demo-desktop-product.png' })
+  await expect(row(page, 'chat_open')).toHaveCount(1)
+  await page.screenshot({ path: 'test-results/demo-desktop-chat.png' })
 
   await page.setViewportSize({ width: 390, height: 844 })
   await page.goto(demo.url + '/')
@@ -196,13 +198,21 @@ test('screenshots of the shop and inspector at desktop and phone widths', async 
 test('clear data empties the collector, the queue and the inspector', async ({ page }) => {
   await page.goto(demo.url + '/')
   await expect(row(page, 'page_view', 'acked').first()).toBeVisible()
-  expect((await stored()).length).toBeGreaterThan(0)
+  const old = await stored()
+  expect(old.length).toBeGreaterThan(0)
   const before = await page.evaluate(() => localStorage.getItem('ff_aid'))
-  await page.click('#qa-clear')
-  await page.waitForURL(demo.url + '/')
-  // After the reload only the new landing page view exists, from a new visitor.
-  await expect.poll(async () => (await stored()).map(nameOf)).toEqual(['page_view'])
-  await expect(page.locator('.qa-event')).toHaveCount(1)
+  await Promise.all([page.waitForEvent('framenavigated'), page.click('#qa-clear')])
+  // After the reload only the new visit exists: a new visitor, none of the old events anywhere.
+  await expect
+    .poll(async () => {
+      const now = await stored().catch(() => [])
+      return now.some((e) => e.type == 'page') && now.every((e) => e.anonymousId != old[0].anonymousId)
+    })
+    .toBe(true)
+  const ids = new Set((await stored()).map((e) => e.messageId))
+  expect(old.some((e) => ids.has(e.messageId))).toBe(false)
+  await expect(row(page, 'page_view', 'acked')).toHaveCount(1)
+  for (const e of old) await expect(page.locator(`.qa-event[data-id="${e.messageId}"]`)).toHaveCount(0)
   expect(await page.evaluate(() => localStorage.getItem('ff_aid'))).not.toBe(before)
   await expect(page.locator('.qa-kpi tr[data-kpi="All traffic"] td').nth(0)).toHaveText('1')
 })
