@@ -13,15 +13,15 @@ export interface Chunk {
 }
 
 /**
- * Packs entries, oldest first, into chunks whose bodies stay under `max` bytes. Each event is
- * serialised once here; an event too big for any body still gets a chunk of its own so the
- * collector can answer 413 and it is dropped visibly rather than stuck forever.
+ * Packs entries (already JSON), oldest first, into chunks whose bodies stay under `max` bytes.
+ * An event too big for any body still gets a chunk of its own so the collector can answer 413
+ * and it is dropped visibly rather than stuck forever.
  */
 export function chunk(list: Entry[], max = MAX_BODY - 200): Chunk[] {
   const out: Chunk[] = []
   let c: Chunk | undefined
   for (const e of list) {
-    const s = stringify(e[1])
+    const s = e[1]
     const n = enc.encode(s).length + 1
     if (!c || c.bytes + n > max) out.push((c = { entries: [], parts: '', bytes: 0 }))
     c.entries.push(e)

@@ -1,5 +1,6 @@
 import { backoff } from './backoff'
 import { body, chunk, MAX_BODY, type Chunk } from './batch'
+import { stringify, tooBig } from './lib/json'
 import { createQueueStore, type Entry } from './store'
 import { post } from './transport'
 import type { Envelope } from './types'
@@ -11,6 +12,8 @@ export const MAX_AGE_MS = 7 * 864e5
 export const FLUSH_AT = 20
 /** …and otherwise every 5 s while anything waits. */
 export const FLUSH_MS = 5e3
+/** An event larger than this is refused (SPEC §2.2). */
+export const MAX_EVENT_BYTES = 32768
 
 export interface QueueOptions {
   endpoint: string
@@ -20,6 +23,8 @@ export interface QueueOptions {
   dropped(count: number, reason: string): void
   /** Called when delivery is possible, right before a flush sends: the moment to report drops. */
   beforeSend(): void
+  /** Tells the site about an event it sent that cannot be accepted (console.warn + `error` + count). */
+  warn(message: string, reason: string): void
 }
 
 export type Queue = ReturnType<typeof createQueue>
@@ -31,12 +36,12 @@ export type Queue = ReturnType<typeof createQueue>
  * under a Web Lock, so with several tabs open each stored event is sent by one tab at a time.
  */
 export function createQueue(o: QueueOptions) {
-  /** This tab's events not yet acknowledged, oldest first. */
-  const mine = new Map<string, Envelope>()
+  /** This tab's events not yet acknowledged, oldest first, as JSON. */
+  const mine = new Map<string, string>()
   /** Keys on their way in a keepalive request. */
   const leaving = new Set<string>()
-  /** Events not yet written to the store (writes are batched so track() stays cheap). */
-  let unsaved: Entry[] = []
+  /** Events not yet serialised and stored: that work is batched after a burst so track() stays cheap. */
+  let unsaved: [string, Envelope][] = []
   let enabled = false
   let attempt = 0
   let retryAt = 0
@@ -52,8 +57,24 @@ export function createQueue(o: QueueOptions) {
     store.put([...mine])
   })
 
+  /**
+   * Serialises what track() recorded (once: the store and every batch reuse the JSON), refuses
+   * events over 32 KB, and writes the rest to the store. The synchronous part is all done before
+   * the first await, which the unload path relies on.
+   */
   const persist = async () => {
-    if (unsaved.length) await store.put(unsaved.splice(0))
+    const list: Entry[] = []
+    for (const [k, e] of unsaved.splice(0)) {
+      const json = stringify(e)
+      if (tooBig(json, MAX_EVENT_BYTES)) {
+        o.emit('drop', { ids: [e.messageId], reason: 'too_large' })
+        o.warn(`event "${e.event || e.type}" is larger than 32 KB and was refused`, 'too_large')
+      } else list.push([k, json]), mine.set(k, json)
+    }
+    // The unload path needs only the newest events; the store keeps them all.
+    for (const k of mine.keys()) if (mine.size > MAX_EVENTS) mine.delete(k)
+    if (list.length) await store.put(list)
+    return list
   }
 
   const schedule = (ms: number) => {
@@ -72,7 +93,8 @@ export function createQueue(o: QueueOptions) {
     await store.del(keys)
   }
 
-  const ids = (entries: Entry[]) => entries.map((e) => e[1].messageId)
+  // Keys end with the messageId (36 characters).
+  const ids = (entries: Entry[]) => entries.map((e) => e[0].slice(-36))
 
   /** Sends one chunk; false when the collector is unreachable or busy and the rest must wait. */
   const deliver = async (c: Chunk): Promise<boolean> => {
@@ -121,15 +143,15 @@ export function createQueue(o: QueueOptions) {
     await persist()
     let rest = false
     const locked = async () => {
+      const known = [...mine.keys()]
       let all = await trim(await store.all())
       // Another tab may have delivered some of ours: stop holding those for the unload path.
-      const live = new Set(all.map((e) => e[0]).concat(unsaved.map((e) => e[0])))
-      for (const k of mine.keys()) live.has(k) || mine.delete(k)
+      const live = new Set(all.map((e) => e[0]))
+      for (const k of known) live.has(k) || mine.delete(k)
       if (!navigator.onLine) return
       // Drop reports are created only when they can leave, so they never crowd the queue.
       o.beforeSend()
-      all = all.concat(unsaved)
-      await persist()
+      all = all.concat(await persist())
       for (const c of chunk(all)) if ((rest = !(await deliver(c)))) break
     }
     await (navigator.locks ? navigator.locks.request('footfall', locked) : locked())
@@ -155,10 +177,7 @@ export function createQueue(o: QueueOptions) {
     soon: () => schedule(FLUSH_MS),
     add(e: Envelope) {
       // Sortable: time, then recording order within the millisecond, then the id for uniqueness across tabs.
-      const key = e.timestamp + (1e9 + ++seq) + e.messageId
-      mine.set(key, e)
-      if (mine.size > MAX_EVENTS) mine.delete(mine.keys().next().value!)
-      if (unsaved.push([key, e]) == 1) setTimeout(persist)
+      if (unsaved.push([e.timestamp + (1e9 + ++seq) + e.messageId, e]) == 1) setTimeout(persist)
       if (enabled) schedule(++sinceFlush >= FLUSH_AT ? 0 : FLUSH_MS)
     },
     /** Called when the page may be going away: sends what this tab holds with keepalive. */

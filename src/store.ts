@@ -1,7 +1,6 @@
 import { createStore, promisifyRequest, type UseStore } from 'idb-keyval'
-import type { Envelope } from './types'
-
-export type Entry = [key: string, event: Envelope]
+/** A queued event: its key (ISO timestamp + sequence + messageId, so keys sort oldest first) and its JSON. */
+export type Entry = [key: string, json: string]
 
 const DB = 'footfall'
 
@@ -22,7 +21,7 @@ export interface Store {
  * a second, shared database and carry a cursor fallback, bytes the script tag does not need.
  */
 export function createQueueStore(onFail: (e: unknown) => void): Store {
-  const mem = new Map<string, Envelope>()
+  const mem = new Map<string, string>()
   let idb: UseStore | null | undefined
   /** Consent denied: the database is deleted and left alone (memory only) until the next put. */
   let gone = false
@@ -36,8 +35,9 @@ export function createQueueStore(onFail: (e: unknown) => void): Store {
     return s
   }
   const run = async <T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => Promise<T> | void, fallback: () => T): Promise<T> => {
-    const s = idb === null || gone ? null : (idb ||= open())
+    let s: UseStore | null = null
     try {
+      s = idb === null || gone ? null : (idb ||= open())
       if (s) return await s(mode, (o) => f(o) || (promisifyRequest(o.transaction) as Promise<T>))
     } catch (e) {
       // A connection closed under a running operation by a deletion is not a broken IndexedDB.

@@ -3,10 +3,11 @@ import { engagement } from './autocapture/engagement'
 import { vitals } from './vitals'
 import { declarative } from './autocapture/declarative'
 import { inquiry } from './autocapture/inquiry'
+import { chat } from './autocapture/chat'
 import { envelope, pageContext } from './envelope'
 import { normalize } from './events'
 import { createEmitter } from './lib/emitter'
-import { stringify, tooBig } from './lib/json'
+import { stringify } from './lib/json'
 import { onHidden } from './lib/onHidden'
 import { createKV } from './lib/storage'
 import { uuid } from './lib/uuid'
@@ -17,8 +18,6 @@ import { isPlainObject, sanitize } from './sanitize'
 import { campaignOf, createSessions } from './session'
 import type { Campaign, Envelope, PageContext, Props } from './types'
 
-/** An event larger than this is refused at track() (SPEC §2.2). */
-export const MAX_EVENT_BYTES = 32768
 
 export type Tracker = ReturnType<typeof createTracker>
 
@@ -70,6 +69,7 @@ export function createTracker(options: Options) {
     writeKey: o.site,
     emit,
     dropped,
+    warn,
     beforeSend() {
       const d = drops()
       drops({})
@@ -197,6 +197,7 @@ export function createTracker(options: Options) {
   if (isOn(o.autocapture)) {
     declarative(ctx)
     inquiry(ctx)
+    chat(ctx)
   }
   engagement(ctx)
   vitals(ctx)

@@ -3,9 +3,9 @@ import { body, chunk, MAX_BODY } from '../../src/batch'
 import type { Entry } from '../../src/store'
 import type { Envelope } from '../../src/types'
 
-const ev = (i: number, pad = 0): Entry => [
+const ev = (i: number, pad = 0, props: Record<string, unknown> = { i, pad: 'x'.repeat(pad) }): Entry => [
   `k${String(i).padStart(5, '0')}`,
-  { type: 'track', event: 'e', properties: { i, pad: 'x'.repeat(pad) }, messageId: 'id' + i, timestamp: '', anonymousId: 'a', context: {} as Envelope['context'] },
+  JSON.stringify({ type: 'track', event: 'e', properties: props, messageId: 'id' + i, timestamp: '', anonymousId: 'a', context: {} as Envelope['context'] }),
 ]
 
 describe('chunk', () => {
@@ -22,7 +22,7 @@ describe('chunk', () => {
     expect(cs.flatMap((c) => c.entries.map((e) => e[0]))).toEqual(list.map((e) => e[0]))
   })
   it('counts UTF-8 bytes, not characters', () => {
-    const cs = chunk(Array.from({ length: 40 }, (_, i) => ev(i, 0)).map(([k, e]) => [k, { ...e, properties: { s: '€'.repeat(1000) } }] as Entry))
+    const cs = chunk(Array.from({ length: 40 }, (_, i) => ev(i, 0, { s: '€'.repeat(1000) })))
     for (const c of cs) expect(new TextEncoder().encode(body(c)).length).toBeLessThanOrEqual(MAX_BODY)
     expect(cs.length).toBeGreaterThan(1)
   })

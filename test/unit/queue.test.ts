@@ -12,12 +12,11 @@ vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
 })
 const { createQueue, MAX_EVENTS } = await import('../../src/queue')
 
-let n = 0
 const ev = (props: Record<string, unknown> = {}, at = new Date()): Envelope => ({
   type: 'track',
   event: 'e',
   properties: props,
-  messageId: 'm' + ++n,
+  messageId: crypto.randomUUID(),
   timestamp: at.toISOString(),
   anonymousId: 'a',
   context: {} as Envelope['context'],
@@ -32,6 +31,7 @@ const setup = () => {
     emit: (t, d) => events.push([t, d]),
     dropped: (c, r) => dropped.push([c, r]),
     beforeSend() {},
+    warn: (m, r) => events.push(['warn', [m, r]]),
   })
   q.enable(true)
   queues.push(q)
@@ -119,6 +119,18 @@ describe('queue', () => {
     await q.flush()
     expect(dropped).toEqual([[1, 'expired']])
     expect(calls.flatMap((c) => c.batch)).toHaveLength(1)
+  })
+
+  it('refuses an event over 32 KB when it is stored, and says so', async () => {
+    const { q, events } = setup()
+    const big = ev({ s: 'x'.repeat(40e3) })
+    q.add(big)
+    q.add(ev())
+    await q.flush()
+    expect(sent()).not.toContain(big.messageId)
+    expect(sent()).toHaveLength(1)
+    expect(events.find((e) => e[0] == 'warn')![1][1]).toBe('too_large')
+    expect(events.find((e) => e[0] == 'drop')![1]).toEqual({ ids: [big.messageId], reason: 'too_large' })
   })
 
   it('sends nothing until enabled (consent) and nothing after clear()', async () => {
