@@ -24,12 +24,13 @@ export const peers = [
   {
     name: 'posthog-js',
     pkg: 'posthog-js',
-    // The snippet's array.js; extensions it decides to load come from /static/ too.
+    // The snippet's array.js; extensions it decides to load come from /static/ too. The bench
+    // browser is automated (navigator.webdriver), which PostHog would drop as a bot's.
     main: '/static/array.js',
     files: () => files(nm + 'posthog-js/dist', '/static'),
     head: () => `<script>!function(){var p=window.posthog=[];p._i=[];p.init=function(t,o,n){p._i.push([t,o,n])};
 var s=document.createElement('script');s.async=1;s.src='/static/array.js';document.head.appendChild(s)}();
-posthog.init('phc_bench',{api_host:location.origin,loaded:function(){__ready()}})</script>`,
+posthog.init('phc_bench',{api_host:location.origin,opt_out_useragent_filter:true,loaded:function(){__ready()}})</script>`,
     track: `p => posthog.capture('add_to_cart', p)`,
   },
   {
@@ -52,18 +53,18 @@ var s=document.createElement('script');s.async=1;s.src='/segment/analytics.min.j
     name: '@plausible-analytics/tracker',
     pkg: '@plausible-analytics/tracker',
     main: '/plausible.js',
-    files: () => ({ '/plausible.js': { bundle: `import { init, track } from '@plausible-analytics/tracker'; window.plausible = { init, track }` } }),
-    head: () => `<script async src="/plausible.js" onload="plausible.init({domain:'bench.test',endpoint:location.origin+'/api/event',captureOnLocalhost:true});__ready()"></script>`,
+    files: () => ({ '/plausible.js': { bundle: `import { init, track } from '@plausible-analytics/tracker'; window.plausibleTracker = { init, track }` } }),
+    head: () => `<script async src="/plausible.js" onload="plausibleTracker.init({domain:'bench.test',endpoint:location.origin+'/api/event',captureOnLocalhost:true});__ready()"></script>`,
     // Plausible properties are strings.
-    track: `p => plausible.track('add_to_cart', { props: { product_id: p.product_id, price: '' + p.price, currency: p.currency, quantity: '' + p.quantity, tag: p.tag } })`,
+    track: `p => plausibleTracker.track('add_to_cart', { props: { product_id: p.product_id, price: '' + p.price, currency: p.currency, quantity: '' + p.quantity, tag: p.tag } })`,
   },
   {
     name: '@snowplow/browser-tracker',
     pkg: '@snowplow/browser-tracker',
     main: '/snowplow.js',
     files: () => ({ '/snowplow.js': nm + '@snowplow/browser-tracker/dist/index.umd.min.js' }),
-    head: () => `<script async src="/snowplow.js" onload="snowplowBrowserTracker.newTracker('sp',location.origin,{appId:'bench'});snowplowBrowserTracker.trackPageView();__ready()"></script>`,
-    track: `p => snowplowBrowserTracker.trackStructEvent({ category: 'ecommerce', action: 'add_to_cart', label: p.tag, property: p.product_id, value: p.price })`,
+    head: () => `<script async src="/snowplow.js" onload="snowplowBrowserTracking.newTracker('sp',location.origin,{appId:'bench'});snowplowBrowserTracking.trackPageView();__ready()"></script>`,
+    track: `p => snowplowBrowserTracking.trackStructEvent({ category: 'ecommerce', action: 'add_to_cart', label: p.tag, property: p.product_id, value: p.price })`,
   },
   {
     name: '@jitsu/js',
@@ -72,7 +73,7 @@ var s=document.createElement('script');s.async=1;s.src='/segment/analytics.min.j
     main: '/jitsu/p.js',
     files: () => ({ '/jitsu/p.js': { minify: nm + '@jitsu/js/dist/web/p.js.txt' } }),
     head: () => `<script>window.__jitsuReady=function(){__ready()}</script>
-<script async src="/jitsu/p.js" data-write-key="bench" data-onload="__jitsuReady"></script>`,
+<script async src="/jitsu/p.js" data-write-key="bench:secret" data-onload="__jitsuReady"></script>`,
     track: `p => jitsu.track('add_to_cart', p)`,
   },
   {

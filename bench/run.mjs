@@ -69,6 +69,9 @@ const browser = await chromium.launch({
     '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
   ],
 })
+// One user agent for every row, without "Headless": PostHog drops events from bot-like agents.
+const userAgent = await browser.newPage().then(async (pg) => [(await pg.evaluate(() => navigator.userAgent)).replace('HeadlessChrome', 'Chrome'), await pg.close()][0])
+const newContext = () => browser.newContext({ userAgent })
 const server = await startBenchServer()
 const origin = server.url
 server.pages.set('/away', () => '<!doctype html><title>away</title><p>away</p>')
@@ -83,6 +86,7 @@ async function open(p, ctx) {
   const page = await ctx.newPage()
   page.on('request', (r) => !r.url().startsWith(origin) && /^(https?|wss?):/.test(r.url()) && p.cur.blocked++)
   page.on('console', (m) => env.BENCH_DEBUG && console.log(`  [${p.name}] ${m.text()}`))
+  page.on('pageerror', (e) => env.BENCH_DEBUG && console.log(`  [${p.name}] page error: ${e.message}`))
   await page.goto(`${origin}/p/${p.id}`)
   await page.waitForFunction(() => window.__readyAt != null, null, { timeout: 30e3 })
   return page
@@ -97,7 +101,7 @@ async function measure(p, run) {
   for (const [url, f] of Object.entries(p.fileMap || {})) server.files.set(url, f)
   server.pages.set(`/p/${p.id}`, () => html(p))
   const r = (p.cur = { blocked: 0 })
-  const ctx = await browser.newContext()
+  const ctx = await newContext()
   const page = await open(p, ctx)
   Object.assign(r, await page.evaluate((main) => {
     const e = main && performance.getEntriesByType('resource').find((x) => x.name.endsWith(main))
@@ -132,6 +136,7 @@ async function measure(p, run) {
   await sleep(WINDOW)
   const task1 = await task()
   const inWindow = server.hits.slice(hits0).filter((h) => h.at <= t0 + WINDOW)
+  if (env.BENCH_DEBUG) console.log(`  [${p.name}] collector paths:`, inWindow.map((h) => h.path).join(' '))
   r.track = b.mean
   r.p95 = b.p95
   r.burst = b.burst
@@ -147,7 +152,7 @@ async function measure(p, run) {
 
   // Unload: 20 events, then straight away to another page; then the next visit.
   const utag = `ffb-r${run}u${p.id}-`
-  const uctx = await browser.newContext()
+  const uctx = await newContext()
   const upage = await open(p, uctx)
   await upage.waitForLoadState('networkidle', { timeout: 5e3 }).catch(() => {})
   await upage
@@ -192,7 +197,7 @@ const med = (a) => {
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : null
 }
 const stat = (name, k) => {
-  const v = results.get(name).map((r) => r[k]).filter((x) => x != null)
+  const v = (results.get(name) || []).map((r) => r[k]).filter((x) => x != null)
   return v.length ? { med: med(v), min: Math.min(...v), max: Math.max(...v) } : null
 }
 const fmt = (x, d = 0) => (x == null ? '—' : x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }))
@@ -215,8 +220,8 @@ for (const p of rows) {
   if (!p.size) continue
   const loaded = [...new Set(results.get(p.name).flatMap((r) => r.scripts))]
   const extra = loaded.filter((u) => u != p.main)
-  const extraB = extra.reduce((n, u) => n + (p.fileMap[u] && typeof p.fileMap[u] == 'string' ? size(p.fileMap[u]).brotli : 0), 0)
-  out.push(`| ${p.name} | ${ver(p)} | \`${p.main}\` | ${kb(p.size.raw)} | ${kb(p.size.gzip)} | **${kb(p.size.brotli)}** | ${extra.length ? `+ ${extra.length} lazy file${extra.length > 1 ? 's' : ''}, ${kb(extraB)} B brotli` : 'main file only'} |`)
+  const lazy = extra.map((u) => `\`${u}\`` + (typeof p.fileMap[u] == 'string' ? ` ${kb(size(p.fileMap[u]).brotli)} B` : ''))
+  out.push(`| ${p.name} | ${ver(p)} | \`${p.main}\` | ${kb(p.size.raw)} | ${kb(p.size.gzip)} | **${kb(p.size.brotli)}** | ${lazy.length ? 'also ' + lazy.join(', ') : 'main file only'} |`)
   if (p.name == ff) for (const c of chunkSizes) out.push(`| ↳ footfall lazy chunk | | \`/${c.file}\` | ${kb(c.raw)} | ${kb(c.gzip)} | ${kb(c.brotli)} | |`)
 }
 out.push('')
