@@ -104,7 +104,11 @@ const readQueue = () =>
 const pollQueue = async () => {
   const queued = await readQueue()
   stats.depth = queued.length
-  for (const e of queued) if (e?.messageId) advance(row(e.messageId, { env: rows.get(e.messageId)?.env || e }), 'queued')
+  for (let e of queued) {
+    // Stored as an object or as its JSON text, depending on the footfall version.
+    if (typeof e === 'string') try { e = JSON.parse(e) } catch { continue }
+    if (e?.messageId) advance(row(e.messageId, { env: rows.get(e.messageId)?.env || e }), 'queued')
+  }
   changed()
 }
 

@@ -142,6 +142,18 @@ test('the failure switch makes the collector fail; events wait, retry and catch 
   await expect(page.locator('#qa-depth')).toHaveText('0')
 })
 
+test('with the browser offline an event waits in IndexedDB as "queued" and leaves when it is back online', async ({ page, context }) => {
+  await page.goto(demo.url + '/')
+  await expect(row(page, 'page_view', 'acked').first()).toBeVisible()
+  await context.setOffline(true)
+  await page.evaluate(() => (window as any).footfall.track('browser_offline'))
+  await expect(row(page, 'browser_offline', 'queued')).toHaveCount(1)
+  await expect(page.locator('#qa-depth')).not.toHaveText('0')
+  await context.setOffline(false)
+  await expect(row(page, 'browser_offline', 'acked')).toHaveCount(1)
+  await storedEvent('browser_offline', (e) => e.event == 'browser_offline')
+})
+
 test('a campaign link starts an attributed session, visible in the inspector and the KPI table', async ({ page }) => {
   await page.goto(demo.url + '/')
   await page.click('.qa-campaign[data-campaign="Newsletter"]')
