@@ -205,6 +205,8 @@ test('screenshots of the shop and inspector at desktop and phone widths', async 
   // Nothing wider than the phone: no sideways scrolling.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
   await page.screenshot({ path: 'test-results/demo-phone.png', fullPage: true })
+  await page.locator('#qa').scrollIntoViewIfNeeded()
+  await page.screenshot({ path: 'test-results/demo-phone-inspector.png' })
 })
 
 test('clear data empties the collector, the queue and the inspector', async ({ page }) => {
