@@ -83,7 +83,7 @@ test.describe('privacy on a full session', () => {
     const spaView = ev.find((e) => e.type == 'page' && e.properties!.path == '/account/reset')!
     expect(spaView.properties!.referrer).toBe(shopView.properties!.url)
     expect(spaView.properties!.search).toBe('?password=REDACTED&user=REDACTED')
-    const userView = ev.find((e) => e.type == 'page' && e.properties!.path.startsWith('/users/'))!
+    const userView = ev.find((e) => e.type == 'page' && String(e.properties!.path).startsWith('/users/'))!
     expect(userView.properties).toMatchObject({ path: '/users/REDACTED/orders', url: `${server.url}/users/REDACTED/orders#access_token=REDACTED` })
 
     // Nothing secret anywhere on the wire: URLs, referrers, campaign, properties, form fields.
