@@ -99,6 +99,24 @@ test.describe('Content-Security-Policy', () => {
     expect(await violations()).toEqual({ events: [], console: [] })
   })
 
+  test("a nonce-based strict CSP with 'strict-dynamic' (the lazy vitals file included) has zero violations", async ({ page, server }) => {
+    server.pageHeaders['Content-Security-Policy'] =
+      `script-src 'nonce-r4nd0m' 'strict-dynamic'; object-src 'none'; base-uri 'none'; default-src 'self'; connect-src 'self'`
+    server.pages.set(
+      '/',
+      `<!doctype html><html><head><script nonce="r4nd0m">${STUB}</script>
+<script nonce="r4nd0m" async src="/footfall.js" data-endpoint="/collect" data-site="nonce"></script></head><body><h1>Nonce</h1></body></html>`,
+    )
+    const violations = await watchViolations(page)
+    await page.goto(server.url + '/')
+    await ready(page)
+    await server.waitForCount(1, 'page')
+    if (existsSync(dist + 'footfall-vitals.js'))
+      await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('footfall-vitals.js')))
+    await page.evaluate(() => (window as any).footfall.flush())
+    expect(await violations()).toEqual({ events: [], console: [] })
+  })
+
   test('the violation detector sees an inline script under the same policy (control)', async ({ page, server }) => {
     server.pageHeaders['Content-Security-Policy'] = `default-src 'self'; script-src 'self'; connect-src 'self'`
     server.pages.set('/', `<!doctype html><html><head><script src="/footfall-stub.js"></script><script>window.x=1</script></head><body></body></html>`)
