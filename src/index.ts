@@ -24,9 +24,10 @@ export function init(options: Options): Tracker {
     console.warn('[footfall] init() was already called; the first tracker stays in use')
     return tracker
   }
-  tracker = createTracker(options || {})
-  for (const [cmd, args, resolve] of early.splice(0)) resolve(call(cmd, args))
-  return tracker
+  return createTracker(options || {}, (t) => {
+    tracker = t
+    for (const [cmd, args, resolve] of early.splice(0)) resolve(call(cmd, args))
+  })
 }
 
 /** Records an event: `track('add_to_cart', { product_id: 'sku-1', price: 19.99, currency: 'USD' })`. */

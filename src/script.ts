@@ -25,14 +25,15 @@ if (!w.footfall?.track) {
     src: s?.src,
   }
   const queued = w.footfall?.q || []
-  const t = createTracker(options)
   const api = ((cmd: string, ...args: unknown[]) => {
-    const f = (t as Record<string, unknown>)[cmd]
-    if (typeof f == 'function') return f(...args)
+    const f = (api as unknown as Record<string, unknown>)[cmd]
+    if (typeof f == 'function' && Object.hasOwn(api, cmd)) return f(...args)
     console.warn(`[footfall] unknown command "${String(cmd)}"`)
   }) as Stub
-  Object.assign(api, t)
-  w.footfall = api
-  // Calls made through the stub before this script arrived, in their order.
-  for (const args of Array.from(queued)) api(...(args as unknown[]))
+  createTracker(options, (t) => {
+    Object.assign(api, t)
+    w.footfall = api
+    // Calls made through the stub before this script arrived, in their order.
+    for (const args of Array.from(queued)) api(...(args as unknown[]))
+  })
 }

@@ -4,6 +4,7 @@ import { vitals } from './vitals'
 import { declarative } from './autocapture/declarative'
 import { inquiry } from './autocapture/inquiry'
 import { chat } from './autocapture/chat'
+import { datalayer } from './autocapture/datalayer'
 import { envelope, pageContext } from './envelope'
 import { normalize } from './events'
 import { createEmitter } from './lib/emitter'
@@ -28,7 +29,7 @@ export type Ctx = Tracker & { emit(type: string, data?: unknown): void; options:
  * One tracker: the public API of SPEC §1.2 over the queue, sessions and consent. Public functions
  * never throw into the host page: bad input is refused with one console.warn and an `error` event.
  */
-export function createTracker(options: Options) {
+export function createTracker(options: Options, replay?: (t: Tracker) => void) {
   const o = options
   const { on, emit } = createEmitter(o.debug)
   const kv = createKV(o.persistence || 'local')
@@ -73,7 +74,7 @@ export function createTracker(options: Options) {
     beforeSend() {
       const d = drops()
       drops({})
-      for (const reason in d) record({ type: 'track', event: 'footfall_dropped', properties: { count: d[reason], reason } })
+      for (const reason of Object.keys(d)) record({ type: 'track', event: 'footfall_dropped', properties: { count: d[reason], reason } })
     },
   })
 
@@ -185,6 +186,9 @@ export function createTracker(options: Options) {
 
   if (!o.endpoint) console.error('[footfall] no endpoint (data-endpoint) is set: nothing will be sent')
   setConsent(consentFor(o, o.consent))
+  // Calls made before the tracker existed (stub queue, calls before init()) go first, so that their
+  // consent, identify and on() apply to the landing page view too.
+  replay?.(api)
 
   const ctx: Ctx = { ...api, emit, options: o }
   onHidden(() => {
@@ -198,10 +202,10 @@ export function createTracker(options: Options) {
     declarative(ctx)
     inquiry(ctx)
     chat(ctx)
+    if (o.datalayer) datalayer(ctx)
   }
   engagement(ctx)
   vitals(ctx)
-  // datalayer
   // -- capture:end
 
   return api

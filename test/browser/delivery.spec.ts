@@ -321,3 +321,17 @@ test.describe('robustness', () => {
     console.log(`three tabs: 120 tracked, 120 delivered, ${wire - 120} duplicates on the wire`)
   })
 })
+
+test('stub calls apply before the landing page view: on(), consent and identify see it', async ({ page, server }) => {
+  server.pages.set(
+    '/',
+    sitePage({
+      attrs: { 'data-consent': 'pending' },
+      head: `<script>window.seen=[];footfall('on','track',function(e){seen.push(e.type)});footfall('identify','u-9');footfall('consent','granted')</script>`,
+    }),
+  )
+  await page.goto(server.url + '/')
+  const [pv] = await server.waitForCount(1, 'page')
+  expect(pv.userId).toBe('u-9')
+  expect(await page.evaluate(() => (window as any).seen)).toEqual(['identify', 'page'])
+})
