@@ -154,4 +154,21 @@ test.describe('engagement', () => {
     await next.evaluate(() => (window as any).footfall.flush())
     expect(engagements([...server.unique().values()])).toHaveLength(1)
   })
+
+  test('scroll and pointer listeners are passive, so they never hold up scrolling', async ({ page, server }) => {
+    server.pages.set('/', sitePage({ body: TALL }))
+    // The DevTools protocol lists window's listeners with their passive flag and the script that added them.
+    const cdp = await page.context().newCDPSession(page)
+    const scripts = new Map<string, string>()
+    cdp.on('Debugger.scriptParsed', (e) => scripts.set(e.scriptId, e.url))
+    await cdp.send('Debugger.enable')
+    await page.goto(server.url + '/')
+    await ready(page)
+    const { result } = await cdp.send('Runtime.evaluate', { expression: 'window' })
+    const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId! })
+    const ours = listeners.filter((l) => scripts.get(l.scriptId)?.endsWith('/footfall.js'))
+    const hot = ours.filter((l) => ['scroll', 'pointermove', 'wheel', 'touchstart', 'touchmove'].includes(l.type))
+    expect(hot.map((l) => l.type)).toEqual(expect.arrayContaining(['pointermove', 'scroll']))
+    for (const l of hot) expect(l, l.type).toMatchObject({ passive: true })
+  })
 })
