@@ -149,10 +149,14 @@ export function createQueue(o: QueueOptions) {
       const live = new Set(all.map((e) => e[0]))
       for (const k of known) live.has(k) || mine.delete(k)
       if (!navigator.onLine) return
-      // Drop reports are created only when they can leave, so they never crowd the queue.
-      o.beforeSend()
+      // Drop reports are created only when they can leave, so they never crowd the queue: not while
+      // the collector keeps failing (at the bound each retry would push out one more real event),
+      // but as soon as it answers again.
+      const failing = attempt
+      failing || o.beforeSend()
       all = all.concat(await persist())
       for (const c of chunk(all)) if ((rest = !(await deliver(c)))) break
+      if (failing && !attempt) o.beforeSend()
     }
     await (navigator.locks ? navigator.locks.request('footfall', locked) : locked())
     if (rest || mine.size || unsaved.length) schedule(Math.max(FLUSH_MS, retryAt - Date.now()))

@@ -31,7 +31,9 @@ export async function post(url: string, body: string, keepalive: boolean): Promi
       signal: keepalive ? undefined : AbortSignal.timeout(60e3),
     })
     if (typeof r?.status != 'number') throw 0
-    return { status: r.status, retryAfter: parseRetryAfter(r.headers?.get('Retry-After')) }
+    // A 2xx HTML page is a captive portal or a catch-all route, not a collector: acknowledging it would lose the batch.
+    const html = r.status < 300 && /html/.test(r.headers?.get('Content-Type') || '')
+    return { status: html ? 0 : r.status, retryAfter: parseRetryAfter(r.headers?.get('Retry-After')) }
   } catch (e) {
     // A real network failure or timeout is retried later; anything else means fetch itself is broken.
     if (!keepalive && /^(TypeError|TimeoutError)$/.test((e as Error)?.name)) return { status: 0 }
