@@ -231,7 +231,7 @@ out.push(`| SDK | track() mean µs | track() p95 µs | main thread ms / 1k event
 out.push(`|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|`)
 for (const p of rows) {
   const n = p.name
-  out.push(`| ${p.floor ? '*' + n + '*' : n} | ${cell(n, 'track', 1)} | ${cell(n, 'p95', 0)} | ${cell(n, 'task', 0)} | ${cell(n, 'longN')}${M(n, 'longMs') ? ` (${fmt(M(n, 'longMs'))} ms)` : ''} | ${cell(n, 'delivered')} / ${N} | ${cell(n, 'requests')} | ${cell(n, 'bytes')} | ${cell(n, 'unload')} / ${UNLOAD_N} | ${cell(n, 'nextVisit')} / ${UNLOAD_N} | ${cell(n, 'init', 1)} | ${cell(n, 'blocked')} |`)
+  out.push(`| ${p.floor ? '*' + n + '*' : n} | ${cell(n, 'track', 1)} | ${cell(n, 'p95', 0)} | ${cell(n, 'task', 0)} | ${cell(n, 'longN')}${M(n, 'longMs') ? ` (${fmt(M(n, 'longMs'))} ms)` : ''} | ${cell(n, 'delivered')} / ${fmt(N)} | ${cell(n, 'requests')} | ${cell(n, 'bytes')} | ${cell(n, 'unload')} / ${UNLOAD_N} | ${cell(n, 'nextVisit')} / ${UNLOAD_N} | ${cell(n, 'init', 1)} | ${cell(n, 'blocked')} |`)
 }
 out.push('')
 if (results.has(ff)) {
@@ -271,6 +271,8 @@ if (results.has(ff)) {
 out.push(`## Notes`, '')
 out.push(`- Peers load the way a site loads them: PostHog's snippet + \`array.js\` (its extensions, if it asks for them, from the same origin), Segment's snippet + standalone \`analytics.min.js\` with its settings and lazy bundles from a local "CDN", Jitsu's \`p.js\` script tag, Snowplow's UMD build with \`newTracker\` + \`trackPageView\`, Plausible's npm tracker bundled to a minified IIFE. Each uses its defaults apart from where it sends, and records one page view at load, as footfall does. Adding a row is one entry in \`bench/peers.mjs\`.`)
 out.push(`- The floors bound what any SDK can do: an array push (no delivery at all) and one \`sendBeacon\` per event.`)
+out.push(`- *Main thread* ends when CDP answers after the window; a page whose main thread is saturated answers late, so its window stretches and its total keeps growing (a long-task column far from 0 shows it). Events a peer holds back on purpose (client-side rate limits, one request at a time) show as *delivered* below ${N.toLocaleString('en-US')} within the window.`)
+if (env.BENCH_NOTE) out.push(`- ${env.BENCH_NOTE}`)
 out.push(`- Timings depend on the machine and on whatever else it is running; compare rows of the same run, not numbers across machines. The min–max spread shows the run-to-run noise.`)
 out.push('')
 const md = out.join('\n')
