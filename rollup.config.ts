@@ -93,12 +93,14 @@ const browser: RollupOptions[] = [
     external: [/^idb-keyval/, /^web-vitals/],
     plugins: [version(), nodeResolve(), ts()],
   },
-  // Script-tag web vitals: web-vitals in a file of its own, fetched by the core after load.
-  {
-    input: 'src/vitals-script.ts',
-    output: { file: 'dist/footfall-vitals.js', format: 'iife', sourcemap: false },
-    plugins: [nodeResolve(), ts(), min(), sri()],
-  },
+  // Optional parts of the script tag, each a file of its own fetched by the core when needed.
+  ...['vitals', 'chat', 'datalayer'].map(
+    (name): RollupOptions => ({
+      input: `src/parts/${name}.ts`,
+      output: { file: `dist/footfall-${name}.js`, format: 'iife', sourcemap: false },
+      plugins: [nodeResolve(), ts(), min(), sri()],
+    }),
+  ),
 ]
 
 const node: RollupOptions[] = [

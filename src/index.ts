@@ -1,5 +1,5 @@
 import { createTracker, type Tracker } from './tracker'
-import './vitals-module'
+import './parts'
 import type { Options } from './options'
 import type { Props } from './types'
 

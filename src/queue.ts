@@ -49,6 +49,8 @@ export function createQueue(o: QueueOptions) {
   let timerAt = 0
   let sinceFlush = 0
   let seq = 0
+  /** Store writes under way: their events are in `mine` but not yet in the store. */
+  let saving = 0
   let chain = Promise.resolve()
   let next: Promise<void> | undefined
 
@@ -59,21 +61,28 @@ export function createQueue(o: QueueOptions) {
 
   /**
    * Serialises what track() recorded (once: the store and every batch reuse the JSON), refuses
-   * events over 32 KB, and writes the rest to the store. The synchronous part is all done before
-   * the first await, which the unload path relies on.
+   * events over 32 KB, and writes the rest to the store, 500 events per task so that a burst does
+   * not become one long task. `now`: all of it before the first await, as the unload path needs.
    */
-  const persist = async () => {
+  const persist = async (now?: boolean) => {
     const list: Entry[] = []
-    for (const [k, e] of unsaved.splice(0)) {
-      const json = stringify(e)
-      if (tooBig(json, MAX_EVENT_BYTES)) {
-        o.emit('drop', { ids: [e.messageId], reason: 'too_large' })
-        o.warn(`event "${e.event || e.type}" is larger than 32 KB and was refused`, 'too_large')
-      } else list.push([k, json]), mine.set(k, json)
+    // A slice per task: a 10,000-event burst must not become one long task.
+    while (unsaved.length) {
+      const part: Entry[] = []
+      for (const [k, e] of unsaved.splice(0, now ? unsaved.length : 500)) {
+        const json = stringify(e)
+        if (tooBig(json, MAX_EVENT_BYTES)) {
+          o.emit('drop', { ids: [e.messageId], reason: 'too_large' })
+          o.warn(`event "${e.event || e.type}" is larger than 32 KB and was refused`, 'too_large')
+        } else part.push([k, json]), mine.set(k, json)
+      }
+      // The unload path needs only the newest events; the store keeps them all.
+      for (const k of mine.keys()) if (mine.size > MAX_EVENTS) mine.delete(k)
+      list.push(...part)
+      saving++
+      await store.put(part)
+      saving--
     }
-    // The unload path needs only the newest events; the store keeps them all.
-    for (const k of mine.keys()) if (mine.size > MAX_EVENTS) mine.delete(k)
-    if (list.length) await store.put(list)
     return list
   }
 
@@ -143,7 +152,8 @@ export function createQueue(o: QueueOptions) {
     await persist()
     let rest = false
     const locked = async () => {
-      const known = [...mine.keys()]
+      // Only when no write is under way is every key in `mine` already in the store.
+      const known = saving ? [] : [...mine.keys()]
       let all = await trim(await store.all())
       // Another tab may have delivered some of ours: stop holding those for the unload path.
       const live = new Set(all.map((e) => e[0]))
@@ -181,13 +191,13 @@ export function createQueue(o: QueueOptions) {
     soon: () => schedule(FLUSH_MS),
     add(e: Envelope) {
       // Sortable: time, then recording order within the millisecond, then the id for uniqueness across tabs.
-      if (unsaved.push([e.timestamp + (1e9 + ++seq) + e.messageId, e]) == 1) setTimeout(persist)
+      if (unsaved.push([e.timestamp + (1e9 + ++seq) + e.messageId, e]) == 1) setTimeout(() => persist())
       if (enabled) schedule(++sinceFlush >= FLUSH_AT ? 0 : FLUSH_MS)
     },
     /** Called when the page may be going away: sends what this tab holds with keepalive. */
     unload() {
       if (!enabled) return
-      persist()
+      persist(true)
       // Keepalive requests of a page share one 64 KB budget in flight; what does not fit stays
       // in IndexedDB for the next page load. pagehide often follows visibilitychange: events
       // already on their way are not sent twice.

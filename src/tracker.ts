@@ -1,10 +1,7 @@
 import { pageviews } from './autocapture/pageviews'
 import { engagement } from './autocapture/engagement'
-import { vitals } from './vitals'
 import { declarative } from './autocapture/declarative'
 import { inquiry } from './autocapture/inquiry'
-import { chat } from './autocapture/chat'
-import { datalayer } from './autocapture/datalayer'
 import { envelope, pageContext } from './envelope'
 import { normalize } from './events'
 import { createEmitter } from './lib/emitter'
@@ -13,6 +10,7 @@ import { onHidden } from './lib/onHidden'
 import { createKV } from './lib/storage'
 import { uuid } from './lib/uuid'
 import { consentFor, STATES } from './consent'
+import { lazy } from './lib/lazy'
 import { isOn, type ConsentState, type Options } from './options'
 import { createQueue, MAX_EVENTS } from './queue'
 import { isPlainObject, sanitize } from './sanitize'
@@ -201,11 +199,12 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
   if (isOn(o.autocapture)) {
     declarative(ctx)
     inquiry(ctx)
-    chat(ctx)
-    if (o.datalayer) datalayer(ctx)
+    // Optional parts live in files of their own (chunks in the ES module build).
+    lazy(ctx, 'chat')
+    if (o.datalayer) lazy(ctx, 'datalayer')
   }
   engagement(ctx)
-  vitals(ctx)
+  if (isOn(o.vitals)) lazy(ctx, 'vitals', true)
   // -- capture:end
 
   return api
