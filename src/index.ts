@@ -7,7 +7,7 @@ export type { Options, ConsentState } from './options'
 export type { Envelope, Batch, Context, Campaign, PageContext, Props } from './types'
 export type { Tracker }
 
-type Command = Exclude<keyof Tracker, never>
+type Command = keyof Tracker
 
 let tracker: Tracker | undefined
 /** Calls made before init(): replayed in order once there is a tracker, none dropped. */
@@ -18,16 +18,25 @@ const call = <C extends Command>(cmd: C, args: unknown[]): Promise<unknown> | un
   return new Promise((resolve) => early.push([cmd, args, resolve]))
 }
 
-/** Starts footfall with the options of the script tag's data-* attributes, camelCased. Returns the tracker. */
+/**
+ * Starts footfall with the options of the script tag's data-* attributes, camelCased. Returns the
+ * tracker. Outside a browser (server-side rendering) it warns and returns undefined; calls keep
+ * waiting for an init() in the browser.
+ */
 export function init(options: Options): Tracker {
   if (tracker) {
     console.warn('[footfall] init() was already called; the first tracker stays in use')
     return tracker
   }
-  return createTracker(options || {}, (t) => {
-    tracker = t
-    for (const [cmd, args, resolve] of early.splice(0)) resolve(call(cmd, args))
-  })
+  try {
+    return createTracker(options || {}, (t) => {
+      tracker = t
+      for (const [cmd, args, resolve] of early.splice(0)) resolve(call(cmd, args))
+    })
+  } catch (e) {
+    console.warn('[footfall] init() needs a browser: ' + e)
+    return tracker!
+  }
 }
 
 /** Records an event: `track('add_to_cart', { product_id: 'sku-1', price: 19.99, currency: 'USD' })`. */
@@ -42,6 +51,6 @@ export const consent = (state: 'granted' | 'pending' | 'denied'): void => void c
 export const flush = (): Promise<void> => Promise.resolve(call('flush', [])).then(() => {})
 /** Subscribes to `track`, `send`, `ack`, `drop` or `error`; returns the unsubscribe function. */
 export const on = (type: 'track' | 'send' | 'ack' | 'drop' | 'error', cb: (data: any) => void): (() => void) => {
-  const off = call('on', [type, cb])
-  return () => void Promise.resolve(off).then((f) => (f as () => void)())
+  const off = call('on', [type, cb]) as (() => void) | Promise<() => void>
+  return () => void (typeof off == 'function' ? off() : off.then((f) => f()))
 }

@@ -1,6 +1,7 @@
 import { backoff } from './backoff'
 import { body, chunk, MAX_BODY, type Chunk } from './batch'
 import { stringify, tooBig } from './lib/json'
+import { createRescue } from './rescue'
 import { createQueueStore, type Entry } from './store'
 import { post } from './transport'
 import type { Envelope } from './types'
@@ -49,11 +50,12 @@ export function createQueue(o: QueueOptions) {
   let timerAt = 0
   let sinceFlush = 0
   let seq = 0
-  /** Store writes under way: their events are in `mine` but not yet in the store. */
-  let saving = 0
+  /** Keys whose write to the store is under way: in `mine`, not yet safe in IndexedDB. */
+  const writing = new Set<string>()
   let chain = Promise.resolve()
   let next: Promise<void> | undefined
 
+  const rescue = createRescue()
   const store = createQueueStore((e) => {
     o.emit('error', { message: 'IndexedDB unavailable, queue kept in memory', error: '' + e })
     store.put([...mine])
@@ -79,9 +81,11 @@ export function createQueue(o: QueueOptions) {
       // The unload path needs only the newest events; the store keeps them all.
       for (const k of mine.keys()) if (mine.size > MAX_EVENTS) mine.delete(k)
       list.push(...part)
-      saving++
+      part.forEach((e) => writing.add(e[0]))
       await store.put(part)
-      saving--
+      part.forEach((e) => writing.delete(e[0]))
+      // The page lived on after all (a tab switch, not an unload): the rescue copy is not needed.
+      if (!writing.size) rescue.drop()
     }
     return list
   }
@@ -133,7 +137,9 @@ export function createQueue(o: QueueOptions) {
     if (!entries.length) return
     await forget(entries)
     o.emit('drop', { ids: ids(entries), reason })
-    o.dropped(entries.length, reason)
+    // A refused drop report is not reported again: with a collector that refuses everything that
+    // would be one more report every few seconds, forever.
+    o.dropped(entries.filter((e) => !e[1].includes('"event":"footfall_dropped"')).length, reason)
   }
 
   /** Drops what is beyond the bounds (7 days, 5,000 events), oldest first. */
@@ -153,7 +159,7 @@ export function createQueue(o: QueueOptions) {
     let rest = false
     const locked = async () => {
       // Only when no write is under way is every key in `mine` already in the store.
-      const known = saving ? [] : [...mine.keys()]
+      const known = writing.size ? [] : [...mine.keys()]
       let all = await trim(await store.all())
       // Another tab may have delivered some of ours: stop holding those for the unload path.
       const live = new Set(all.map((e) => e[0]))
@@ -198,6 +204,9 @@ export function createQueue(o: QueueOptions) {
     unload() {
       if (!enabled) return
       persist(true)
+      // A page being unloaded aborts its IndexedDB writes: what is not yet safely stored is also
+      // copied, synchronously, to localStorage, and moved into the store on the next page load.
+      rescue.save([...writing].map((k) => [k, mine.get(k)!]))
       // Keepalive requests of a page share one 64 KB budget in flight; what does not fit stays
       // in IndexedDB for the next page load. pagehide often follows visibilitychange: events
       // already on their way are not sent twice.
@@ -218,10 +227,12 @@ export function createQueue(o: QueueOptions) {
     /** Consent granted: store and send. Otherwise hold nothing here. */
     enable(on: boolean) {
       enabled = on
+      if (on) store.put(rescue.take())
       if (on) schedule(0)
     },
     /** Consent denied: forget every queued event, stored or not. */
     async clear() {
+      rescue.take()
       mine.clear()
       unsaved = []
       await store.clear()

@@ -8,10 +8,12 @@ const w = window as unknown as { footfall?: Stub }
 // A second copy of the script must not start a second tracker.
 if (!w.footfall?.track) {
   const s = (document.currentScript || document.querySelector('script[data-endpoint]')) as HTMLScriptElement | null
-  // Every data-* attribute becomes the camelCased option of init(); a bare attribute (data-debug) is true.
+  // Every data-* attribute becomes the camelCased option of init(). The flags (data-debug,
+  // data-respect-dnt, data-datalayer) count by their presence; an empty value elsewhere is no value.
   const options: Record<string, unknown> = { src: s?.src }
   for (const a of s?.attributes || [])
-    if (a.name.startsWith('data-')) options[a.name.slice(5).replace(/-(.)/g, (_, c: string) => c.toUpperCase())] = a.value || true
+    if (a.name.startsWith('data-'))
+      options[a.name.slice(5).replace(/-(.)/g, (_, c: string) => c.toUpperCase())] = a.value || /debug|dnt|datalayer/.test(a.name) || undefined
   const queued = w.footfall?.q || []
   const api = ((cmd: string, ...args: unknown[]) => {
     const f = (api as unknown as Record<string, unknown>)[cmd]

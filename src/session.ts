@@ -51,9 +51,12 @@ export function createSessions(kv: KV, now = () => Date.now()) {
      * when `landing` (the campaign of the page being viewed) is non-empty and differs from the
      * session's: a new ad click or utm link is a new visit, while SPA routes without utm keep it.
      */
-    touch(landing?: Campaign): { session: Session; start: boolean } {
+    touch(landing?: Campaign, passive?: boolean): { session: Session; start: boolean } {
       const t = now()
       let start = false
+      // Events the visitor did not cause (engagement, vitals, drop reports) belong to the current
+      // session: they neither extend it nor start a new one.
+      if (passive && s) return { session: s, start }
       if (!s || t - w > 1e3 || landing) {
         w = t
         try {

@@ -5,18 +5,21 @@ import { inquiry } from './autocapture/inquiry'
 import { envelope, pageContext } from './envelope'
 import { normalize } from './events'
 import { createEmitter } from './lib/emitter'
-import { stringify } from './lib/json'
+import { stringify, tooBig } from './lib/json'
 import { onHidden } from './lib/onHidden'
 import { createKV } from './lib/storage'
 import { uuid } from './lib/uuid'
 import { consentFor, STATES } from './consent'
 import { lazy } from './lib/lazy'
 import { isOn, type ConsentState, type Options } from './options'
-import { createQueue, MAX_EVENTS } from './queue'
+import { createQueue, MAX_EVENT_BYTES, MAX_EVENTS } from './queue'
 import { isPlainObject, sanitize } from './sanitize'
 import { campaignOf, createSessions } from './session'
 import type { Campaign, Envelope, PageContext, Props } from './types'
 
+
+/** Events the visitor did not cause. */
+const PASSIVE = /^(engagement|web_vitals|footfall_dropped)$/
 
 export type Tracker = ReturnType<typeof createTracker>
 
@@ -39,7 +42,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
   let userId = kv.get('ff_uid')
   let page: PageContext | undefined
   /** The campaign of the latest page view, applied to the session by the next event. */
-  let landing: Campaign | undefined
+  let landing: Campaign | undefined = campaignOf(location.search)
 
   const warn = (message: string, reason?: string) => {
     console.warn('[footfall] ' + message)
@@ -78,7 +81,8 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
 
   function record(fields: Pick<Envelope, 'type'> & Partial<Envelope>) {
     if (state == 'denied' || !o.endpoint) return
-    const { session, start } = sessions.touch(landing)
+    // Only what the visitor does extends or starts a session.
+    const { session, start } = sessions.touch(landing, PASSIVE.test(fields.event!))
     landing = undefined
     if (!anonymousId) kv.set('ff_aid', (anonymousId = kv.get('ff_aid') || uuid()))
     const e = envelope(fields, {
@@ -91,15 +95,20 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     })
     // The session's landing referrer rides on every event, like its campaign (Segment's context.referrer).
     if (session.r) e.context.referrer = { url: session.r }
+    // Refused here, before it counts as recorded. Serialising whole events is left to the queue
+    // (once, off the hot path): only large properties make the full check worth it.
+    const p = fields.properties || fields.traits
+    if (p && stringify(p).length > 8e3 && tooBig(stringify(e), MAX_EVENT_BYTES))
+      return warn(`event "${fields.event || fields.type}" is larger than 32 KB; refused`, 'too_large')
     emit('track', e)
     if (state == 'granted') queue.add(e)
-    else if (held.push(e) > MAX_EVENTS) held.shift(), dropped(1, 'queue_full')
+    else if (held.push(e) > MAX_EVENTS) emit('drop', { ids: [held.shift()!.messageId], reason: 'queue_full' }), dropped(1, 'queue_full')
   }
 
   const props = (fn: string, p: unknown): Props | undefined => {
     if (p == null) return {}
     if (isPlainObject(p)) return sanitize(p) as Props
-    warn(`${fn}: properties must be a plain object, got ${Array.isArray(p) ? 'an array' : typeof p}; event refused`, 'invalid')
+    warn(`${fn}: props must be a plain object; refused`, 'invalid')
   }
 
   const setConsent = (s: ConsentState) => {
@@ -133,7 +142,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     /** Records a custom or well-known event: `track('add_to_cart', { product_id: 'sku-1', price: 19.99 })`. */
     track: safe((name: string, properties?: Props): void => {
       if (typeof name != 'string' || !name || name.length > 128)
-        return warn(`track(): the event name must be a non-empty string of at most 128 characters; event refused`, 'invalid')
+        return warn('track(): name must be a string of 1-128 characters; refused', 'invalid')
       const p = props(`track("${name}")`, properties)
       if (p) record({ type: 'track', event: name, properties: normalize(name, p) })
     }),
@@ -151,7 +160,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     /** Ties this visitor's events from now on to a known user id. */
     identify: safe((id: string, traits?: Props): void => {
       if (typeof id == 'number') id = '' + id
-      if (typeof id != 'string' || !id || id.length > 256) return warn('identify(): the user id must be a non-empty string', 'invalid')
+      if (typeof id != 'string' || !id || id.length > 256) return warn('identify(): user id must be a non-empty string; refused', 'invalid')
       const t = props('identify()', traits)
       if (!t) return
       if (state != 'denied') kv.set('ff_uid', (userId = id))
@@ -160,7 +169,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
 
     /** Sets the consent state: `granted`, `pending` or `denied` (SPEC §4). */
     consent: safe((s: ConsentState): void => {
-      STATES.includes(s) ? setConsent(consentFor(o, s)) : warn(`consent(): expected granted, pending or denied, got ${String(s)}`)
+      STATES.includes(s) ? setConsent(consentFor(o, s)) : warn('consent(): expected granted, pending or denied')
     }),
 
     /** Sends what is queued now; resolves when it is acknowledged or this attempt failed. Never rejects. */

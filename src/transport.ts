@@ -28,7 +28,7 @@ export async function post(url: string, body: string, keepalive: boolean): Promi
       body,
       keepalive,
       credentials: 'omit',
-      signal: keepalive ? undefined : AbortSignal.timeout(60e3),
+      signal: keepalive ? undefined : AbortSignal.timeout?.(60e3),
     })
     if (typeof r?.status != 'number') throw 0
     // A 2xx HTML page is a captive portal or a catch-all route, not a collector: acknowledging it would lose the batch.

@@ -48,9 +48,18 @@ const kpi = async (argv: string[]) => {
   process.stdout.write((values.json ? JSON.stringify(report, null, 2) : formatKpiTable(report)) + '\n')
 }
 
+/** `--origin a b` means `--origin a --origin b`: the values that follow, up to the next option. */
+const spreadOrigins = (argv: string[]): string[] =>
+  argv.flatMap((a, i) => {
+    if (a.startsWith('-')) return [a]
+    let j = i - 1
+    while (j >= 0 && !argv[j].startsWith('-')) j--
+    return argv[j] == '--origin' && j < i - 1 ? ['--origin', a] : [a]
+  })
+
 const serve = async (argv: string[]) => {
   const { values } = parseArgs({
-    args: argv,
+    args: spreadOrigins(argv),
     options: {
       port: { type: 'string', default: process.env.PORT ?? '8787' },
       host: { type: 'string', default: '127.0.0.1' },
@@ -75,7 +84,7 @@ const serve = async (argv: string[]) => {
   const collector = createCollector({
     dataDir: values.data,
     forward: values.forward,
-    origins: values.origin,
+    origins: values.origin?.flatMap((o) => o.split(',')),
     readToken: values['read-token'],
     fsync,
     rateLimit: rate === 0 ? false : { rate, burst: rate * 3 },

@@ -30,16 +30,20 @@ const reply = (status: number, error: string): IngestReply => ({
   body: { ok: false, accepted: 0, duplicates: 0, rejected: [], error },
 })
 
+/** Below this gap between the client's `sentAt` and our clock, the client clock is trusted. */
+export const SKEW_MS = 60e3
+
 /**
- * Segment's clock-skew rule: the client's clock may be wrong, but `sentAt - timestamp` is
- * measured on that clock, so `receivedAt - (sentAt - timestamp)` is the event time on ours.
+ * Segment's clock-skew rule, applied only to a clock that is visibly wrong: the client's clock
+ * may be off, but `sentAt - timestamp` is measured on that clock, so `receivedAt - (sentAt -
+ * timestamp)` is the event time on ours. Within a minute (network time, ordinary drift) the
+ * event keeps the timestamp it was recorded with, exactly. Returns undefined when unchanged.
  */
-export const correctTimestamp = (timestamp: string | undefined, sentAt: string | undefined, receivedAt: Date): string => {
+export const correctTimestamp = (timestamp: string | undefined, sentAt: string | undefined, receivedAt: Date): string | undefined => {
   if (!timestamp) return receivedAt.toISOString()
-  const t = Date.parse(timestamp)
   const s = sentAt ? Date.parse(sentAt) : NaN
-  if (Number.isNaN(s)) return new Date(t).toISOString()
-  return new Date(receivedAt.getTime() - (s - t)).toISOString()
+  if (Number.isNaN(s) || Math.abs(receivedAt.getTime() - s) <= SKEW_MS) return
+  return new Date(receivedAt.getTime() - (s - Date.parse(timestamp))).toISOString()
 }
 
 /** Ingest one request body (`{batch, sentAt?, writeKey?}` or a single message). */
@@ -68,19 +72,22 @@ export const ingest = async (payload: unknown, authKey: string | undefined, deps
     const m = checked.message
     const id = m.messageId as string
     const messageSentAt = isIso(m.sentAt) ? m.sentAt : sentAt
+    // The limit applies to the message as the client sent it (what the SDK measures), not to
+    // the stored line with its stamps.
+    if (Buffer.byteLength(JSON.stringify(m)) > MAX_MESSAGE_BYTES) {
+      return void rejected.push({ index, messageId: id, error: `message larger than ${MAX_MESSAGE_BYTES} bytes` })
+    }
+    const corrected = correctTimestamp(m.timestamp as string | undefined, messageSentAt, now)
     const stored = {
       ...m,
-      timestamp: correctTimestamp(m.timestamp as string | undefined, messageSentAt, now),
-      // A relayed message keeps the first client's original time.
-      ...(m.timestamp !== undefined ? { originalTimestamp: (m.originalTimestamp as string) ?? m.timestamp } : {}),
+      // A corrected clock keeps the client's time as originalTimestamp (a relayed message keeps the first client's).
+      ...(corrected ? { timestamp: corrected } : {}),
+      ...(corrected && m.timestamp !== undefined ? { originalTimestamp: (m.originalTimestamp as string) ?? m.timestamp } : {}),
       ...(messageSentAt ? { sentAt: messageSentAt } : {}),
       ...(writeKey !== undefined ? { writeKey } : {}),
       receivedAt,
     } as StoredMessage
     const line = toLine(stored)
-    if (line.length > MAX_MESSAGE_BYTES) {
-      return void rejected.push({ index, messageId: id, error: `message larger than ${MAX_MESSAGE_BYTES} bytes` })
-    }
     if (inBatch.has(id) || deps.store.has(id)) return void duplicates++
     inBatch.add(id)
     fresh.push(stored)

@@ -15,12 +15,17 @@ export const parts: Record<string, () => Promise<Start>> = {}
 export function lazy(t: Ctx, name: string, afterLoad?: boolean): void {
   const fail = () => t.emit('error', { message: `footfall-${name}.js could not be loaded` })
   const load = () => {
-    if (parts[name]) return void parts[name]().then((start) => start(t), fail)
-    const s = document.createElement('script')
-    s.src = new URL(`footfall-${name}.js`, t.options.src).href
-    ;(s as { ff?: Ctx } & HTMLScriptElement).ff = t
-    s.onerror = fail
-    document.head.append(s)
+    try {
+      if (parts[name]) return void parts[name]().then((start) => start(t), fail)
+      const s = document.createElement('script')
+      // Throws without a script URL (an ES module build without parts) or under Trusted Types.
+      s.src = new URL(`footfall-${name}.js`, t.options.src).href
+      ;(s as { ff?: Ctx } & HTMLScriptElement).ff = t
+      s.onerror = fail
+      document.head.append(s)
+    } catch {
+      fail()
+    }
   }
   afterLoad ? onLoad(load) : load()
 }

@@ -25,9 +25,12 @@ export function createKV(kind: Persistence): KV {
     } catch {}
   }
   const kv: KV = {
+    // Once enabled, Web Storage is the truth shared by every tab (sessions, drop counts); before
+    // that, what this page wrote in memory comes first.
     get(k) {
       try {
-        return mem[k] ?? ws(true)?.getItem(k) ?? null
+        const stored = ws(true)?.getItem(k)
+        return (on ? (stored ?? mem[k]) : (mem[k] ?? stored)) ?? null
       } catch {
         return mem[k] ?? null
       }
@@ -40,7 +43,7 @@ export function createKV(kind: Persistence): KV {
     },
     enable(v) {
       on = v
-      for (const k in mem) kv.set(k, mem[k])
+      for (const k of Object.keys(mem)) kv.set(k, mem[k])
     },
     clear() {
       // Both areas: ids kept by an earlier visit under another data-persistence go as well.

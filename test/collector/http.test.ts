@@ -132,6 +132,15 @@ describe('ingest', () => {
     expect(stored.originalTimestamp).toBe(e.timestamp)
     expect(Date.parse(stored.receivedAt) - Date.parse(stored.timestamp)).toBe(5000)
   })
+
+  it('stores the timestamp exactly as sent when the client clock is right', async () => {
+    const r = await start()
+    const e = envelope({ timestamp: new Date(Date.now() - 5000).toISOString() })
+    await post(`${r.url}/collect`, { batch: [e], sentAt: new Date().toISOString() })
+    const [stored] = await events(r)
+    expect(stored.timestamp).toBe(e.timestamp)
+    expect(stored).not.toHaveProperty('originalTimestamp')
+  })
 })
 
 describe('access', () => {

@@ -72,8 +72,12 @@ describe('correctTimestamp', () => {
     expect(correctTimestamp('2026-03-01T13:00:00.000Z', '2026-03-01T13:00:10.000Z', received)).toBe('2026-03-01T11:59:50.000Z')
   })
   it('keeps the timestamp without sentAt, uses receivedAt without timestamp', () => {
-    expect(correctTimestamp('2026-03-01T09:00:00.000Z', undefined, received)).toBe('2026-03-01T09:00:00.000Z')
+    expect(correctTimestamp('2026-03-01T09:00:00.000Z', undefined, received)).toBeUndefined()
     expect(correctTimestamp(undefined, undefined, received)).toBe(received.toISOString())
+  })
+  it('trusts a client clock within a minute of ours: the timestamp stays exactly as recorded', () => {
+    expect(correctTimestamp('2026-03-01T11:59:00.000Z', '2026-03-01T12:00:59.000Z', received)).toBeUndefined()
+    expect(correctTimestamp('2026-03-01T11:59:00.000Z', '2026-03-01T11:59:01.000Z', received)).toBeUndefined()
   })
 })
 
