@@ -204,9 +204,10 @@ export function createQueue(o: QueueOptions) {
     unload() {
       if (!enabled) return
       persist(true)
-      // A page being unloaded aborts its IndexedDB writes: what is not yet safely stored is also
-      // copied, synchronously, to localStorage, and moved into the store on the next page load.
-      rescue.save([...writing].map((k) => [k, mine.get(k)!]))
+      // A page being unloaded aborts its IndexedDB writes: what is not yet safely stored (all of it
+      // when the queue lives in memory) is also copied, synchronously, to localStorage, and moved
+      // into the store on the next page load.
+      rescue.save(store.durable() ? [...writing].map((k) => [k, mine.get(k)!]) : [...mine])
       // Keepalive requests of a page share one 64 KB budget in flight; what does not fit stays
       // in IndexedDB for the next page load. pagehide often follows visibilitychange: events
       // already on their way are not sent twice.

@@ -10,6 +10,8 @@ export interface Store {
   all(): Promise<Entry[]>
   del(keys: string[]): Promise<void>
   clear(): Promise<void>
+  /** False once IndexedDB failed and the queue lives in memory only. */
+  durable(): boolean
 }
 
 /**
@@ -57,6 +59,7 @@ export function createQueueStore(onFail: (e: unknown) => void): Store {
         (s) => Promise.all([promisifyRequest(s.getAllKeys()), promisifyRequest(s.getAll())]).then(([k, v]) => k.map((k, i) => [k, v[i]] as Entry)),
         () => [...mem].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
       ),
+    durable: () => idb !== null,
     del: (keys) => run('readwrite', (s) => keys.forEach((k) => s.delete(k)), () => keys.forEach((k) => mem.delete(k))),
     async clear() {
       mem.clear()

@@ -335,3 +335,31 @@ test('stub calls apply before the landing page view: on(), consent and identify 
   expect(pv.userId).toBe('u-9')
   expect(await page.evaluate(() => (window as any).seen)).toEqual(['identify', 'page'])
 })
+
+test('events a closing page could not store or send are rescued and delivered on the next visit', async ({ context, server }) => {
+  // First visit: IndexedDB refuses to open (the queue lives in memory) and the collector is down,
+  // so neither the store nor the keepalive send can keep these events.
+  let down = true
+  server.reply = () => (down ? 503 : 200)
+  await context.addInitScript(() => {
+    if (location.pathname == '/first')
+      IDBFactory.prototype.open = () => {
+        throw new DOMException('blocked', 'SecurityError')
+      }
+  })
+  server.pages.set('/first', sitePage())
+  server.pages.set('/', sitePage())
+  const first = await context.newPage()
+  await first.goto(server.url + '/first')
+  await ready(first)
+  await first.evaluate(() => {
+    for (let i = 0; i < 30; i++) (window as any).footfall.track('rescued', { i })
+  })
+  await first.close({ runBeforeUnload: true })
+  expect(server.received).toEqual([])
+  down = false
+  const second = await context.newPage()
+  await second.goto(server.url + '/')
+  const ev = await server.waitForCount(30, 'rescued')
+  expect(new Set(ev.map((e) => e.properties!.i)).size).toBe(30)
+})
