@@ -1,7 +1,15 @@
 /**
  * Delay before retry number `attempt` (1, 2, …): exponential with full jitter (a random wait
- * between 0 and 1 s · 2^attempt, capped at 5 minutes) so that many browsers coming back after an
- * outage do not hit the collector in step. A `Retry-After` from the collector wins.
+ * between 0 and `base` · 2^attempt, capped) so that many browsers coming back after an outage do
+ * not hit the collector in step. A `Retry-After` from the collector wins. The SDK and the
+ * collector's forwarder both use it.
  */
-export const backoff = (attempt: number, retryAfter?: number, random = Math.random): number =>
-  retryAfter ?? random() * Math.min(300e3, 500 * 2 ** attempt)
+export const backoff = (attempt: number, retryAfter?: number, random = Math.random, base = 500, cap = 300e3): number =>
+  retryAfter ?? random() * Math.min(cap, base * 2 ** attempt)
+
+/** Parses `Retry-After` (delta-seconds or an HTTP date) into milliseconds; undefined when absent, past or garbage. */
+export const parseRetryAfter = (h: string | null | undefined): number | undefined => {
+  if (!h) return
+  const ms = /^\d+$/.test(h) ? +h * 1e3 : Date.parse(h) - Date.now()
+  return ms >= 0 ? ms : undefined
+}

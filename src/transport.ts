@@ -1,3 +1,4 @@
+import { parseRetryAfter } from './backoff'
 export interface Reply {
   /** HTTP status; 0 for a network error, a timeout or an unreadable reply. */
   status: number
@@ -7,13 +8,6 @@ export interface Reply {
 
 // Taken once at load: a page that later replaces window.fetch cannot break delivery.
 const nativeFetch = typeof fetch == 'function' ? fetch.bind(globalThis) : undefined
-
-/** Parses `Retry-After` (delta-seconds or an HTTP date) into milliseconds. */
-export const parseRetryAfter = (h: string | null | undefined): number | undefined => {
-  if (!h) return
-  const ms = /^\d+$/.test(h) ? +h * 1e3 : Date.parse(h) - Date.now()
-  return ms >= 0 ? ms : undefined
-}
 
 /**
  * POSTs one batch body. `text/plain` (a string body's default type) keeps it a simple request,

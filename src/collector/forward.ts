@@ -5,6 +5,7 @@
  * pump sends the spool oldest first and deletes a file only after a 2xx. Failures back
  * off exponentially with full jitter, honouring `Retry-After`; a restart resumes the spool.
  */
+import { backoff, parseRetryAfter } from '../backoff'
 import { mkdir, readFile, readdir, rename, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { StoredMessage } from './validate'
@@ -39,13 +40,6 @@ export interface ForwardStats {
 type SpoolFile = { name: string; writeKey?: string; batch: StoredMessage[]; bytes: number }
 
 const retryable = (status: number) => status === 408 || status === 429 || status >= 500
-
-/** `Retry-After` in seconds or as an HTTP date, in ms (capped at 10 minutes). */
-const retryAfter = (value: string | null): number => {
-  if (!value) return 0
-  const ms = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - Date.now()
-  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), 600_000) : 0
-}
 
 export const createForwarder = async (options: ForwardOptions & { spoolDir: string }) => {
   const { spoolDir, maxSpoolFiles = 10_000, minBackoffMs = 500, maxBackoffMs = 60_000, timeoutMs = 10_000, maxBatchBytes = 400_000 } = options
@@ -127,7 +121,7 @@ export const createForwarder = async (options: ForwardOptions & { spoolDir: stri
       try {
         const res = await post(group[0].writeKey, group.flatMap((f) => f.batch))
         status = res.status
-        retryAfterMs = retryAfter(res.headers.get('retry-after'))
+        retryAfterMs = Math.min(parseRetryAfter(res.headers.get('retry-after')) ?? 0, 600e3)
       } catch (err) {
         status = 0
         stats.lastError = (err as Error).message
@@ -151,8 +145,7 @@ export const createForwarder = async (options: ForwardOptions & { spoolDir: stri
       }
       if (status) stats.lastError = `upstream answered ${status}`
       stats.failures++
-      const backoff = Math.random() * Math.min(maxBackoffMs, minBackoffMs * 2 ** attempt++)
-      schedule(Math.max(backoff, retryAfterMs))
+      schedule(Math.max(backoff(attempt++, undefined, Math.random, minBackoffMs, maxBackoffMs), retryAfterMs))
       retryAfterMs = 0
       return
     }

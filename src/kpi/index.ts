@@ -2,6 +2,7 @@
  * The KPI report (SPEC §7): sessions, engagement and on-site conversions, overall, by
  * GA4 channel and by campaign. Pure: same events in, same numbers out.
  */
+import { SESSION_MS } from '../session'
 import type { Context, Envelope } from '../types'
 import { channelOf, type Channel } from './channels'
 
@@ -45,7 +46,7 @@ export interface KpiReport {
 /** GA4's engaged-session threshold. */
 export const ENGAGED_MS = 10_000
 /** Sessions without a `context.sessionId` end after this long without events. */
-export const SESSION_GAP_MS = 30 * 60_000
+export const SESSION_GAP_MS = SESSION_MS
 /** Campaign key for sessions that carry no `utm_campaign`. */
 export const NO_CAMPAIGN = '(not set)'
 
@@ -85,6 +86,8 @@ export const computeKpis = (events: Iterable<KpiEvent>, options: KpiOptions = {}
       if (seen.has(id)) continue
       seen.add(id)
     }
+    // footfall's own loss reports are not visitor activity: they make no session.
+    if (e.event === 'footfall_dropped') continue
     const t = timeOf(e)
     if (t < from || t >= to) continue
     const sid = str(e.context?.sessionId)

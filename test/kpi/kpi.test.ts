@@ -144,3 +144,12 @@ describe('computeKpis', () => {
     expect(ms).toBeLessThan(1000)
   })
 })
+
+describe('footfall_dropped', () => {
+  it('is not visitor activity: it makes no session', () => {
+    const r = computeKpis([
+      { type: 'track', event: 'footfall_dropped', messageId: 'd1', anonymousId: 'a', timestamp: '2026-01-01T00:00:00.000Z', properties: { count: 3, reason: 'queue_full' }, context: { sessionId: 'lonely' } },
+    ] as any)
+    expect(r.overall.sessions).toBe(0)
+  })
+})

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { backoff } from '../../src/backoff'
-import { parseRetryAfter } from '../../src/transport'
+import { backoff, parseRetryAfter } from '../../src/backoff'
 
 describe('backoff', () => {
   it('grows exponentially with full jitter', () => {
