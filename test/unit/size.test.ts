@@ -3,14 +3,28 @@ import { readFileSync } from 'node:fs'
 import { brotliCompressSync, constants } from 'node:zlib'
 import { describe, expect, it } from 'vitest'
 
-/** Bytes of dist/footfall.js brotli-compressed at quality 11: the script-tag core's budget. */
-export const CORE_BUDGET = 5000
+/**
+ * Budgets in bytes, brotli quality 11, of each script-tag file. The core started at a 5,000 B
+ * budget with delivery alone (4.8 KB); autocapture, engagement, consent clean-up and the unload
+ * rescue took it to 6.5 KB after chat adapters, the dataLayer bridge and web-vitals moved into
+ * files of their own. The budget holds it there: a change that grows the core must pay for itself.
+ */
+export const BUDGETS: Record<string, number> = {
+  'footfall.js': 6700,
+  'footfall-chat.js': 800,
+  'footfall-datalayer.js': 500,
+  'footfall-vitals.js': 3300,
+  'footfall-stub.js': 100,
+}
+
+const brotli = (file: string) =>
+  brotliCompressSync(readFileSync(new URL(`../../dist/${file}`, import.meta.url)), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length
 
 describe('bundle size', () => {
-  it(`keeps the script-tag core within ${CORE_BUDGET} B brotli`, () => {
-    const file = readFileSync(new URL('../../dist/footfall.js', import.meta.url))
-    const br = brotliCompressSync(file, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length
-    console.log(`dist/footfall.js: ${file.length} B raw, ${br} B brotli (budget ${CORE_BUDGET})`)
-    expect(br).toBeLessThanOrEqual(CORE_BUDGET)
-  })
+  for (const [file, budget] of Object.entries(BUDGETS))
+    it(`keeps dist/${file} within ${budget} B brotli`, () => {
+      const br = brotli(file)
+      console.log(`dist/${file}: ${br} B brotli (budget ${budget})`)
+      expect(br).toBeLessThanOrEqual(budget)
+    })
 })
