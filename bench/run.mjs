@@ -244,7 +244,7 @@ if (results.has(ff)) {
   out.push(`| vs | brotli size | track() mean | main thread / 1k events | requests | bytes / event |`, `|---|--:|--:|--:|--:|--:|`)
   for (const p of rows) if (p.name != ff) out.push(`| ${p.name} | ${sz(p.name)} | ${ratio('track', p.name)} | ${ratio('task', p.name)} | ${ratio('requests', p.name)} | ${ratio('bytes', p.name)} |`)
   out.push('')
-  // Targets (issue 10): reported, never enforced.
+  // Targets: reported, never enforced.
   const core = rows.find((p) => p.name == ff).size.brotli
   const floor = M('floor: array push', 'track')
   const peerTask = rows.filter((p) => !p.floor && p.name != ff).map((p) => [p.name, M(p.name, 'task')]).filter(([, v]) => v != null)

@@ -28,7 +28,7 @@ const ROUTES = /^\/(?:$|products(?:\/[\w-]+)?$|contact$|cart$)/
 
 /**
  * Strict: no inline script or style anywhere, so the demo also proves footfall runs under a
- * `script-src 'self'` policy (SPEC §4).
+ * `script-src 'self'` policy.
  */
 const CSP = [
   "default-src 'self'",

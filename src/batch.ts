@@ -1,7 +1,7 @@
 import { stringify } from './lib/json'
 import type { Entry } from './store'
 
-/** The keepalive / sendBeacon limit for one request body (SPEC §2.2). */
+/** The keepalive / sendBeacon limit for one request body. */
 export const MAX_BODY = 64e3
 const enc = new TextEncoder()
 
@@ -31,6 +31,6 @@ export function chunk(list: Entry[], max = MAX_BODY - 200): Chunk[] {
   return out
 }
 
-/** The request body of SPEC §2.2: `{"batch": [...], "sentAt": "ISO", "writeKey": "site"}`. */
+/** The request body: `{"batch": [...], "sentAt": "ISO", "writeKey": "site"}`. */
 export const body = (c: Chunk, writeKey?: string | null): string =>
   '{"batch":[' + c.parts + '],"sentAt":"' + new Date().toISOString() + '"' + (writeKey ? ',"writeKey":' + stringify(writeKey) : '') + '}'

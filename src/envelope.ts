@@ -9,7 +9,7 @@ const timezone = (() => {
   } catch {}
 })()
 
-/** The page as it is now, every URL redacted (SPEC §2.1). `referrer` is the previous SPA route, if any. */
+/** The page as it is now, every URL redacted. `referrer` is the previous SPA route, if any. */
 export function pageContext(referrer = document.referrer): PageContext {
   const url = redact(location.href)
   return {

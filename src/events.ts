@@ -1,7 +1,7 @@
 import type { Props } from './types'
 
 /**
- * Fills in what SPEC §2 derives for well-known events, whichever way they were tracked:
+ * Fills in what the event table derives for well-known events, whichever way they were tracked:
  * add_to_cart gets `quantity` 1 by default and `value` = price × quantity.
  */
 export function normalize(name: string, p: Props): Props {

@@ -3,7 +3,7 @@ import type { Persistence } from './lib/storage'
 export type ConsentState = 'granted' | 'pending' | 'denied'
 type OnOff = boolean | 'on' | 'off'
 
-/** The options of `init()`: the script tag's data-* attributes, camelCased (SPEC §1.1). */
+/** The options of `init()`: the script tag's data-* attributes, camelCased. */
 export interface Options {
   /** Collector URL, absolute or relative. Required. */
   endpoint?: string | null

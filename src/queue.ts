@@ -6,14 +6,14 @@ import { createQueueStore, type Entry } from './store'
 import { post } from './transport'
 import type { Envelope } from './types'
 
-/** Bounds of SPEC §3: beyond them the oldest events go first, and every one is reported. */
+/** The queue bounds: beyond them the oldest events go first, and every one is reported. */
 export const MAX_EVENTS = 5000
 export const MAX_AGE_MS = 7 * 864e5
 /** A flush starts as soon as this many events wait. */
 export const FLUSH_AT = 20
 /** …and otherwise every 5 s while anything waits. */
 export const FLUSH_MS = 5e3
-/** An event larger than this is refused (SPEC §2.2). */
+/** An event larger than this is refused. */
 export const MAX_EVENT_BYTES = 32768
 
 export interface QueueOptions {

@@ -3,7 +3,7 @@ import type { Props } from './types'
 const MAX_DEPTH = 8
 
 /**
- * A JSON-safe deep copy of user props (SPEC §5): functions, symbols and undefined dropped,
+ * A JSON-safe deep copy of user props: functions, symbols and undefined dropped,
  * BigInt → string, Date → ISO string, cycles → "[Circular]", anything deeper than 8 levels cut.
  * `__proto__` keys are skipped so a copy can never change a prototype.
  */

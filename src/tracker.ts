@@ -27,7 +27,7 @@ export type Tracker = ReturnType<typeof createTracker>
 export type Ctx = Tracker & { emit(type: string, data?: unknown): void; options: Options }
 
 /**
- * One tracker: the public API of SPEC §1.2 over the queue, sessions and consent. Public functions
+ * One tracker: the public API over the queue, sessions and consent. Public functions
  * never throw into the host page: bad input is refused with one console.warn and an `error` event.
  */
 export function createTracker(options: Options, replay?: (t: Tracker) => void) {
@@ -50,7 +50,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     if (reason) dropped(1, reason)
   }
 
-  /** Drop counts live in storage until they can be sent as footfall_dropped (SPEC §3). */
+  /** Drop counts live in storage until they can be sent as footfall_dropped. */
   const drops = (v?: Record<string, number>): Record<string, number> => {
     if (v) kv.set('ff_drops', stringify(v))
     try {
@@ -167,7 +167,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
       record({ type: 'identify', traits: t })
     }),
 
-    /** Sets the consent state: `granted`, `pending` or `denied` (SPEC §4). */
+    /** Sets the consent state: `granted`, `pending` or `denied`. */
     consent: safe((s: ConsentState): void => {
       STATES.includes(s) ? setConsent(consentFor(o, s)) : warn('consent(): expected granted, pending or denied')
     }),

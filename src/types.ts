@@ -1,4 +1,4 @@
-/** Wire shapes shared by the SDK, the collector and the KPI report (SPEC §2.1, §2.2). */
+/** Wire shapes shared by the SDK, the collector and the KPI report. */
 
 export type Props = Record<string, unknown>
 

@@ -295,7 +295,7 @@ export const scenarios: Record<string, Scenario> = {
     return row
   },
 
-  'bad track() input of every kind (SPEC §5)': async ({ page, server, ep }, full) => {
+  'bad track() input of every kind': async ({ page, server, ep }, full) => {
     site(server, ep)
     await visit(page, server.url)
     const rounds = full ? 20 : 3
@@ -336,7 +336,7 @@ export const scenarios: Record<string, Scenario> = {
       return { threw, good, bad: bad.length * rounds }
     }, rounds)
     expect(out.threw).toBe(0)
-    const row = await settle(ep, 'bad track() input of every kind (SPEC §5)', out.good + out.bad + 1, Date.now())
+    const row = await settle(ep, 'bad track() input of every kind', out.good + out.bad + 1, Date.now())
     row.notes = `${out.bad} bad calls refused (no throw), reported as invalid / too_large; ${out.good} odd-but-valid events sanitised`
     return row
   },

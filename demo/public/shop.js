@@ -18,7 +18,7 @@ const tile = (p, big) => {
   return t
 }
 
-/** The add-to-cart button: its data-ff-* attributes are the add_to_cart properties (SPEC §2). */
+/** The add-to-cart button: its data-ff-* attributes are the add_to_cart properties. */
 const addButton = (p, quantity = 1) =>
   h('button', {
     type: 'button',

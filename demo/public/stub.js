@@ -1,2 +1,2 @@
-// The one-line footfall stub of SPEC §1.1: calls made before footfall.js arrives are queued, then replayed.
+// The one-line footfall stub: calls made before footfall.js arrives are queued, then replayed.
 window.footfall=window.footfall||function(){(footfall.q=footfall.q||[]).push(arguments)}

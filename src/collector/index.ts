@@ -1,5 +1,5 @@
 /**
- * The reference collector (SPEC §6) as a request handler: mount it in `node:http`,
+ * The reference collector as a request handler: mount it in `node:http`,
  * Express or Connect. `footfall-collector` is this handler in its own server.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'

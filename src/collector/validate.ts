@@ -1,4 +1,4 @@
-/** Per-message validation of incoming Segment-compatible messages (SPEC §2.1, §6). */
+/** Per-message validation of incoming Segment-compatible messages. */
 import { createHash } from 'node:crypto'
 import type { Envelope } from '../types'
 import { isPlainObject } from './json'
@@ -6,7 +6,7 @@ import { isPlainObject } from './json'
 export const MESSAGE_TYPES = new Set(['track', 'page', 'identify', 'screen', 'group', 'alias'])
 export const MAX_ID_LENGTH = 200
 export const MAX_EVENT_LENGTH = 256
-/** Segment's per-message limit, also the SDK's (SPEC §2.2). */
+/** Segment's per-message limit, also the SDK's. */
 export const MAX_MESSAGE_BYTES = 32 * 1024
 
 /** A message as stored: an envelope plus what the collector stamps on it. */

@@ -1,5 +1,5 @@
 /**
- * The KPI report (SPEC §7): sessions, engagement and on-site conversions, overall, by
+ * The KPI report: sessions, engagement and on-site conversions, overall, by
  * GA4 channel and by campaign. Pure: same events in, same numbers out.
  */
 import { SESSION_MS } from '../session'

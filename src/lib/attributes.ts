@@ -3,7 +3,7 @@ import type { Props } from '../types'
 const NUMERIC = ['price', 'quantity', 'value']
 
 /**
- * The `data-ff-*` attributes of an element as event properties (SPEC §2): `data-ff-product-id`
+ * The `data-ff-*` attributes of an element as event properties: `data-ff-product-id`
  * → `product_id`; `price`, `quantity` and `value` become numbers, and are left out when they are
  * not numbers rather than sent as text the KPI report would have to second-guess.
  * `data-ff-event` is the event name, not a property.

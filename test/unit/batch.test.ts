@@ -29,7 +29,7 @@ describe('chunk', () => {
 })
 
 describe('body', () => {
-  it('is the batch of SPEC §2.2', () => {
+  it('is the Segment-compatible batch body', () => {
     const b = JSON.parse(body(chunk([ev(1)])[0], 'demo-shop'))
     expect(Object.keys(b)).toEqual(['batch', 'sentAt', 'writeKey'])
     expect(b.batch[0].messageId).toBe('id1')
