@@ -63,7 +63,7 @@ export function createQueue(o: QueueOptions) {
 
   /**
    * Serialises what track() recorded (once: the store and every batch reuse the JSON), refuses
-   * events over 32 KB, and writes the rest to the store, 500 events per task so that a burst does
+   * events over 32 KB, and writes the rest to the store, 200 events per task so that a burst does
    * not become one long task. `now`: all of it before the first await, as the unload path needs.
    */
   const persist = async (now?: boolean) => {
@@ -71,7 +71,7 @@ export function createQueue(o: QueueOptions) {
     // A slice per task: a 10,000-event burst must not become one long task.
     while (unsaved.length) {
       const part: Entry[] = []
-      for (const [k, e] of unsaved.splice(0, now ? unsaved.length : 500)) {
+      for (const [k, e] of unsaved.splice(0, now ? unsaved.length : 200)) {
         const json = stringify(e)
         if (tooBig(json, MAX_EVENT_BYTES)) {
           o.emit('drop', { ids: [e.messageId], reason: 'too_large' })
