@@ -22,6 +22,8 @@ export function pageContext(referrer = document.referrer): PageContext {
   }
 }
 
+const library = { name: 'footfall', version: '__VERSION__' } as const
+
 export interface Who {
   anonymousId: string
   userId?: string | null
@@ -39,7 +41,7 @@ export function envelope(fields: Pick<Envelope, 'type'> & Partial<Envelope>, who
     timestamp: new Date().toISOString(),
     anonymousId: who.anonymousId,
     context: {
-      library: { name: 'footfall', version: '__VERSION__' },
+      library,
       page: who.page,
       campaign: who.campaign,
       sessionId: who.sessionId,

@@ -13,7 +13,7 @@ import { consentFor, STATES } from './consent'
 import { lazy } from './lib/lazy'
 import { isOn, type ConsentState, type Options } from './options'
 import { createQueue, MAX_EVENT_BYTES, MAX_EVENTS } from './queue'
-import { isPlainObject, sanitize } from './sanitize'
+import { chars, isPlainObject, sanitize } from './sanitize'
 import { campaignOf, createSessions } from './session'
 import type { Campaign, Envelope, PageContext, Props } from './types'
 
@@ -97,8 +97,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     if (session.r) e.context.referrer = { url: session.r }
     // Refused here, before it counts as recorded. Serialising whole events is left to the queue
     // (once, off the hot path): only large properties make the full check worth it.
-    const p = fields.properties || fields.traits
-    if (p && stringify(p).length > 8e3 && tooBig(stringify(e), MAX_EVENT_BYTES))
+    if (chars > 8e3 && tooBig(stringify(e), MAX_EVENT_BYTES))
       return warn(`event "${fields.event || fields.type}" is larger than 32 KB; refused`, 'too_large')
     emit('track', e)
     if (state == 'granted') queue.add(e)
