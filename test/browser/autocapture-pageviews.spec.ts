@@ -1,14 +1,18 @@
 import { test, expect, sitePage, ready } from '../support/fixtures'
 import type { Page } from '@playwright/test'
 
-/** Runs `fn` in the page, then flushes once the route has settled so tests do not wait for the 5 s timer. */
+/** Runs `fn` in the page, moves the page's clock past the route settle window, then flushes. */
 const go = async (page: Page, fn: string) => {
   await page.evaluate(fn)
-  await page.evaluate(() => new Promise((r) => setTimeout(r, 400)).then(() => (window as any).footfall.flush()))
+  await page.clock.runFor(400)
+  await page.evaluate(() => (window as any).footfall.flush())
 }
 const pages = (ev: { type: string }[]) => ev.filter((e) => e.type == 'page') as any[]
 
 test.describe('SPA page views', () => {
+  // A controllable clock, so that the 300 ms route settle window is passed without waiting.
+  test.beforeEach(({ page }) => page.clock.install())
+
   test('history mode: pushState, replaceState and back/forward are page views; the same URL is not', async ({ page, server }) => {
     server.pages.set('/', sitePage({ title: 'Home' }))
     await page.goto(server.url + '/')

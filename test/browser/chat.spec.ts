@@ -21,6 +21,8 @@ const opens = (page: Page, server: any) =>
 test.describe('chat widgets', () => {
   for (const [vendor, api] of Object.entries(VENDORS)) {
     test(`${vendor}: a widget that loads late reports each opening, not its loading`, async ({ page, server }) => {
+      // A controllable clock: the reopening below must come after footfall's 1 s merge window.
+      await page.clock.install()
       server.pages.set('/', sitePage())
       await page.goto(server.url + '/')
       await ready(page)
@@ -32,7 +34,7 @@ test.describe('chat widgets', () => {
       await page.evaluate(api.open)
       await page.evaluate(api.open) // already open: not a new opening
       await page.evaluate(api.close)
-      await page.evaluate(() => new Promise((r) => setTimeout(r, 1100))) // a real reopening, not a duplicate report
+      await page.clock.fastForward(1100) // a real reopening, not a duplicate report
       await page.evaluate(api.open)
       await flush(page)
       const ev = await server.waitForCount(2, 'chat_open')
