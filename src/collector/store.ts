@@ -173,7 +173,6 @@ export const openStore = async ({ dir, fsync = 'always', maxIds = 500_000, recen
       for (const [i, m] of messages.entries()) {
         remember(m.messageId)
         const line = lines[i]
-        keepRecent(line.slice(0, -1))
         const day = dayOf(m.receivedAt)
         texts.set(day, (texts.get(day) ?? '') + line)
       }
@@ -182,7 +181,8 @@ export const openStore = async ({ dir, fsync = 'always', maxIds = 500_000, recen
       )
       writing ??= drain()
       return Promise.all(done).then(
-        () => {},
+        // Shown by /events only once on disk.
+        () => lines.forEach((l) => keepRecent(l.slice(0, -1))),
         (err) => {
           // Not stored: let a retry through.
           for (const m of messages) ids.delete(m.messageId)
