@@ -18,6 +18,7 @@ import { campaignOf, createSessions } from './session'
 import type { Campaign, Envelope, PageContext, Props } from './types'
 
 
+const CONSENT_KEY = 'ff_consent'
 /** Events the visitor did not cause. */
 const PASSIVE = /^(engagement|web_vitals|footfall_dropped)$/
 
@@ -168,7 +169,14 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
 
     /** Sets the consent state: `granted`, `pending` or `denied`. */
     consent: safe((s: ConsentState): void => {
-      STATES.includes(s) ? setConsent(consentFor(o, s)) : warn('consent(): expected granted, pending or denied')
+      if (!STATES.includes(s)) return warn('consent(): expected granted, pending or denied')
+      setConsent(consentFor(o, s))
+      // Consent is the visitor's, not the tab's: the other tabs hear of it through a storage
+      // event. The key is removed at once, so nothing stays behind.
+      try {
+        localStorage.setItem(CONSENT_KEY, s)
+        localStorage.removeItem(CONSENT_KEY)
+      } catch {}
     }),
 
     /** Sends what is queued now; resolves when it is acknowledged or this attempt failed. Never rejects. */
@@ -192,6 +200,9 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
 
   if (!o.endpoint) console.error('[footfall] no endpoint (data-endpoint) is set: nothing will be sent')
   setConsent(consentFor(o, o.consent))
+  addEventListener('storage', (e) => {
+    if (e.key == CONSENT_KEY && STATES.includes(e.newValue as ConsentState)) setConsent(consentFor(o, e.newValue as ConsentState))
+  })
   // Calls made before the tracker existed (stub queue, calls before init()) go first, so that their
   // consent, identify and on() apply to the landing page view too.
   replay?.(api)

@@ -253,3 +253,19 @@ test.describe('Do Not Track and Global Privacy Control', () => {
     await server.waitForCount(1, 'page')
   })
 })
+
+test('consent given in one tab reaches the other tabs of the site', async ({ context, server }) => {
+  server.pages.set('/', sitePage({ attrs: { 'data-consent': 'pending' } }))
+  const a = await context.newPage()
+  await a.goto(server.url + '/')
+  await ready(a)
+  await a.evaluate(() => (window as any).footfall.track('held_in_a'))
+  const b = await context.newPage()
+  await b.goto(server.url + '/')
+  await ready(b)
+  expect(server.attempts).toEqual([])
+  await b.evaluate(() => (window as any).footfall.consent('granted'))
+  // Tab a sends what it held, although only tab b was asked.
+  await server.waitForCount(1, 'held_in_a')
+  expect(await a.evaluate(() => localStorage.getItem('ff_consent'))).toBeNull()
+})
