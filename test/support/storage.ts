@@ -12,15 +12,19 @@ export interface Stored {
 
 /**
  * Reads every IndexedDB database (indexedDB.databases()), both Web Storage areas, document.cookie
- * and Cache Storage. Databases are opened only because they are listed, and closed right after,
- * so reading never creates one nor blocks a later deleteDatabase.
+ * and Cache Storage. Databases are opened only because they are listed, closed right after, and
+ * never created (one deleted since the listing is skipped), so reading cannot change the answer.
  */
 export const readStorage = (page: Page): Promise<Stored> =>
   page.evaluate(async () => {
     const req = <T>(r: IDBRequest<T>) => new Promise<T>((ok, ko) => ((r.onsuccess = () => ok(r.result)), (r.onerror = () => ko(r.error))))
     const idb: Record<string, Record<string, unknown[]>> = {}
     for (const { name } of await indexedDB.databases()) {
-      const db = await req(indexedDB.open(name!))
+      // Deleted between the listing and this open: an upgrade means open() would create it, so abort.
+      const open = indexedDB.open(name!)
+      open.onupgradeneeded = () => open.transaction!.abort()
+      const db = await req(open).catch(() => undefined)
+      if (!db) continue
       idb[name!] = {}
       for (const s of Array.from(db.objectStoreNames)) idb[name!][s] = await req(db.transaction(s).objectStore(s).getAll())
       db.close()
