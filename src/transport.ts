@@ -26,7 +26,8 @@ export async function post(url: string, body: string, keepalive: boolean): Promi
     })
     if (typeof r?.status != 'number') throw 0
     // A 2xx HTML page is a captive portal or a catch-all route, not a collector: acknowledging it would lose the batch.
-    const html = r.status < 300 && /html/.test(r.headers?.get('Content-Type') || '')
+    // (A short "ok" that a framework labels text/html is still an acknowledgement: only a page counts.)
+    const html = r.status < 300 && /html/.test(r.headers?.get('Content-Type') || '') && /<(!doctype|html|head|body)/i.test(await r.text())
     return { status: html ? 0 : r.status, retryAfter: parseRetryAfter(r.headers?.get('Retry-After')) }
   } catch (e) {
     // A real network failure or timeout is retried later; anything else means fetch itself is broken.

@@ -360,3 +360,26 @@ test('events a closing page could not store or send are rescued and delivered on
   const ev = await server.waitForCount(30, 'rescued')
   expect(new Set(ev.map((e) => e.properties!.i)).size).toBe(30)
 })
+
+test('a 2xx that a web framework labels text/html ("ok") acknowledges; only an HTML page (captive portal) is retried', async ({ page, server }) => {
+  let portal = true
+  server.reply = () =>
+    portal
+      ? { status: 200, headers: { 'Content-Type': 'text/html' }, body: '<!doctype html><title>Sign in to Wi-Fi</title>' }
+      : { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' }, body: 'ok' }
+  server.pages.set('/', sitePage())
+  await page.goto(server.url + '/')
+  await ready(page)
+  const acked: string[] = []
+  await page.exposeFunction('onAck', (ids: string[]) => acked.push(...ids))
+  await page.evaluate(async () => {
+    ;(window as any).footfall.on('ack', (d: { ids: string[] }) => (window as any).onAck(d.ids))
+    ;(window as any).footfall.track('behind_portal')
+    await (window as any).footfall.flush()
+  })
+  expect(acked).toEqual([])
+  portal = false
+  await page.evaluate(() => (window as any).footfall.flush())
+  const [e] = await server.waitForCount(1, 'behind_portal')
+  await expect.poll(() => acked).toContain(e.messageId)
+})
