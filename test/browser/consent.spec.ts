@@ -33,8 +33,8 @@ const provoke = async (page: Page, n = 3) => {
     dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }))
     delete (document as any).visibilityState
     await f.flush()
-    // Let queued writes (setTimeout) and IndexedDB work scheduled by the above run out.
-    await new Promise((r) => setTimeout(r, 50))
+    // Let the tasks queued by the above (deferred writes) run: two turns of the event loop.
+    for (let i = 0; i < 2; i++) await new Promise((r) => setTimeout(r))
     await f.flush()
   }, n)
 }
