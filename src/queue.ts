@@ -28,8 +28,6 @@ export interface QueueOptions {
   warn(message: string, reason: string): void
 }
 
-export type Queue = ReturnType<typeof createQueue>
-
 /**
  * track() → queue → batch → transport → ack. Events are kept in IndexedDB until a 2xx; the tab
  * also keeps its own unacknowledged events in memory so that they can leave with keepalive when
@@ -68,11 +66,12 @@ export function createQueue(o: QueueOptions) {
    */
   const persist = async (now?: boolean) => {
     const list: Entry[] = []
-    // A slice per task: a 10,000-event burst must not become one long task.
     while (unsaved.length) {
       const part: Entry[] = []
       for (const [k, e] of unsaved.splice(0, now ? unsaved.length : 200)) {
         const json = stringify(e)
+        // track() refuses big events already, from an estimate; this exact check on the JSON that is
+        // stored catches what the estimate cannot see (a context made huge by a very long URL).
         if (tooBig(json, MAX_EVENT_BYTES)) {
           o.emit('drop', { ids: [e.messageId], reason: 'too_large' })
           o.warn(`event "${e.event || e.type}" is larger than 32 KB and was refused`, 'too_large')

@@ -45,8 +45,6 @@ export interface KpiReport {
 
 /** GA4's engaged-session threshold. */
 export const ENGAGED_MS = 10_000
-/** Sessions without a `context.sessionId` end after this long without events. */
-export const SESSION_GAP_MS = SESSION_MS
 /** Campaign key for sessions that carry no `utm_campaign`. */
 export const NO_CAMPAIGN = '(not set)'
 
@@ -100,7 +98,7 @@ export const computeKpis = (events: Iterable<KpiEvent>, options: KpiOptions = {}
   for (const item of unkeyed) {
     const visitor = str(item.e.anonymousId) || str(item.e.userId)
     const last = lastSeen.get(visitor)
-    const n = !last ? 0 : item.t - last.t > SESSION_GAP_MS ? last.n + 1 : last.n
+    const n = !last ? 0 : item.t - last.t > SESSION_MS ? last.n + 1 : last.n
     lastSeen.set(visitor, { t: item.t, n })
     item.sid = `a:${visitor}:${n}`
   }
