@@ -225,7 +225,8 @@ const renderCounters = () => {
     ['Stored', stats.stored, 'qa-stored'],
   ]
   el.counters.replaceChildren(...items.map(([k, v, id]) => h('div', {}, h('dt', {}, k), h('dd', { id }, v))))
-  const last = [...rows.values()].reverse().find((r) => r.env?.context)
+  // The newest event by its own timestamp: rows of an earlier page can arrive after this page's first event.
+  const last = [...rows.values()].filter((r) => r.env?.context).reduce((a, r) => (!a || Date.parse(r.env.timestamp) >= Date.parse(a.env.timestamp) ? r : a), undefined)
   const c = last?.env.context.campaign || {}
   el.session.replaceChildren(
     ...(last
