@@ -34,11 +34,11 @@ export interface Who {
 }
 
 /** A Segment-spec message with footfall's context. `messageId` is fixed here for good: retries reuse it. */
-export function envelope(fields: Pick<Envelope, 'type'> & Partial<Envelope>, who: Who): Envelope {
+export function envelope(fields: Pick<Envelope, 'type'> & Partial<Envelope>, t: number, who: Who): Envelope {
   const e: Envelope = {
     ...fields,
     messageId: uuid(),
-    timestamp: new Date().toISOString(),
+    timestamp: new Date(t).toISOString(),
     anonymousId: who.anonymousId,
     context: {
       library,

@@ -51,8 +51,7 @@ export function createSessions(kv: KV, now = () => Date.now()) {
      * when `landing` (the campaign of the page being viewed) is non-empty and differs from the
      * session's: a new ad click or utm link is a new visit, while SPA routes without utm keep it.
      */
-    touch(landing?: Campaign, passive?: boolean): { session: Session; start: boolean } {
-      const t = now()
+    touch(landing?: Campaign, passive?: boolean, t = now()): { session: Session; start: boolean } {
       let start = false
       // Events the visitor did not cause (engagement, vitals, drop reports) belong to the current
       // session: they neither extend it nor start a new one.

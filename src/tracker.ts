@@ -13,7 +13,7 @@ import { consentFor, STATES } from './consent'
 import { lazy } from './lib/lazy'
 import { isOn, type ConsentState, type Options } from './options'
 import { createQueue, MAX_EVENT_BYTES, MAX_EVENTS } from './queue'
-import { chars, isPlainObject, sanitize } from './sanitize'
+import { chars, isPlainObject, sanitize, snapshot } from './sanitize'
 import { campaignOf, createSessions } from './session'
 import type { Campaign, Envelope, PageContext, Props } from './types'
 
@@ -21,6 +21,8 @@ import type { Campaign, Envelope, PageContext, Props } from './types'
 const CONSENT_KEY = 'ff_consent'
 /** Events the visitor did not cause. */
 const PASSIVE = /^(engagement|web_vitals|footfall_dropped)$/
+
+type Fields = Pick<Envelope, 'type'> & Partial<Envelope>
 
 export type Tracker = ReturnType<typeof createTracker>
 
@@ -80,13 +82,30 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     },
   })
 
-  function record(fields: Pick<Envelope, 'type'> & Partial<Envelope>) {
+  /**
+   * track() calls not yet made into events: the props copied, the time taken. Building the
+   * envelope waits for a task of its own, so a click handler pays only for the copy; every other
+   * entry point (page, identify, consent, flush, the page hiding) drains them first, so the order
+   * of events and the page, user and consent each one belongs to stay as they were called.
+   */
+  let pending: unknown[] = [] // name, props, time: flat, so that a call allocates nothing more
+  const drain = () => {
+    const p = pending
+    pending = []
+    for (let i = 0; i < p.length; i += 3) {
+      const name = p[i] as string
+      record({ type: 'track', event: name, properties: normalize(name, sanitize(p[i + 1]) as Props) }, p[i + 2] as number)
+    }
+  }
+
+  /** Makes an event of `fields` at time `t`, right after sanitize() copied its props (see `chars`). */
+  function record(fields: Fields, t = Date.now()) {
     if (state == 'denied' || !o.endpoint) return
     // Only what the visitor does extends or starts a session.
-    const { session, start } = sessions.touch(landing, PASSIVE.test(fields.event!))
+    const { session, start } = sessions.touch(landing, PASSIVE.test(fields.event!), t)
     landing = undefined
     if (!anonymousId) kv.set('ff_aid', (anonymousId = kv.get('ff_aid') || uuid()))
-    const e = envelope(fields, {
+    const e = envelope(fields, t, {
       anonymousId,
       userId,
       sessionId: session.id,
@@ -105,13 +124,15 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     else if (held.push(e) > MAX_EVENTS) emit('drop', { ids: [held.shift()!.messageId], reason: 'queue_full' }), dropped(1, 'queue_full')
   }
 
-  const props = (fn: string, p: unknown): Props | undefined => {
+  /** A copy of `p` fit to send; undefined (and a warning naming the call) when it is not a plain object. */
+  const props = (p: unknown, fn: string, name = '', copy: (p: Props) => unknown = sanitize): Props | undefined => {
     if (p == null) return {}
-    if (isPlainObject(p)) return sanitize(p) as Props
-    warn(`${fn}: props must be a plain object; refused`, 'invalid')
+    if (isPlainObject(p)) return copy(p) as Props
+    warn(`${fn}(${name && `"${name}"`}): props must be a plain object; refused`, 'invalid')
   }
 
   const setConsent = (s: ConsentState) => {
+    drain()
     state = s
     const granted = s == 'granted'
     kv.enable(granted)
@@ -127,31 +148,36 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     if (s != 'pending') held = []
   }
 
-  /** Wraps a public function so that nothing it does can throw into the host page. */
-  const safe =
-    <A extends unknown[], R>(f: (...a: A) => R) =>
-    (...a: A): R | undefined => {
+  /**
+   * Wraps a public function so that nothing it does can throw into the host page. Two parameters,
+   * as many as any of them takes, rather than rest arguments: track() then allocates nothing here.
+   */
+  const safe = <F extends (a?: any, b?: any) => any>(f: F): F =>
+    ((a?: unknown, b?: unknown) => {
       try {
-        return f(...a)
+        return f(a, b)
       } catch (e) {
         warn('internal error: ' + e)
       }
-    }
+    }) as F
 
   const api = {
     /** Records a custom or well-known event: `track('add_to_cart', { product_id: 'sku-1', price: 19.99 })`. */
+    // The hot path: it copies the props and defers the rest (see `pending`).
     track: safe((name: string, properties?: Props): void => {
       if (typeof name != 'string' || !name || name.length > 128)
         return warn('track(): name must be a string of 1-128 characters; refused', 'invalid')
-      const p = props(`track("${name}")`, properties)
-      if (p) record({ type: 'track', event: name, properties: normalize(name, p) })
+      const p = props(properties, 'track', name, snapshot)
+      if (p && pending.push(name, p, Date.now()) == 3) setTimeout(drain)
     }),
 
     /** Records a page view of the current URL; the previous page view ends here. */
     page: safe((properties?: Props): void => {
-      const p = props('page()', properties)
+      drain()
+      const p = props(properties, 'page')
       if (!p) return
-      if (page) emit('pageend', page)
+      // The page view that ends reports its engagement: recorded now, while it is still the page.
+      if (page) emit('pageend', page), drain()
       page = pageContext(page ? page.url : document.referrer)
       landing = campaignOf(location.search)
       record({ type: 'page', properties: { ...page, ...p } })
@@ -161,7 +187,8 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     identify: safe((id: string, traits?: Props): void => {
       if (typeof id == 'number') id = '' + id
       if (typeof id != 'string' || !id || id.length > 256) return warn('identify(): user id must be a non-empty string; refused', 'invalid')
-      const t = props('identify()', traits)
+      drain()
+      const t = props(traits, 'identify')
       if (!t) return
       if (state != 'denied') kv.set('ff_uid', (userId = id))
       record({ type: 'identify', traits: t })
@@ -182,6 +209,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     /** Sends what is queued now; resolves when it is acknowledged or this attempt failed. Never rejects. */
     flush: (): Promise<void> => {
       try {
+        drain()
         return queue.flush()
       } catch {
         return Promise.resolve()
@@ -195,7 +223,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
         return () => {}
       }
       return on(type, cb)
-    }) as (type: string, cb: (data: any) => void) => () => void,
+    }),
   }
 
   if (!o.endpoint) console.error('[footfall] no endpoint (data-endpoint) is set: nothing will be sent')
@@ -210,6 +238,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
   const ctx: Ctx = { ...api, emit, options: o }
   onHidden(() => {
     emit('hidden')
+    drain()
     queue.unload()
   })
   // Capture modules: each is independent and gets the same context. One line each.

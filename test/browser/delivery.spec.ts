@@ -55,6 +55,44 @@ test.describe('script tag and delivery', () => {
     expect(new Date(req.body.sentAt).toISOString()).toBe(req.body.sentAt)
   })
 
+  test('track() keeps the props, time, page and user of the call, though its envelope is built after it returns', async ({ page, server }) => {
+    server.pages.set('/', sitePage({ title: 'Home' }))
+    await page.goto(server.url + '/')
+    await ready(page)
+    const seen = await page.evaluate(() => {
+      const f = (window as any).footfall
+      const log: string[] = []
+      f.on('track', (e: any) => e.event != 'engagement' && log.push('listener ' + (e.event || e.type)))
+      const p: any = { sku: 'a', nested: { qty: 1 }, list: [1] }
+      const before = Date.now()
+      f.track('copied', p)
+      log.push('returned')
+      // Changed in the same task, after the call: none of it may reach the event.
+      p.sku = 'b'
+      p.nested.qty = 2
+      p.list.push(2)
+      // A route change and a login in the same task: the event stays with the page and user of its call.
+      history.pushState({}, '', '/next')
+      f.page()
+      f.identify('user-9')
+      f.track('after', {})
+      return { log, before }
+    })
+    // The event is built once the caller's code is done, yet before anything that could change it.
+    expect(seen.log).toEqual(['returned', 'listener copied', 'listener page', 'listener identify'])
+    const ev = await server.waitFor((e) => e.some((x) => x.event == 'after'))
+    const copied = ev.find((x) => x.event == 'copied')!
+    expect(copied.properties).toEqual({ sku: 'a', nested: { qty: 1 }, list: [1] })
+    expect(copied.context.page.path).toBe('/')
+    expect(copied.userId).toBeUndefined()
+    expect(Date.parse(copied.timestamp)).toBeGreaterThanOrEqual(seen.before)
+    const order = [...new Map(server.events().filter((e) => e.event != 'engagement').map((e) => [e.messageId, e])).values()].map(nameOf)
+    expect(order.slice(-4)).toEqual(['copied', 'page', 'identify', 'after'])
+    const after = ev.find((x) => x.event == 'after')!
+    expect(after.context.page.path).toBe('/next')
+    expect(after.userId).toBe('user-9')
+  })
+
   test('delivers 100 track() calls in a few requests', async ({ page, server }) => {
     server.pages.set('/', sitePage())
     await page.goto(server.url + '/')
