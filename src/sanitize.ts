@@ -50,7 +50,8 @@ export function sanitize(v: unknown, depth = 0, parents: unknown[] = []): unknow
  */
 export function snapshot(p: Props): Props {
   const o = { ...p }
-  for (const k of Object.keys(o)) if (typeof o[k] == 'object' && o[k]) o[k] = sanitize(o[k], 1, [p]) as Props
+  // for…in allocates no key array; hasOwn keeps out what a polluted Object.prototype would add.
+  for (const k in o) if (typeof o[k] == 'object' && o[k] && Object.hasOwn(o, k)) o[k] = sanitize(o[k], 1, [p]) as Props
   return o
 }
 

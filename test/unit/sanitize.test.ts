@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isPlainObject, sanitize } from '../../src/sanitize'
+import { isPlainObject, sanitize, snapshot } from '../../src/sanitize'
 
 describe('sanitize', () => {
   it('drops functions, symbols and undefined; BigInt → string; Date → ISO', () => {
@@ -33,6 +33,24 @@ describe('sanitize', () => {
   })
   it('turns NaN and Infinity into null', () => {
     expect(sanitize({ a: NaN, b: -Infinity })).toEqual({ a: null, b: null })
+  })
+})
+
+describe('snapshot', () => {
+  it('copies at once what the caller may change later, nested objects included', () => {
+    const p: any = { sku: 'a', n: 1, nested: { qty: 1 }, list: [{ x: 1 }] }
+    const s = snapshot(p)
+    p.sku = 'b'
+    p.nested.qty = 2
+    p.list[0].x = 2
+    p.list.push(3)
+    expect(sanitize(s)).toEqual({ sku: 'a', n: 1, nested: { qty: 1 }, list: [{ x: 1 }] })
+  })
+  it('stops at a reference back to the props instead of copying them again and again', () => {
+    const p: any = { a: 1 }
+    for (let i = 0; i < 20; i++) p['k' + i] = { back: p }
+    const s = snapshot(p) as any
+    expect(s.k0).toEqual({ back: '[Circular]' })
   })
 })
 
