@@ -64,6 +64,8 @@ export const ingest = async (payload: unknown, authKey: string | undefined, deps
   const fresh: StoredMessage[] = []
   const lines: string[] = []
   const inBatch = new Set<string>()
+  /** Duplicates of messages stored by an earlier request: acknowledged once that copy is on disk. */
+  const earlier: string[] = []
   let duplicates = 0
 
   batch.forEach((raw, index) => {
@@ -88,7 +90,8 @@ export const ingest = async (payload: unknown, authKey: string | undefined, deps
       receivedAt,
     } as StoredMessage
     const line = toLine(stored)
-    if (inBatch.has(id) || deps.store.has(id)) return void duplicates++
+    if (inBatch.has(id)) return void duplicates++
+    if (deps.store.has(id)) return void (earlier.push(id), duplicates++)
     inBatch.add(id)
     fresh.push(stored)
     lines.push(line)
@@ -97,7 +100,8 @@ export const ingest = async (payload: unknown, authKey: string | undefined, deps
   if (batch.length > 0 && rejected.length === batch.length) {
     return { status: 400, body: { ok: false, accepted: 0, duplicates, rejected, error: 'no valid message in batch' } }
   }
-  await deps.store.append(fresh, lines)
+  // A failed write of either kind fails the request (500 + Retry-After): the client keeps the events and retries.
+  await Promise.all([deps.store.append(fresh, lines), deps.store.stored(earlier)])
   if (deps.forward && fresh.length) await deps.forward(fresh, writeKey as string | undefined)
   return { status: 200, body: { ok: true, accepted: fresh.length, duplicates, rejected } }
 }

@@ -77,6 +77,8 @@ const readLines = (path: string) => createInterface({ input: createReadStream(pa
 export const openStore = async ({ dir, fsync = 'always', maxIds = 500_000, recentSize = 1000 }: StoreOptions) => {
   await mkdir(dir, { recursive: true })
   const ids = new Set<string>()
+  /** Ids whose write is under way, with that write: a duplicate is acknowledged only once it lands. */
+  const writes = new Map<string, Promise<unknown>>()
   const recent: string[] = []
   const remember = (id: string) => {
     ids.add(id)
@@ -164,8 +166,14 @@ export const openStore = async ({ dir, fsync = 'always', maxIds = 500_000, recen
   return {
     /** How many lines were on disk at start. */
     loaded: lines,
-    /** Whether this messageId was already stored (or is being stored). */
+    /** Whether this messageId was already stored (or is being stored: see `stored`). */
     has: (id: string) => ids.has(id),
+    /**
+     * Resolves once every one of these ids is on disk; rejects if the write of one of them failed.
+     * A duplicate that arrives while the first copy is still being written must not be acknowledged
+     * before that write lands: if it then failed, the client would already have deleted the event.
+     */
+    stored: (some: string[]): Promise<unknown> => Promise.all(some.map((id) => writes.get(id))),
     /** Append messages (all new ids; `lines` their `toLine`s if already made); resolves once written (and synced, per policy). */
     append(messages: StoredMessage[], lines = messages.map(toLine)): Promise<void> {
       if (!messages.length) return Promise.resolve()
@@ -180,7 +188,7 @@ export const openStore = async ({ dir, fsync = 'always', maxIds = 500_000, recen
         ([day, text]) => new Promise<void>((resolve, reject) => pending.push({ day, text, resolve, reject })),
       )
       writing ??= drain()
-      return Promise.all(done).then(
+      const written = Promise.all(done).then(
         // Shown by /events only once on disk.
         () => lines.forEach((l) => keepRecent(l.slice(0, -1))),
         (err) => {
@@ -189,6 +197,10 @@ export const openStore = async ({ dir, fsync = 'always', maxIds = 500_000, recen
           throw err
         },
       )
+      for (const m of messages) writes.set(m.messageId, written)
+      const settled = () => messages.forEach((m) => writes.get(m.messageId) === written && writes.delete(m.messageId))
+      written.then(settled, settled)
+      return written
     },
     /** The most recent messages, oldest first. */
     recent(limit: number): unknown[] {

@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { appendFileSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { openStore } from '../../src/collector/store'
@@ -20,6 +20,24 @@ describe('store', () => {
     expect(lines).toHaveLength(2)
     expect(JSON.parse(lines[0])).toMatchObject({ messageId: 'a', receivedAt: '2026-03-01T10:00:00.000Z' })
     expect(lines[1]).toBe('')
+  })
+
+  it('a duplicate counts as stored only once the first copy is on disk, and not if that write fails', async () => {
+    const dir = tempDir()
+    const store = await openStore({ dir })
+    // The day file cannot be opened (a directory has its name): the first copy's write fails.
+    mkdirSync(join(dir, '2030-01-01.ndjson'))
+    const first = store.append([msg('x', '2030-01-01T00:00:00.000Z')])
+    expect(store.has('x')).toBe(true)
+    const duplicate = store.stored(['x'])
+    await expect(first).rejects.toThrow()
+    await expect(duplicate).rejects.toThrow()
+    // Not stored: the client's retry gets through and is written.
+    expect(store.has('x')).toBe(false)
+    await store.append([msg('x')])
+    await expect(store.stored(['x'])).resolves.toBeDefined()
+    await store.close()
+    expect(readFileSync(join(dir, '2026-03-01.ndjson'), 'utf8').split('\n').filter(Boolean)).toHaveLength(1)
   })
 
   it('remembers stored messageIds after a restart', async () => {

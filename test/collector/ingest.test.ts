@@ -1,0 +1,35 @@
+// @vitest-environment node
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ingest } from '../../src/collector/ingest'
+import { openStore } from '../../src/collector/store'
+import { tempDir } from './helpers'
+
+const event = (messageId: string) => ({ type: 'track', event: 'add_to_cart', messageId, anonymousId: 'a', timestamp: '2030-01-01T00:00:00.000Z' })
+
+describe('ingest of a retried batch', () => {
+  it('does not acknowledge a duplicate whose first copy then fails to be written', async () => {
+    const dir = tempDir()
+    const store = await openStore({ dir })
+    const deps = { store, now: () => new Date('2030-01-01T00:00:01.000Z') }
+    // The day file cannot be opened, so the first copy's write fails after the retry has arrived.
+    mkdirSync(join(dir, '2030-01-01.ndjson'))
+    const first = ingest({ batch: [event('m-1')] }, undefined, deps)
+    const retry = ingest({ batch: [event('m-1')] }, undefined, deps)
+    await expect(first).rejects.toThrow()
+    // Before: the retry was answered 200 as a duplicate, the client deleted the event, and it was lost.
+    await expect(retry).rejects.toThrow()
+    await store.close()
+  })
+
+  it('acknowledges a duplicate once the first copy is on disk', async () => {
+    const store = await openStore({ dir: tempDir() })
+    const deps = { store, now: () => new Date('2030-01-01T00:00:01.000Z') }
+    const [a, b] = await Promise.all([ingest({ batch: [event('m-2')] }, undefined, deps), ingest({ batch: [event('m-2')] }, undefined, deps)])
+    expect([a.body.accepted, b.body.accepted].sort()).toEqual([0, 1])
+    expect(b.body.duplicates + a.body.duplicates).toBe(1)
+    expect(store.recent(10)).toHaveLength(1)
+    await store.close()
+  })
+})
