@@ -51,6 +51,6 @@ export const consent = (state: 'granted' | 'pending' | 'denied'): void => void c
 export const flush = (): Promise<void> => Promise.resolve(call('flush', [])).then(() => {})
 /** Subscribes to `track`, `send`, `ack`, `drop` or `error`; returns the unsubscribe function. */
 export const on = (type: 'track' | 'send' | 'ack' | 'drop' | 'error', cb: (data: any) => void): (() => void) => {
-  const off = call('on', [type, cb]) as (() => void) | Promise<() => void>
-  return () => void (typeof off == 'function' ? off() : off.then((f) => f()))
+  const off = call('on', [type, cb]) as (() => void) | undefined | Promise<(() => void) | undefined>
+  return () => void (off instanceof Promise ? off.then((f) => f?.()) : off?.())
 }

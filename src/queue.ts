@@ -70,7 +70,7 @@ export function createQueue(o: QueueOptions) {
       const part: Entry[] = []
       for (const [k, e] of unsaved.splice(0, now ? unsaved.length : 200)) {
         const json = stringify(e)
-        // track() refuses big events already, from an estimate; this exact check on the JSON that is
+        // Events are refused when made already, from an estimate; this exact check on the JSON that is
         // stored catches what the estimate cannot see (a context made huge by a very long URL).
         if (tooBig(json, MAX_EVENT_BYTES)) {
           o.emit('drop', { ids: [e.messageId], reason: 'too_large' })

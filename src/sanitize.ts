@@ -4,8 +4,8 @@ const MAX_DEPTH = 8
 
 /**
  * Roughly the JSON size of what the last sanitize() copied (string and key lengths, a few bytes
- * per other value), so that track() only serialises an event to check the 32 KB limit when it
- * could be near it.
+ * per other value), so that an event is serialised to check the 32 KB limit, when it is made,
+ * only if it could be near it.
  */
 export let chars = 0
 
@@ -44,9 +44,10 @@ export function sanitize(v: unknown, depth = 0, parents: unknown[] = []): unknow
 
 /**
  * What track() keeps of the caller's props, at once and cheaply: a shallow copy made by the
- * engine's own object clone, with nested objects and arrays deep-copied, so that nothing the
- * caller changes afterwards reaches the event. sanitize() makes it JSON-safe later, off the
- * caller's path. A copy in a loop of our own costs track() ten times as much.
+ * engine's own object clone, with nested objects and arrays deep-copied (by sanitize()), so that
+ * nothing the caller changes afterwards reaches the event. The whole copy is made JSON-safe when
+ * the event is made, off the caller's path. Copying flat props in a loop of our own would cost
+ * track() several times as much.
  */
 export function snapshot(p: Props): Props {
   const o = { ...p }

@@ -39,15 +39,15 @@ const landingReferrer = (): string => {
 }
 
 /**
- * Sessions shared by every tab through storage. `touch` is on the hot path of track(): within a
- * second of the previous event it answers from memory and skips the storage round-trip.
+ * Sessions shared by every tab through storage. `touch` runs for every event: within a second
+ * of the previous event it answers from memory and skips the storage round-trip.
  */
 export function createSessions(kv: KV, now = () => Date.now()) {
   let s: Session | undefined
   let w = 0 // when storage was last read and written
   return {
     /**
-     * The session for an event at `now()`. A new one starts after 30 minutes without events, or
+     * The session for an event at time `t`. A new one starts after 30 minutes without events, or
      * when `landing` (the campaign of the page being viewed) is non-empty and differs from the
      * session's: a new ad click or utm link is a new visit, while SPA routes without utm keep it.
      */

@@ -78,7 +78,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     beforeSend() {
       const d = drops()
       drops({})
-      for (const reason of Object.keys(d)) record({ type: 'track', event: 'footfall_dropped', properties: { count: d[reason], reason } })
+      for (const reason of Object.keys(d)) record({ type: 'track', event: 'footfall_dropped', properties: { count: d[reason], reason } }, 0)
     },
   })
 
@@ -90,16 +90,26 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
    */
   let pending: unknown[] = [] // name, props, time: flat, so that a call allocates nothing more
   const drain = () => {
-    const p = pending
-    pending = []
-    for (let i = 0; i < p.length; i += 3) {
-      const name = p[i] as string
-      record({ type: 'track', event: name, properties: normalize(name, sanitize(p[i + 1]) as Props) }, p[i + 2] as number)
+    // A `track` listener may call track() while this runs: its events are drained here too (a
+    // listener that tracks on every event cannot keep it here forever: the rest waits a task).
+    for (let round = 0; pending.length && round < 10; round++) {
+      const p = pending
+      pending = []
+      for (let i = 0; i < p.length; i += 3) {
+        const name = p[i] as string
+        try {
+          const props = sanitize(p[i + 1]) as Props
+          record({ type: 'track', event: name, properties: normalize(name, props) }, chars, p[i + 2] as number)
+        } catch (e) {
+          warn('internal error: ' + e)
+        }
+      }
     }
+    if (pending.length) setTimeout(drain)
   }
 
-  /** Makes an event of `fields` at time `t`, right after sanitize() copied its props (see `chars`). */
-  function record(fields: Fields, t = Date.now()) {
+  /** Makes an event of `fields` at time `t`; `size` is the estimate of its props' size (see `chars`). */
+  function record(fields: Fields, size: number, t = Date.now()) {
     if (state == 'denied' || !o.endpoint) return
     // Only what the visitor does extends or starts a session.
     const { session, start } = sessions.touch(landing, PASSIVE.test(fields.event!), t)
@@ -111,13 +121,15 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
       sessionId: session.id,
       sessionStart: start,
       campaign: session.c,
-      page: (page ||= pageContext()),
+      // Before the first page view (calls replayed at start-up) the page is read, not kept:
+      // that page view still gets document.referrer and ends no earlier one.
+      page: page || pageContext(),
     })
     // The session's landing referrer rides on every event, like its campaign (Segment's context.referrer).
     if (session.r) e.context.referrer = { url: session.r }
     // Refused here, before it counts as recorded. Serialising whole events is left to the queue
     // (once, off the hot path): only large properties make the full check worth it.
-    if (chars > 8e3 && tooBig(stringify(e), MAX_EVENT_BYTES))
+    if (size > 8e3 && tooBig(stringify(e), MAX_EVENT_BYTES))
       return warn(`event "${fields.event || fields.type}" is larger than 32 KB; refused`, 'too_large')
     emit('track', e)
     if (state == 'granted') queue.add(e)
@@ -152,14 +164,14 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
    * Wraps a public function so that nothing it does can throw into the host page. Two parameters,
    * as many as any of them takes, rather than rest arguments: track() then allocates nothing here.
    */
-  const safe = <F extends (a?: any, b?: any) => any>(f: F): F =>
+  const safe = <F extends (a?: any, b?: any) => any>(f: F) =>
     ((a?: unknown, b?: unknown) => {
       try {
         return f(a, b)
       } catch (e) {
         warn('internal error: ' + e)
       }
-    }) as F
+    }) as (...a: Parameters<F>) => ReturnType<F> | undefined
 
   const api = {
     /** Records a custom or well-known event: `track('add_to_cart', { product_id: 'sku-1', price: 19.99 })`. */
@@ -176,11 +188,12 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
       drain()
       const p = props(properties, 'page')
       if (!p) return
+      const size = chars
       // The page view that ends reports its engagement: recorded now, while it is still the page.
       if (page) emit('pageend', page), drain()
       page = pageContext(page ? page.url : document.referrer)
       landing = campaignOf(location.search)
-      record({ type: 'page', properties: { ...page, ...p } })
+      record({ type: 'page', properties: { ...page, ...p } }, size)
     }),
 
     /** Ties this visitor's events from now on to a known user id. */
@@ -191,7 +204,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
       const t = props(traits, 'identify')
       if (!t) return
       if (state != 'denied') kv.set('ff_uid', (userId = id))
-      record({ type: 'identify', traits: t })
+      record({ type: 'identify', traits: t }, chars)
     }),
 
     /** Sets the consent state: `granted`, `pending` or `denied`. */

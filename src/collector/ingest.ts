@@ -100,8 +100,10 @@ export const ingest = async (payload: unknown, authKey: string | undefined, deps
   if (batch.length > 0 && rejected.length === batch.length) {
     return { status: 400, body: { ok: false, accepted: 0, duplicates, rejected, error: 'no valid message in batch' } }
   }
+  const [wrote, before] = await Promise.allSettled([deps.store.append(fresh, lines), deps.store.stored(earlier)])
+  // What this request stored is forwarded even when the request then fails: its retry will see duplicates.
+  if (wrote.status == 'fulfilled' && deps.forward && fresh.length) await deps.forward(fresh, writeKey as string | undefined)
   // A failed write of either kind fails the request (500 + Retry-After): the client keeps the events and retries.
-  await Promise.all([deps.store.append(fresh, lines), deps.store.stored(earlier)])
-  if (deps.forward && fresh.length) await deps.forward(fresh, writeKey as string | undefined)
+  for (const r of [wrote, before]) if (r.status == 'rejected') throw r.reason
   return { status: 200, body: { ok: true, accepted: fresh.length, duplicates, rejected } }
 }

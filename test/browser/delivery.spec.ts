@@ -63,6 +63,8 @@ test.describe('script tag and delivery', () => {
       const f = (window as any).footfall
       const log: string[] = []
       f.on('track', (e: any) => e.event != 'engagement' && log.push('listener ' + (e.event || e.type)))
+      // A listener that tracks: its event belongs with the one that caused it, before what follows.
+      f.on('track', (e: any) => e.event == 'copied' && f.track('mirror', {}))
       const p: any = { sku: 'a', nested: { qty: 1 }, list: [1] }
       const before = Date.now()
       f.track('copied', p)
@@ -79,7 +81,7 @@ test.describe('script tag and delivery', () => {
       return { log, before }
     })
     // The event is built once the caller's code is done, yet before anything that could change it.
-    expect(seen.log).toEqual(['returned', 'listener copied', 'listener page', 'listener identify'])
+    expect(seen.log).toEqual(['returned', 'listener copied', 'listener mirror', 'listener page', 'listener identify'])
     const ev = await server.waitFor((e) => e.some((x) => x.event == 'after'))
     const copied = ev.find((x) => x.event == 'copied')!
     expect(copied.properties).toEqual({ sku: 'a', nested: { qty: 1 }, list: [1] })
@@ -87,7 +89,10 @@ test.describe('script tag and delivery', () => {
     expect(copied.userId).toBeUndefined()
     expect(Date.parse(copied.timestamp)).toBeGreaterThanOrEqual(seen.before)
     const order = [...new Map(server.events().filter((e) => e.event != 'engagement').map((e) => [e.messageId, e])).values()].map(nameOf)
-    expect(order.slice(-4)).toEqual(['copied', 'page', 'identify', 'after'])
+    expect(order.slice(-5)).toEqual(['copied', 'mirror', 'page', 'identify', 'after'])
+    const mirror = ev.find((x) => x.event == 'mirror')!
+    expect(mirror.context.page.path).toBe('/')
+    expect(mirror.userId).toBeUndefined()
     const after = ev.find((x) => x.event == 'after')!
     expect(after.context.page.path).toBe('/next')
     expect(after.userId).toBe('user-9')

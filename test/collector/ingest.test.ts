@@ -23,6 +23,23 @@ describe('ingest of a retried batch', () => {
     await store.close()
   })
 
+  it('forwards what a request stored even when a duplicate in it fails the request', async () => {
+    const dir = tempDir()
+    const store = await openStore({ dir })
+    mkdirSync(join(dir, '2030-01-01.ndjson'))
+    const forwarded: string[] = []
+    const forward = async (batch: { messageId: string }[]) => void forwarded.push(...batch.map((m) => m.messageId))
+    const first = ingest({ batch: [event('m-3')] }, undefined, { store, forward, now: () => new Date('2030-01-01T00:00:01.000Z') })
+    // Stored on the next day's file, which works; its duplicate of m-3 waits for m-3's failing write.
+    const second = ingest({ batch: [event('m-3'), event('m-4')] }, undefined, { store, forward, now: () => new Date('2030-01-02T00:00:01.000Z') })
+    await expect(first).rejects.toThrow()
+    await expect(second).rejects.toThrow()
+    // m-4 is stored; its retry will be a duplicate, so it must reach the forwarder now.
+    expect(store.has('m-4')).toBe(true)
+    expect(forwarded).toEqual(['m-4'])
+    await store.close()
+  })
+
   it('acknowledges a duplicate once the first copy is on disk', async () => {
     const store = await openStore({ dir: tempDir() })
     const deps = { store, now: () => new Date('2030-01-01T00:00:01.000Z') }

@@ -8,10 +8,11 @@ import { describe, expect, it } from 'vitest'
  * budget with delivery alone (4.8 KB); autocapture, engagement, consent clean-up and the unload
  * rescue took it to 6.5 KB after chat adapters, the dataLayer bridge and web-vitals moved into
  * files of their own. The budget holds it there: a change that grows the core must pay for itself.
- * 6,700 → 6,800: deferring the envelope out of track() (a quarter of its synchronous cost) took 90 B.
+ * 6,700 → 6,850: deferring the envelope out of track() (now 1.4 µs a call, from 10.7) took
+ * 170 B with the ordering guarantees around it (drain before page/identify/consent/flush/hide).
  */
 export const BUDGETS: Record<string, number> = {
-  'footfall.js': 6800,
+  'footfall.js': 6850,
   'footfall-chat.js': 800,
   'footfall-datalayer.js': 500,
   'footfall-vitals.js': 3300,
