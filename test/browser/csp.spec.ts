@@ -23,6 +23,23 @@ const watchViolations = async (page: Page) => {
   return async () => ({ events: (await page.evaluate(() => (window as any).__violations)) as string[], console: refused })
 }
 
+/** The lazy vitals file (added by a script element) has arrived, when the build has one. */
+const vitalsLoaded = async (page: Page) => {
+  if (existsSync(dist + 'footfall-vitals.js'))
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('footfall-vitals.js')))
+}
+
+/** Loads `/`, lets footfall record, fetch its vitals file and send, and expects no violation at all. */
+const loadsWithoutViolations = async (page: Page, server: { url: string; waitForCount(n: number, what: string): Promise<unknown> }) => {
+  const violations = await watchViolations(page)
+  await page.goto(server.url + '/')
+  await ready(page)
+  await server.waitForCount(1, 'page')
+  await vitalsLoaded(page)
+  await page.evaluate(() => (window as any).footfall.flush())
+  expect(await violations()).toEqual({ events: [], console: [] })
+}
+
 /** A shop page with no inline script or style at all: the stub and the site's own code are files. */
 const strictPage = (endpoint: string, extra = '') => `<!doctype html><html><head><meta charset="utf-8"><title>Strict shop</title>
 <script src="/footfall-stub.js"></script>
@@ -60,8 +77,7 @@ test.describe('Content-Security-Policy', () => {
       })
       const vitalsFile = existsSync(dist + 'footfall-vitals.js')
       // The lazy vitals file (loaded by a script element) must arrive and run under the policy too.
-      if (vitalsFile)
-        await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('footfall-vitals.js')))
+      await vitalsLoaded(page)
       await page.evaluate(() => (window as any).footfall.flush())
       await collector.waitFor(
         (e) => ['page', 'app_ready', 'add_to_cart', 'custom', 'identify'].every((n) => e.some((x) => nameOf(x) == n)),
@@ -89,14 +105,7 @@ test.describe('Content-Security-Policy', () => {
     expect(readme()).toContain(stubHash)
     server.pageHeaders['Content-Security-Policy'] = `default-src 'self'; script-src 'self' ${stubHash}; connect-src 'self'`
     server.pages.set('/', sitePage({ head: '', attrs: { 'data-vitals': 'on' } }))
-    const violations = await watchViolations(page)
-    await page.goto(server.url + '/')
-    await ready(page)
-    await server.waitForCount(1, 'page')
-    if (existsSync(dist + 'footfall-vitals.js'))
-      await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('footfall-vitals.js')))
-    await page.evaluate(() => (window as any).footfall.flush())
-    expect(await violations()).toEqual({ events: [], console: [] })
+    await loadsWithoutViolations(page, server)
   })
 
   test("a nonce-based strict CSP with 'strict-dynamic' (the lazy vitals file included) has zero violations", async ({ page, server }) => {
@@ -107,14 +116,7 @@ test.describe('Content-Security-Policy', () => {
       `<!doctype html><html><head><script nonce="r4nd0m">${STUB}</script>
 <script nonce="r4nd0m" async src="/footfall.js" data-endpoint="/collect" data-site="nonce"></script></head><body><h1>Nonce</h1></body></html>`,
     )
-    const violations = await watchViolations(page)
-    await page.goto(server.url + '/')
-    await ready(page)
-    await server.waitForCount(1, 'page')
-    if (existsSync(dist + 'footfall-vitals.js'))
-      await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('footfall-vitals.js')))
-    await page.evaluate(() => (window as any).footfall.flush())
-    expect(await violations()).toEqual({ events: [], console: [] })
+    await loadsWithoutViolations(page, server)
   })
 
   test('the violation detector sees an inline script under the same policy (control)', async ({ page, server }) => {
