@@ -32,7 +32,7 @@ const declarations = (entries: Record<string, string>): Plugin => ({
       target: tsc.ScriptTarget.ES2022,
       module: tsc.ModuleKind.ESNext,
       moduleResolution: tsc.ModuleResolutionKind.Bundler,
-      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
+      lib: ['lib.es2022.d.ts', 'lib.es2024.string.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
       types: ['node'],
     })
     // Relative specifiers get their .js extension so that `moduleResolution: nodenext` users resolve them.

@@ -166,10 +166,12 @@ export const RULES: readonly Rule[] = [
   ['Mobile Push Notifications', (t) => MEDIUMS.push.test(t.medium) || t.source === 'firebase'],
 ]
 
-/** The GA4 default channel of a session, from its first event's campaign and referrer. */
-export const channelOf = (touch: Touch): Channel => {
-  const t = trafficSourceOf(touch)
+/** The GA4 default channel of a source / medium / campaign. */
+export const channelOfSource = (t: TrafficSource): Channel => {
   const category = categoryOf(t.source)
   for (const [channel, test] of RULES) if (test(t, category)) return channel
   return 'Unassigned'
 }
+
+/** The GA4 default channel of a session, from its first event's campaign and referrer. */
+export const channelOf = (touch: Touch): Channel => channelOfSource(trafficSourceOf(touch))

@@ -3,14 +3,11 @@
  * GA4 channel and by campaign. Pure: same events in, same numbers out.
  */
 import { SESSION_MS } from '../session'
-import type { Context, Envelope } from '../types'
-import { channelOf, type Channel } from './channels'
+import { before, factOf, Kind, type Fact, type KpiEvent } from './event'
 
 export { channelOf, trafficSourceOf, categoryOf, RULES, SOURCES, MEDIUMS } from './channels'
 export type { Channel, Touch, TrafficSource } from './channels'
-
-/** An event as stored by a collector; anything Segment-shaped will do. */
-export type KpiEvent = Partial<Omit<Envelope, 'type' | 'context'>> & { type?: string; context?: Partial<Context> }
+export { factOf, NO_CAMPAIGN, MAX_ENGAGED_MS, type KpiEvent, type Fact } from './event'
 
 export interface KpiOptions {
   /** Only events at or after this instant (ISO string, Date or epoch ms). */
@@ -45,12 +42,9 @@ export interface KpiReport {
 
 /** GA4's engaged-session threshold. */
 export const ENGAGED_MS = 10_000
-/** Campaign key for sessions that carry no `utm_campaign`. */
-export const NO_CAMPAIGN = '(not set)'
-
-interface Session {
-  first: KpiEvent
-  firstAt: number
+/** One session's sums: what every metric is computed from. */
+export interface SessionSums {
+  /** `anonymousId` (else `userId`) of the session's first event. */
   user: string
   pageViews: number
   engagedMs: number
@@ -59,91 +53,75 @@ interface Session {
   chatOpen: boolean
 }
 
+interface Session extends SessionSums {
+  first: Fact
+}
+
 const toMs = (v: string | number | Date | undefined): number | undefined =>
   v === undefined ? undefined : v instanceof Date ? v.getTime() : typeof v === 'number' ? v : Date.parse(v)
 
-const timeOf = (e: KpiEvent): number => {
-  const t = Date.parse(e.timestamp ?? e.receivedAt ?? '')
-  return Number.isNaN(t) ? 0 : t
-}
-
-const str = (v: unknown): string => (typeof v === 'string' ? v : '')
-
-/** Compute the KPI report over stored envelopes (any order; a `messageId` counts once). */
-export const computeKpis = (events: Iterable<KpiEvent>, options: KpiOptions = {}): KpiReport => {
+/**
+ * Sessions, in one time range. A session is its events within the range: its first event
+ * (earliest, then smallest `messageId`) names its visitor, channel and campaign.
+ */
+export const sessionsOf = (events: Iterable<KpiEvent>, options: KpiOptions = {}): Map<string, Session> => {
   const from = toMs(options.from) ?? -Infinity
   const to = toMs(options.to) ?? Infinity
   const seen = new Set<string>()
-  const keyed: { e: KpiEvent; t: number; sid: string }[] = []
-  const unkeyed: { e: KpiEvent; t: number; sid: string }[] = []
+  const keyed: Fact[] = []
+  const unkeyed: Fact[] = []
 
   for (const e of events) {
-    if (!e || typeof e !== 'object') continue
-    const id = str(e.messageId)
-    if (id) {
-      if (seen.has(id)) continue
-      seen.add(id)
+    const f = factOf(e)
+    if (!f) continue
+    if (f.id) {
+      if (seen.has(f.id)) continue
+      seen.add(f.id)
     }
-    // footfall's own loss reports are not visitor activity: they make no session.
-    if (e.event === 'footfall_dropped') continue
-    const t = timeOf(e)
-    if (t < from || t >= to) continue
-    const sid = str(e.context?.sessionId)
-    ;(sid ? keyed : unkeyed).push({ e, t, sid: sid && `s:${sid}` })
+    if (f.kind === Kind.Ignored || f.t < from || f.t >= to) continue
+    ;(f.session ? keyed : unkeyed).push(f)
   }
 
   // Events without a session id: one session per visitor per 30-minute run of activity.
   unkeyed.sort((a, b) => a.t - b.t)
   const lastSeen = new Map<string, { t: number; n: number }>()
-  for (const item of unkeyed) {
-    const visitor = str(item.e.anonymousId) || str(item.e.userId)
-    const last = lastSeen.get(visitor)
-    const n = !last ? 0 : item.t - last.t > SESSION_MS ? last.n + 1 : last.n
-    lastSeen.set(visitor, { t: item.t, n })
-    item.sid = `a:${visitor}:${n}`
+  for (const f of unkeyed) {
+    const last = lastSeen.get(f.visitor)
+    const n = !last ? 0 : f.t - last.t > SESSION_MS ? last.n + 1 : last.n
+    lastSeen.set(f.visitor, { t: f.t, n })
+    f.session = `a:${f.visitor}:${n}`
   }
 
   const sessions = new Map<string, Session>()
-  const add = ({ e, t, sid }: { e: KpiEvent; t: number; sid: string }) => {
-    let s = sessions.get(sid)
-    if (!s) sessions.set(sid, (s = { first: e, firstAt: t, user: '', pageViews: 0, engagedMs: 0, addToCart: false, inquiry: false, chatOpen: false }))
-    else if (t < s.firstAt) {
-      s.first = e
-      s.firstAt = t
-    }
-    s.user ||= str(e.anonymousId) || str(e.userId)
-    if (e.type === 'page') s.pageViews++
-    else if (e.type === 'track') {
-      switch (e.event) {
-        case 'add_to_cart': s.addToCart = true; break
-        case 'inquiry': s.inquiry = true; break
-        case 'chat_open': s.chatOpen = true; break
-        case 'engagement': {
-          const ms = Number(e.properties?.engaged_ms)
-          if (Number.isFinite(ms) && ms > 0) s.engagedMs += ms
-        }
-      }
-    }
+  for (const f of [...keyed, ...unkeyed]) {
+    let s = sessions.get(f.session)
+    if (!s) sessions.set(f.session, (s = { first: f, user: f.visitor, pageViews: 0, engagedMs: 0, addToCart: false, inquiry: false, chatOpen: false }))
+    else if (before(f, s.first)) s.first = f
+    s.user = s.first.visitor
+    if (f.kind === Kind.Page) s.pageViews++
+    else if (f.kind === Kind.AddToCart) s.addToCart = true
+    else if (f.kind === Kind.Inquiry) s.inquiry = true
+    else if (f.kind === Kind.ChatOpen) s.chatOpen = true
+    else if (f.kind === Kind.Engagement) s.engagedMs += f.engagedMs
   }
-  keyed.forEach(add)
-  unkeyed.forEach(add)
+  return sessions
+}
 
+/** Compute the KPI report over stored envelopes (any order; a `messageId` counts once). */
+export const computeKpis = (events: Iterable<KpiEvent>, options: KpiOptions = {}): KpiReport => {
   const overall = tally()
   const byChannel: Record<string, ReturnType<typeof tally>> = Object.create(null)
   const byCampaign: Record<string, ReturnType<typeof tally>> = Object.create(null)
-  for (const s of sessions.values()) {
-    const context = s.first.context ?? {}
-    const campaign = context.campaign ?? {}
-    const channel: Channel = channelOf({ ...campaign, referrer: str(context.page?.referrer), url: str(context.page?.url) })
-    const name = str(campaign.name).trim() || NO_CAMPAIGN
+  for (const s of sessionsOf(events, options).values()) {
     overall.add(s)
-    ;(byChannel[channel] ??= tally()).add(s)
-    ;(byCampaign[name] ??= tally()).add(s)
+    ;(byChannel[s.first.channel] ??= tally()).add(s)
+    ;(byCampaign[s.first.campaign] ??= tally()).add(s)
   }
   return { overall: overall.metrics(), byChannel: mapValues(byChannel), byCampaign: mapValues(byCampaign) }
 }
 
-const mapValues = (groups: Record<string, ReturnType<typeof tally>>): Record<string, Metrics> => {
+/** Groups' metrics under their names, in sorted order. */
+export const mapValues = (groups: Record<string, { metrics(): Metrics }>): Record<string, Metrics> => {
   const out: Record<string, Metrics> = {}
   // defineProperty, not assignment: a campaign named `__proto__` must stay a plain key.
   for (const key of Object.keys(groups).sort()) {
@@ -152,32 +130,53 @@ const mapValues = (groups: Record<string, ReturnType<typeof tally>>): Record<str
   return out
 }
 
-/** Running sums for one group of sessions. */
-const tally = () => {
-  let sessions = 0, pageViews = 0, engaged = 0, atc = 0, inquiry = 0, chat = 0, engagedMs = 0
-  const users = new Set<string>()
-  const rate = (n: number) => (sessions ? n / sessions : 0)
+/** What a group of sessions adds up to: every metric is a function of these counts. */
+export interface Counts {
+  sessions: number
+  users: number
+  pageViews: number
+  engaged: number
+  addToCart: number
+  inquiry: number
+  chatOpen: number
+  engagedMs: number
+}
+
+/** The metrics of a group of sessions from its counts (the store computes counts in SQL). */
+export const metricsOf = (c: Counts): Metrics => {
+  const rate = (n: number) => (c.sessions ? n / c.sessions : 0)
   return {
-    add(s: Session) {
-      sessions++
+    sessions: c.sessions,
+    users: c.users,
+    pageViews: c.pageViews,
+    engagedSessions: c.engaged,
+    engagementRate: rate(c.engaged),
+    addToCartRate: rate(c.addToCart),
+    inquiryRate: rate(c.inquiry),
+    chatOpenRate: rate(c.chatOpen),
+    avgEngagedMs: rate(c.engagedMs),
+  }
+}
+
+/** Whether a session counts as engaged (GA4's rule). */
+export const isEngaged = (s: SessionSums): boolean =>
+  s.engagedMs >= ENGAGED_MS || s.pageViews >= 2 || s.addToCart || s.inquiry || s.chatOpen
+
+/** Running sums for one group of sessions. */
+export const tally = () => {
+  const c: Counts = { sessions: 0, users: 0, pageViews: 0, engaged: 0, addToCart: 0, inquiry: 0, chatOpen: 0, engagedMs: 0 }
+  const users = new Set<string>()
+  return {
+    add(s: SessionSums) {
+      c.sessions++
       if (s.user) users.add(s.user)
-      pageViews += s.pageViews
-      engagedMs += s.engagedMs
-      if (s.addToCart) atc++
-      if (s.inquiry) inquiry++
-      if (s.chatOpen) chat++
-      if (s.engagedMs >= ENGAGED_MS || s.pageViews >= 2 || s.addToCart || s.inquiry || s.chatOpen) engaged++
+      c.pageViews += s.pageViews
+      c.engagedMs += s.engagedMs
+      c.addToCart += +s.addToCart
+      c.inquiry += +s.inquiry
+      c.chatOpen += +s.chatOpen
+      c.engaged += +isEngaged(s)
     },
-    metrics: (): Metrics => ({
-      sessions,
-      users: users.size,
-      pageViews,
-      engagedSessions: engaged,
-      engagementRate: rate(engaged),
-      addToCartRate: rate(atc),
-      inquiryRate: rate(inquiry),
-      chatOpenRate: rate(chat),
-      avgEngagedMs: rate(engagedMs),
-    }),
+    metrics: (): Metrics => metricsOf({ ...c, users: users.size }),
   }
 }
