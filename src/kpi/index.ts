@@ -120,14 +120,19 @@ export const computeKpis = (events: Iterable<KpiEvent>, options: KpiOptions = {}
   return { overall: overall.metrics(), byChannel: mapValues(byChannel), byCampaign: mapValues(byCampaign) }
 }
 
-/** Groups' metrics under their names, in sorted order. */
-export const mapValues = (groups: Record<string, { metrics(): Metrics }>): Record<string, Metrics> => {
-  const out: Record<string, Metrics> = {}
-  // defineProperty, not assignment: a campaign named `__proto__` must stay a plain key.
+/** The same record with its keys in sorted order, each an own data property (`__proto__` stays a key). */
+export const sortedRecord = <T>(groups: Record<string, T>): Record<string, T> => {
+  const out: Record<string, T> = {}
   for (const key of Object.keys(groups).sort()) {
-    Object.defineProperty(out, key, { value: groups[key].metrics(), enumerable: true, writable: true, configurable: true })
+    Object.defineProperty(out, key, { value: groups[key], enumerable: true, writable: true, configurable: true })
   }
   return out
+}
+
+const mapValues = (groups: Record<string, ReturnType<typeof tally>>): Record<string, Metrics> => {
+  const out: Record<string, Metrics> = Object.create(null)
+  for (const key of Object.keys(groups)) out[key] = groups[key].metrics()
+  return sortedRecord(out)
 }
 
 /** What a group of sessions adds up to: every metric is a function of these counts. */

@@ -1,0 +1,309 @@
+/**
+ * The KPI store's engine: a DuckDB database beside the NDJSON day files, kept current by
+ * applying what the files gained since last time, and answering reports for time ranges.
+ * It runs in a worker thread of the collector (worker.ts), or in-process for the CLI and tests.
+ */
+import { open, readdir, rm, stat } from 'node:fs/promises'
+import { basename, join } from 'node:path'
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
+import { factOf, Kind, type KpiEvent } from '../kpi/event'
+import { metricsOf, sortedRecord, type Counts, type KpiReport, type Metrics } from '../kpi/index'
+import { FOLD_ALL, FOLD_TOUCHED, INCOMING, INSERT_NEW, REPORT, SCHEMA, SCHEMA_VERSION } from './schema'
+
+export interface EngineOptions {
+  /** Directory of the day files (`YYYY-MM-DD.ndjson`), or the files themselves. */
+  source: { dir: string } | { files: string[] }
+  /** Database file, or ':memory:'. */
+  db: string
+  /** DuckDB's memory limit. Default 256MB. */
+  memoryLimit?: string
+  /** DuckDB threads. Default 2. */
+  threads?: number
+  /** Told what a build or catch-up has done so far. */
+  onProgress?: (p: Progress) => void
+}
+
+export interface Progress {
+  phase: 'building' | 'catching up' | 'ready'
+  files: { done: number; total: number }
+  bytes: { done: number; total: number }
+  events: number
+  /** Events a second over this build. */
+  rate: number
+  /** Seconds left at that rate, by bytes. */
+  eta: number
+}
+
+/** One interval of a series: counts per channel and campaign, turned into metrics. */
+export interface IntervalReport extends KpiReport {
+  from: number
+  to: number
+}
+
+/** The engine could not load DuckDB (an optional dependency of the collector). */
+export class MissingDatabase extends Error {}
+
+const DAY_FILE = /^\d{4}-\d{2}-\d{2}\.ndjson$/
+/** Events applied in one transaction. */
+const CHUNK = 20_000
+const READ_BYTES = 4 << 20
+/** The widest range a report may ask for, in epoch ms (±292,000 years fit a BIGINT). */
+export const FAR = 8.64e15
+
+const loadDuckDB = async () => {
+  try {
+    return await import('@duckdb/node-api')
+  } catch {
+    throw new MissingDatabase('the KPI store needs DuckDB: npm install @duckdb/node-api')
+  }
+}
+
+export const openEngine = async (options: EngineOptions) => {
+  const duckdb = await loadDuckDB()
+  const config = { memory_limit: options.memoryLimit ?? '256MB', threads: String(options.threads ?? 2) }
+  let instance!: DuckDBInstance
+  let db!: DuckDBConnection
+  const connect = async () => {
+    instance = await duckdb.DuckDBInstance.create(options.db, config)
+    db = await instance.connect()
+  }
+  const discard = async () => {
+    if (options.db === ':memory:') return
+    await rm(options.db, { force: true })
+    await rm(options.db + '.wal', { force: true })
+  }
+  const get = async (sql: string, values: unknown[] = []) =>
+    (await db.runAndReadAll(sql, values as never)).getRowObjectsJS() as Record<string, unknown>[]
+
+  // A database that will not open, or of another schema version, is rebuilt from the files.
+  try {
+    await connect()
+    await db.run(SCHEMA)
+    const [version] = await get(`SELECT value FROM meta WHERE key = 'version'`)
+    if (version && version.value !== SCHEMA_VERSION) throw new Error('older schema')
+  } catch {
+    db?.closeSync()
+    instance?.closeSync()
+    await discard()
+    await connect()
+    await db.run(SCHEMA)
+  }
+  await db.run(`INSERT OR REPLACE INTO meta VALUES ('version', $1)`, [SCHEMA_VERSION])
+
+  const files = async (): Promise<{ name: string; path: string; size: number }[]> => {
+    const paths =
+      'dir' in options.source
+        ? (await readdir(options.source.dir)).filter((f) => DAY_FILE.test(f)).sort().map((f) => join((options.source as { dir: string }).dir, f))
+        : options.source.files
+    return Promise.all(paths.map(async (path) => ({ name: 'dir' in options.source ? basename(path) : path, path, size: (await stat(path)).size })))
+  }
+
+  let progress: Progress = { phase: 'ready', files: { done: 0, total: 0 }, bytes: { done: 0, total: 0 }, events: 0, rate: 0, eta: 0 }
+
+  /** Stage events through the appender (DuckDB's own loader: no SQL text from data). */
+  const stage = async (events: KpiEvent[]) => {
+    await db.run(INCOMING)
+    const appender = await db.createAppender('incoming')
+    let seq = 0
+    for (const e of events) {
+      const f = factOf(e)
+      if (!f || f.kind === Kind.Ignored) continue
+      appender.appendVarchar(f.id)
+      if (f.session) appender.appendVarchar(f.session)
+      else appender.appendNull()
+      appender.appendVarchar(f.visitor)
+      appender.appendBigInt(BigInt(f.t))
+      appender.appendUTinyInt(f.kind)
+      appender.appendBigInt(BigInt(f.engagedMs))
+      appender.appendVarchar(f.channel)
+      appender.appendVarchar(f.campaign)
+      appender.appendVarchar(f.source)
+      appender.appendVarchar(f.medium)
+      const path = e.context?.page?.path
+      appender.appendVarchar(typeof path === 'string' ? path.toWellFormed() : '')
+      appender.appendVarchar(typeof e.writeKey === 'string' ? e.writeKey : '')
+      appender.appendBigInt(BigInt(seq++))
+      appender.endRow()
+    }
+    appender.closeSync()
+  }
+
+  /** Apply one chunk of events and the new size of its file, in one transaction. */
+  const applyChunk = async (events: KpiEvent[], file: string, bytes: number, bulk: boolean) => {
+    await stage(events)
+    await db.run('BEGIN TRANSACTION')
+    try {
+      await db.run(INSERT_NEW)
+      if (!bulk) {
+        await db.run(`CREATE OR REPLACE TEMP TABLE touched_rows AS SELECT DISTINCT session_key, visitor FROM incoming`)
+        for (const sql of FOLD_TOUCHED) await db.run(sql)
+      }
+      await db.run(`INSERT OR REPLACE INTO applied VALUES ($1, $2)`, [file, BigInt(bytes)])
+      await db.run('COMMIT')
+    } catch (err) {
+      await db.run('ROLLBACK').catch(() => {})
+      throw err
+    }
+  }
+
+  /**
+   * Apply everything the files gained. Returns false when they no longer match what was applied
+   * (a file shrank or went away): the caller rebuilds.
+   */
+  const catchUp = async (): Promise<boolean> => {
+    const list = await files()
+    const applied = new Map((await get(`SELECT file, bytes FROM applied`)).map((r) => [r.file as string, Number(r.bytes)]))
+    const names = new Set(list.map((f) => f.name))
+    for (const [name, bytes] of applied) {
+      const f = list.find((x) => x.name === name)
+      if (!names.has(name) || (f && f.size < bytes)) return false
+    }
+    const todo = list.filter((f) => f.size > (applied.get(f.name) ?? 0))
+    if (!todo.length) return true
+    const [{ n }] = await get(`SELECT count(*) AS n FROM events`)
+    // An empty store loads in bulk and folds every session once at the end.
+    const bulk = Number(n) === 0
+    if (bulk) await db.run(`INSERT OR REPLACE INTO meta VALUES ('sessions', 'stale')`)
+    const total = todo.reduce((sum, f) => sum + f.size - (applied.get(f.name) ?? 0), 0)
+    const started = performance.now()
+    progress = { phase: bulk ? 'building' : 'catching up', files: { done: 0, total: todo.length }, bytes: { done: 0, total }, events: 0, rate: 0, eta: 0 }
+    const report = () => {
+      const seconds = (performance.now() - started) / 1000
+      progress.rate = seconds > 0 ? Math.round(progress.events / seconds) : 0
+      const bytesPerSecond = seconds > 0 ? progress.bytes.done / seconds : 0
+      progress.eta = bytesPerSecond ? Math.round((progress.bytes.total - progress.bytes.done) / bytesPerSecond) : 0
+      options.onProgress?.({ ...progress, files: { ...progress.files }, bytes: { ...progress.bytes } })
+    }
+    for (const f of todo) {
+      const base = applied.get(f.name) ?? 0
+      const doneBefore = progress.bytes.done
+      let offset = base
+      const fh = await open(f.path, 'r')
+      try {
+        let carry = Buffer.alloc(0)
+        let events: KpiEvent[] = []
+        while (offset < f.size) {
+          const buf = Buffer.alloc(Math.min(READ_BYTES, f.size - offset))
+          const { bytesRead } = await fh.read(buf, 0, buf.length, offset)
+          if (!bytesRead) break
+          offset += bytesRead
+          const data = carry.length ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead)
+          // Only whole lines: a line still being written is taken next time.
+          const end = data.lastIndexOf(10) + 1
+          carry = Buffer.from(data.subarray(end))
+          let start = 0
+          while (start < end) {
+            const nl = data.indexOf(10, start)
+            const line = data.toString('utf8', start, nl)
+            start = nl + 1
+            if (line) {
+              try {
+                events.push(JSON.parse(line) as KpiEvent)
+              } catch {
+                // A line cut by a crash: the collector's own repair removes it; skip it here.
+              }
+            }
+            if (events.length >= CHUNK) {
+              const consumed = offset - data.length + start
+              await applyChunk(events, f.name, consumed, bulk)
+              progress.events += events.length
+              progress.bytes.done = doneBefore + consumed - base
+              events = []
+              report()
+            }
+          }
+          if (events.length || end) {
+            const upTo = offset - carry.length
+            if (events.length) await applyChunk(events, f.name, upTo, bulk)
+            else await db.run(`INSERT OR REPLACE INTO applied VALUES ($1, $2)`, [f.name, BigInt(upTo)])
+            progress.events += events.length
+            progress.bytes.done = doneBefore + upTo - base
+            events = []
+          }
+        }
+      } finally {
+        await fh.close()
+      }
+      progress.files.done++
+      report()
+    }
+    const [stale] = await get(`SELECT value FROM meta WHERE key = 'sessions'`)
+    if (stale?.value === 'stale') {
+      await db.run('BEGIN TRANSACTION')
+      for (const sql of FOLD_ALL) await db.run(sql)
+      await db.run(`DELETE FROM meta WHERE key = 'sessions'`)
+      await db.run('COMMIT')
+    }
+    progress.phase = 'ready'
+    report()
+    return true
+  }
+
+  /** Drop everything and apply the files from the start. */
+  const rebuild = async () => {
+    await db.run('BEGIN TRANSACTION')
+    for (const table of ['events', 'sessions', 'applied']) await db.run(`DELETE FROM ${table}`)
+    await db.run('COMMIT')
+    await catchUp()
+  }
+
+  /** Counts per interval (boundaries ascending, ≥ 2), channel and campaign. */
+  const report = async (bounds: number[]): Promise<IntervalReport[]> => {
+    const rows = await get(REPORT, [duckdb.listValue(bounds.map((b) => BigInt(Math.round(b))))])
+    const out = new Map<number, IntervalReport>()
+    for (let i = 0; i < bounds.length - 1; i++) {
+      out.set(bounds[i], { from: bounds[i], to: bounds[i + 1], overall: metricsOf(ZERO), byChannel: {}, byCampaign: {} })
+    }
+    const channels = new Map<number, Record<string, Metrics>>()
+    const campaigns = new Map<number, Record<string, Metrics>>()
+    for (const r of rows) {
+      const lo = Number(r.lo)
+      const counts = (users: unknown): Counts => ({
+        sessions: r.sessions as number,
+        users: users as number,
+        pageViews: r.page_views as number,
+        engaged: r.engaged as number,
+        addToCart: r.add_to_cart as number,
+        inquiry: r.inquiry as number,
+        chatOpen: r.chat_open as number,
+        engagedMs: r.engaged_ms as number,
+      })
+      if (r.no_channel && r.no_campaign) out.get(lo)!.overall = metricsOf(counts(r.users_any))
+      else if (!r.no_channel) put(channels, lo, r.channel as string, metricsOf(counts(r.users_channel)))
+      else put(campaigns, lo, r.campaign as string, metricsOf(counts(r.users_campaign)))
+    }
+    for (const [lo, interval] of out) {
+      interval.byChannel = sortedRecord(channels.get(lo) ?? {})
+      interval.byCampaign = sortedRecord(campaigns.get(lo) ?? {})
+    }
+    return [...out.values()]
+  }
+
+  /** The first and last event time in the store (epoch ms), or undefined when empty. */
+  const span = async (): Promise<{ first: number; last: number } | undefined> => {
+    const [r] = await get(`SELECT min(ts)::DOUBLE AS first, max(ts)::DOUBLE AS last FROM events`)
+    return r?.first == null ? undefined : { first: r.first as number, last: r.last as number }
+  }
+
+  return {
+    catchUp,
+    rebuild,
+    report,
+    span,
+    progress: () => progress,
+    async close() {
+      db.closeSync()
+      instance.closeSync()
+    },
+  }
+}
+
+export type Engine = Awaited<ReturnType<typeof openEngine>>
+
+const ZERO: Counts = { sessions: 0, users: 0, pageViews: 0, engaged: 0, addToCart: 0, inquiry: 0, chatOpen: 0, engagedMs: 0 }
+
+const put = (map: Map<number, Record<string, Metrics>>, lo: number, key: string, m: Metrics) => {
+  let group = map.get(lo)
+  if (!group) map.set(lo, (group = Object.create(null) as Record<string, Metrics>))
+  group[key] = m
+}

@@ -1,0 +1,203 @@
+/**
+ * The KPI store's schema and queries (DuckDB). Read it top to bottom: the store is derived
+ * from the NDJSON day files and rebuilt from them whenever SCHEMA_VERSION changes.
+ *
+ * - `events`: one row per stored event, reduced to what reports need (see kpi/event.ts).
+ * - `sessions`: one row per session id, folded from `events`, plus for each session the start
+ *   of the same visitor's previous session (overall, in the same channel, in the same campaign):
+ *   "users in a range" is then a count of sessions whose previous one started before the range,
+ *   with no DISTINCT over millions of rows.
+ * - `applied`: how far each day file has been applied. Events without a session id are
+ *   sessionised at query time (30-minute gaps), exactly as computeKpis does.
+ *
+ * Every value reaches the database as a parameter or through the appender; no SQL text is
+ * ever built from data.
+ */
+import { ENGAGED_MS } from '../kpi/index'
+import { SESSION_MS } from '../session'
+
+export const SCHEMA_VERSION = '1'
+
+export const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
+CREATE TABLE IF NOT EXISTS applied (file VARCHAR PRIMARY KEY, bytes BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS events (
+  message_id VARCHAR NOT NULL,
+  session_key VARCHAR,
+  visitor VARCHAR NOT NULL,
+  ts BIGINT NOT NULL,
+  kind UTINYINT NOT NULL,
+  engaged_ms BIGINT NOT NULL,
+  channel VARCHAR NOT NULL,
+  campaign VARCHAR NOT NULL,
+  source VARCHAR NOT NULL,
+  medium VARCHAR NOT NULL,
+  landing VARCHAR NOT NULL,
+  site VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sessions (
+  session_key VARCHAR NOT NULL,
+  site VARCHAR NOT NULL,
+  visitor VARCHAR NOT NULL,
+  channel VARCHAR NOT NULL,
+  campaign VARCHAR NOT NULL,
+  source VARCHAR NOT NULL,
+  medium VARCHAR NOT NULL,
+  landing VARCHAR NOT NULL,
+  start_ts BIGINT NOT NULL,
+  end_ts BIGINT NOT NULL,
+  page_views BIGINT NOT NULL,
+  engaged_ms BIGINT NOT NULL,
+  add_to_cart BOOLEAN NOT NULL,
+  inquiry BOOLEAN NOT NULL,
+  chat_open BOOLEAN NOT NULL,
+  events BIGINT NOT NULL,
+  prev_start BIGINT,
+  prev_start_channel BIGINT,
+  prev_start_campaign BIGINT
+);
+`
+
+/** Staging table of one micro-batch: the events' columns plus their order in the files. */
+export const INCOMING = `
+CREATE OR REPLACE TEMP TABLE incoming AS SELECT *, 0::BIGINT AS seq FROM events LIMIT 0;
+`
+
+/** Kind codes, as in kpi/event.ts. */
+const PAGE = 1, ADD_TO_CART = 2, INQUIRY = 3, CHAT_OPEN = 4
+
+/** New events only: a messageId already stored, or met earlier in the batch, counts once. */
+export const INSERT_NEW = `
+INSERT INTO events
+SELECT * EXCLUDE (seq, rn) FROM (
+  SELECT *, row_number() OVER (PARTITION BY message_id ORDER BY seq) AS rn FROM incoming
+) i
+WHERE (i.message_id = '' OR i.rn = 1)
+  AND NOT EXISTS (SELECT 1 FROM events e WHERE e.message_id = i.message_id AND i.message_id <> '')
+RETURNING session_key, visitor;
+`
+
+// The first event of a session (earliest, then smallest id) names its visitor, channel, campaign.
+const FIRST = (column: string) => `first(${column} ORDER BY ts, message_id)`
+
+/** Sessions folded from their events, with each visitor's previous session start. */
+const FOLD = (where: string) => `
+SELECT *,
+  lag(start_ts) OVER (PARTITION BY visitor ORDER BY start_ts, session_key) AS prev_start,
+  lag(start_ts) OVER (PARTITION BY visitor, channel ORDER BY start_ts, session_key) AS prev_start_channel,
+  lag(start_ts) OVER (PARTITION BY visitor, campaign ORDER BY start_ts, session_key) AS prev_start_campaign
+FROM (
+  SELECT session_key, ${FIRST('site')} AS site, ${FIRST('visitor')} AS visitor, ${FIRST('channel')} AS channel,
+    ${FIRST('campaign')} AS campaign, ${FIRST('source')} AS source, ${FIRST('medium')} AS medium,
+    ${FIRST('landing')} AS landing, min(ts) AS start_ts, max(ts) AS end_ts,
+    count(*) FILTER (WHERE kind = ${PAGE}) AS page_views, sum(engaged_ms) AS engaged_ms,
+    bool_or(kind = ${ADD_TO_CART}) AS add_to_cart, bool_or(kind = ${INQUIRY}) AS inquiry,
+    bool_or(kind = ${CHAT_OPEN}) AS chat_open, count(*) AS events
+  FROM events WHERE ${where} GROUP BY session_key
+)`
+
+/** Every session, from scratch (after a bulk load). */
+export const FOLD_ALL = [`DELETE FROM sessions`, `INSERT INTO sessions ${FOLD('session_key IS NOT NULL')}`]
+
+/**
+ * The sessions a micro-batch touched, and every other session of their visitors (old and new:
+ * a late first event can change a session's visitor), whose "previous session" may have moved.
+ */
+export const FOLD_TOUCHED = [
+  `CREATE OR REPLACE TEMP TABLE touched_visitors AS
+     SELECT visitor FROM touched_rows UNION SELECT s.visitor FROM sessions s SEMI JOIN touched_rows t ON s.session_key = t.session_key`,
+  `CREATE OR REPLACE TEMP TABLE touched AS
+     SELECT session_key FROM touched_rows WHERE session_key IS NOT NULL
+     UNION SELECT s.session_key FROM sessions s SEMI JOIN touched_visitors v ON s.visitor = v.visitor`,
+  `DELETE FROM sessions WHERE session_key IN (SELECT session_key FROM touched)`,
+  `INSERT INTO sessions ${FOLD('session_key IN (SELECT session_key FROM touched)')}`,
+]
+
+/**
+ * The report over intervals [b0, b1), [b1, b2) … ($1 = the boundaries, ascending): for each
+ * interval, what computeKpis returns for that range alone, as counts per channel and campaign.
+ *
+ * - Sessions that start and end inside one interval are read from `sessions` as they are.
+ * - Sessions that cross a boundary are cut into pieces from their events: each piece is a session
+ *   of its own interval, named by its own first event (computeKpis sees only in-range events).
+ * - Events without a session id are sessionised per interval and visitor (30-minute gaps).
+ * Users: a whole session counts its visitor when the visitor's previous session started before
+ * the interval; a piece or an unkeyed session counts its visitor when no whole session did.
+ */
+export const REPORT = `
+WITH bucket AS (
+  SELECT lo, hi FROM (SELECT lo, lead(lo) OVER (ORDER BY lo) AS hi FROM (SELECT unnest($1::BIGINT[]) AS lo))
+  WHERE hi IS NOT NULL
+),
+lim AS (SELECT min(lo) AS lo0, max(hi) AS hin FROM bucket),
+placed AS MATERIALIZED (
+  SELECT s.*, k.lo, k.hi FROM sessions s ASOF JOIN bucket k ON s.start_ts >= k.lo
+  WHERE s.start_ts < k.hi
+),
+whole AS (SELECT * FROM placed WHERE end_ts < hi),
+crossing AS MATERIALIZED (
+  SELECT session_key FROM placed WHERE end_ts >= hi
+  UNION ALL SELECT session_key FROM sessions, lim WHERE start_ts < lo0 AND end_ts >= lo0
+),
+ev AS MATERIALIZED (
+  SELECT e.*, k.lo FROM events e ASOF JOIN bucket k ON e.ts >= k.lo
+  WHERE e.ts < k.hi AND (e.session_key IS NULL OR e.session_key IN (SELECT session_key FROM crossing))
+),
+gaps AS (
+  SELECT *, CASE WHEN ts - lag(ts) OVER (PARTITION BY lo, visitor ORDER BY ts) <= ${SESSION_MS} THEN 0 ELSE 1 END AS starts
+  FROM ev WHERE session_key IS NULL
+),
+numbered AS (
+  SELECT *, sum(starts) OVER (PARTITION BY lo, visitor ORDER BY ts ROWS UNBOUNDED PRECEDING) AS n FROM gaps
+),
+parts AS MATERIALIZED (
+  SELECT lo, ${FIRST('visitor')} AS visitor, ${FIRST('channel')} AS channel, ${FIRST('campaign')} AS campaign,
+    count(*) FILTER (WHERE kind = ${PAGE}) AS page_views, sum(engaged_ms) AS engaged_ms,
+    bool_or(kind = ${ADD_TO_CART}) AS add_to_cart, bool_or(kind = ${INQUIRY}) AS inquiry, bool_or(kind = ${CHAT_OPEN}) AS chat_open
+  FROM (
+    SELECT lo, session_key AS part, visitor, channel, campaign, kind, engaged_ms, ts, message_id FROM ev WHERE session_key IS NOT NULL
+    UNION ALL
+    SELECT lo, 'a:' || visitor || ':' || n AS part, visitor, channel, campaign, kind, engaged_ms, ts, message_id FROM numbered
+  )
+  GROUP BY lo, part
+),
+counted AS (
+  SELECT lo, visitor, channel, campaign FROM whole
+  WHERE visitor <> '' AND (prev_start IS NULL OR prev_start < lo)
+),
+parts_users AS (
+  SELECT p.*,
+    (p.visitor <> '' AND row_number() OVER (PARTITION BY p.lo, p.visitor ORDER BY p.channel, p.campaign) = 1
+      AND NOT EXISTS (SELECT 1 FROM counted c WHERE c.lo = p.lo AND c.visitor = p.visitor)) AS u_any,
+    (p.visitor <> '' AND row_number() OVER (PARTITION BY p.lo, p.visitor, p.channel ORDER BY p.campaign) = 1
+      AND NOT EXISTS (SELECT 1 FROM whole w WHERE w.lo = p.lo AND w.visitor = p.visitor AND w.channel = p.channel
+        AND (w.prev_start_channel IS NULL OR w.prev_start_channel < w.lo))) AS u_channel,
+    (p.visitor <> '' AND row_number() OVER (PARTITION BY p.lo, p.visitor, p.campaign ORDER BY p.channel) = 1
+      AND NOT EXISTS (SELECT 1 FROM whole w WHERE w.lo = p.lo AND w.visitor = p.visitor AND w.campaign = p.campaign
+        AND (w.prev_start_campaign IS NULL OR w.prev_start_campaign < w.lo))) AS u_campaign
+  FROM parts p
+),
+rows AS (
+  SELECT lo, channel, campaign, page_views, engaged_ms, add_to_cart, inquiry, chat_open,
+    visitor <> '' AND (prev_start IS NULL OR prev_start < lo) AS u_any,
+    visitor <> '' AND (prev_start_channel IS NULL OR prev_start_channel < lo) AS u_channel,
+    visitor <> '' AND (prev_start_campaign IS NULL OR prev_start_campaign < lo) AS u_campaign
+  FROM whole
+  UNION ALL
+  SELECT lo, channel, campaign, page_views, engaged_ms, add_to_cart, inquiry, chat_open, u_any, u_channel, u_campaign
+  FROM parts_users
+)
+SELECT lo, channel, campaign, grouping(channel) AS no_channel, grouping(campaign) AS no_campaign,
+  count(*)::DOUBLE AS sessions,
+  count(*) FILTER (WHERE u_any)::DOUBLE AS users_any,
+  count(*) FILTER (WHERE u_channel)::DOUBLE AS users_channel,
+  count(*) FILTER (WHERE u_campaign)::DOUBLE AS users_campaign,
+  sum(page_views)::DOUBLE AS page_views,
+  count(*) FILTER (WHERE engaged_ms >= ${ENGAGED_MS} OR page_views >= 2 OR add_to_cart OR inquiry OR chat_open)::DOUBLE AS engaged,
+  count(*) FILTER (WHERE add_to_cart)::DOUBLE AS add_to_cart,
+  count(*) FILTER (WHERE inquiry)::DOUBLE AS inquiry,
+  count(*) FILTER (WHERE chat_open)::DOUBLE AS chat_open,
+  sum(engaged_ms)::DOUBLE AS engaged_ms
+FROM rows
+GROUP BY GROUPING SETS ((lo), (lo, channel), (lo, campaign))
+`
