@@ -105,9 +105,10 @@ const browser: RollupOptions[] = [
 
 const node: RollupOptions[] = [
   {
-    input: { kpi: 'src/kpi/index.ts', collector: 'src/collector/index.ts', 'footfall-collector': 'src/collector/cli.ts' },
+    input: { kpi: 'src/kpi/index.ts', collector: 'src/collector/index.ts', 'footfall-collector': 'src/collector/cli.ts', 'kpi-worker': 'src/kpistore/worker.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
-    external: [/^node:/],
+    // DuckDB is an optional peer of the collector: loaded when the KPI store opens, never bundled.
+    external: [/^node:/, /^@duckdb\//],
     plugins: [
       version(),
       nodeResolve({ preferBuiltins: true }),

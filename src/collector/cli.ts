@@ -1,40 +1,78 @@
 #!/usr/bin/env node
 /**
  * footfall-collector --port 8787 --data ./data [--forward URL] [--origin ORIGIN...]
- * footfall-collector kpi FILE... [--from ISO] [--to ISO] [--json]
+ * footfall-collector kpi DATA|FILE... [--from ISO] [--to ISO] [--json]
+ * footfall-collector sample DATA [--events N] [--days N]
  */
-import { createReadStream } from 'node:fs'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
-import { createInterface } from 'node:readline'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { computeKpis, type KpiEvent } from '../kpi/index'
+import type { KpiReport } from '../kpi/index'
+import { Locked, type EngineOptions, type Progress } from '../kpistore/engine'
+import { createRunner } from '../kpistore/runner'
 import { createCollector } from './index'
+import { writeSample } from './sample'
 import { formatKpiTable } from './table'
+
+type Runner = ReturnType<typeof createRunner>
 
 const USAGE = `usage:
   footfall-collector --port 8787 --data DIR [--host 127.0.0.1] [--forward URL] [--origin ORIGIN]...
                      [--read-token TOKEN] [--fsync always|interval|never] [--rate-limit N] [--max-connections N]
-  footfall-collector kpi FILE... [--from ISO] [--to ISO] [--json]`
+  footfall-collector kpi DATA|FILE... [--from ISO] [--to ISO] [--json]
+  footfall-collector sample DATA [--events 100000] [--days 365] [--seed 1]`
 
 const fail = (message: string): never => {
   process.stderr.write(`footfall-collector: ${message}\n${USAGE}\n`)
   process.exit(2)
 }
 
-const readNdjson = async (files: string[]) => {
-  const events: KpiEvent[] = []
-  for (const file of files) {
-    const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })
-    for await (const line of lines) {
-      if (!line.trim()) continue
-      try {
-        events.push(JSON.parse(line) as KpiEvent)
-      } catch {
-        process.stderr.write(`footfall-collector: skipping a malformed line in ${file}\n`)
-      }
-    }
+/** A progress bar on stderr while the store builds (a line every few seconds when not a terminal). */
+const progressBar = () => {
+  let last = 0
+  return (p: Progress) => {
+    if (p.phase === 'ready' || p.bytes.total === 0) return
+    const tty = process.stderr.isTTY
+    if (!tty && Date.now() - last < 3000 && p.bytes.done < p.bytes.total) return
+    last = Date.now()
+    const share = p.bytes.done / p.bytes.total
+    const bar = '#'.repeat(Math.round(share * 30)).padEnd(30, '.')
+    const line = `${p.phase} the KPI store [${bar}] ${Math.round(share * 100)}% · ${p.files.done}/${p.files.total} files · ${p.events} events · ${p.rate}/s · ~${p.eta} s left`
+    process.stderr.write(tty ? `\r${line}\x1b[K` : line + '\n')
   }
-  return events
+}
+
+/**
+ * Answer from the KPI store of a data directory, or of the given files. When a collector holds
+ * the directory's database, a private copy is built from the same files in a temporary folder.
+ */
+const withStore = async <T>(inputs: string[], work: (run: Runner) => Promise<T>): Promise<T> => {
+  const dir = inputs.length === 1 && statSync(inputs[0]).isDirectory() ? inputs[0] : undefined
+  let temp: string | undefined
+  const open = async (db: string, source: EngineOptions['source']) => {
+    const onProgress = progressBar()
+    const runner = createRunner({ source, db }, (e) => e.op === 'progress' && onProgress(e.progress))
+    await runner.opened
+    if (process.stderr.isTTY) process.stderr.write('\r\x1b[K')
+    return runner
+  }
+  let runner: Runner
+  try {
+    runner = dir ? await open(join(dir, 'kpi.duckdb'), { dir }) : await open(':memory:', { files: inputs })
+  } catch (err) {
+    if (!(err instanceof Locked) || !dir) throw err
+    temp = mkdtempSync(join(tmpdir(), 'footfall-kpi-'))
+    process.stderr.write(`footfall-collector: a collector is using ${dir}; reading its files into a private copy\n`)
+    runner = await open(join(temp, 'kpi.duckdb'), { dir })
+  }
+  try {
+    return await work(runner)
+  } finally {
+    await runner.handle({ op: 'close' })
+    if (temp) rmSync(temp, { recursive: true, force: true })
+  }
 }
 
 const kpi = async (argv: string[]) => {
@@ -43,9 +81,29 @@ const kpi = async (argv: string[]) => {
     allowPositionals: true,
     options: { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } },
   })
-  if (!positionals.length) fail('kpi needs at least one NDJSON file')
-  const report = computeKpis(await readNdjson(positionals), { from: values.from, to: values.to })
+  if (!positionals.length) fail('kpi needs a data directory or NDJSON files')
+  const time = (v: string | undefined, name: string) => {
+    if (v === undefined) return undefined
+    const t = Date.parse(v)
+    return Number.isNaN(t) ? fail(`bad --${name} ${v}: use an ISO 8601 date`) : t
+  }
+  const from = time(values.from, 'from'), to = time(values.to, 'to')
+  const report = (await withStore(positionals, (run) => run.handle({ op: 'report', from, to }))) as KpiReport
   process.stdout.write((values.json ? JSON.stringify(report, null, 2) : formatKpiTable(report)) + '\n')
+}
+
+const sample = async (argv: string[]) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { events: { type: 'string', default: '100000' }, days: { type: 'string', default: '365' }, seed: { type: 'string', default: '1' }, site: { type: 'string', default: 'demo-shop' } },
+  })
+  const [dir] = positionals
+  if (!dir) fail('sample needs a data directory')
+  const events = Number(values.events), days = Number(values.days), seed = Number(values.seed)
+  if (!(events > 0) || !(days > 0) || !Number.isInteger(days)) fail('--events and --days are positive numbers')
+  const n = await writeSample({ dir, events, days, seed, site: values.site })
+  process.stdout.write(`footfall-collector: wrote ${n} sample events over ${days} days to ${dir}\n`)
 }
 
 /** `--origin a b` means `--origin a --origin b`: the values that follow, up to the next option. */
@@ -113,5 +171,5 @@ const serve = async (argv: string[]) => {
 }
 
 const [command, ...rest] = process.argv.slice(2)
-const main = command === 'kpi' ? kpi(rest) : serve(process.argv.slice(2))
+const main = command === 'kpi' ? kpi(rest) : command === 'sample' ? sample(rest) : serve(process.argv.slice(2))
 main.catch((err: Error) => fail(err.message))

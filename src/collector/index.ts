@@ -4,7 +4,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
-import { computeKpis, type KpiEvent } from '../kpi/index'
+import { isTimeZone } from '../kpistore/intervals'
+import { openKpiStore, Unavailable, type KpiStoreOptions, type KpiStoreStatus } from '../kpistore/index'
 import { applyCors, mayRead, preflight } from './access'
 import { readBody } from './body'
 import { createForwarder, type ForwardOptions, type ForwardStats } from './forward'
@@ -51,6 +52,11 @@ export interface CollectorOptions {
    * connection without an answer, or nothing to proceed normally.
    */
   fault?: (req: IncomingMessage) => Fault
+  /**
+   * The KPI store answering `/kpi` and `/kpi/series` (DuckDB beside the day files), or `false`
+   * for none (those paths then answer 503). Default on.
+   */
+  kpiStore?: boolean | Omit<KpiStoreOptions, 'dataDir' | 'log'>
   /** Called with one line per notable event (forward failures, write errors). */
   log?: (line: string) => void
 }
@@ -82,10 +88,11 @@ export interface CollectorStats {
   /** Process memory, for watching the bounds under load. */
   memory: { rss: number; heapUsed: number }
   forward?: ForwardStats
+  kpi?: KpiStoreStatus
 }
 
 const INGEST = new Set(['/collect', '/v1/batch'])
-const READ = new Set(['/events', '/kpi', '/health'])
+const READ = new Set(['/events', '/kpi', '/kpi/series', '/health'])
 const MAX_EVENTS = 1000
 const version = '__VERSION__'
 
@@ -101,6 +108,9 @@ const send = (res: ServerResponse, status: number, body: unknown, headers: Recor
   })
   res.end(text)
 }
+
+/** `from` / `to` of a report: absent, an ISO 8601 date, or epoch ms; NaN when unreadable. */
+const instant = (v: string | null): number | undefined => (v === null || v === '' ? undefined : /^-?\d+$/.test(v) ? Number(v) : Date.parse(v))
 
 const basicAuthKey = (req: IncomingMessage): string | undefined => {
   const auth = req.headers.authorization
@@ -128,6 +138,16 @@ export const createCollector = (options: CollectorOptions): Collector => {
   let forwarderValue: Awaited<typeof forwarderReady>
   void storeReady.then((s) => (storeValue = s), () => {})
   void forwarderReady.then((f) => (forwarderValue = f), () => {})
+
+  const kpi = options.kpiStore === false ? undefined : openKpiStore({ dataDir, log, ...(options.kpiStore === true ? {} : options.kpiStore) })
+  // Stored lines reach the KPI store in micro-batches: one wake-up per 250 ms at most.
+  let waking: NodeJS.Timeout | undefined
+  const wakeKpi = () => {
+    waking ??= setTimeout(() => {
+      waking = undefined
+      kpi?.wake()
+    }, 250).unref()
+  }
 
   const clientKey = (req: IncomingMessage) => {
     const xff = options.trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0].trim() : ''
@@ -172,6 +192,7 @@ export const createCollector = (options: CollectorOptions): Collector => {
               forwarderValue!.enqueue(batch, writeKey).catch((err) => log(`forward: cannot spool: ${(err as Error).message}`))
           : undefined,
       })
+      if (result.body.accepted) wakeKpi()
       counters.accepted += result.body.accepted
       counters.duplicates += result.body.duplicates
       counters.rejected += result.body.rejected.length
@@ -199,11 +220,23 @@ export const createCollector = (options: CollectorOptions): Collector => {
       const limit = Number.isFinite(n) ? Math.max(0, Math.min(MAX_EVENTS, Math.floor(n))) : 100
       return send(res, 200, storeValue!.recent(limit))
     }
-    const from = url.searchParams.get('from') ?? undefined
-    const to = url.searchParams.get('to') ?? undefined
-    const events: KpiEvent[] = []
-    for await (const e of storeValue!.all()) events.push(e as KpiEvent)
-    send(res, 200, computeKpis(events, { from, to }))
+    if (!kpi) return send(res, 503, { ok: false, error: 'this collector runs without a KPI store' })
+    const q = url.searchParams
+    const from = instant(q.get('from')), to = instant(q.get('to'))
+    if (Number.isNaN(from) || Number.isNaN(to)) return send(res, 400, { ok: false, error: 'from and to are ISO 8601 dates or epoch milliseconds' })
+    try {
+      if (url.pathname === '/kpi') return send(res, 200, await kpi.report(from, to))
+      const interval = q.get('interval') ?? 'week'
+      if (interval !== 'day' && interval !== 'week') return send(res, 400, { ok: false, error: 'interval is day or week' })
+      const tz = q.get('tz') ?? 'UTC'
+      if (!isTimeZone(tz)) return send(res, 400, { ok: false, error: `unknown time zone ${JSON.stringify(tz.slice(0, 64))}` })
+      const series = await kpi.series(interval, tz, from, to)
+      if (!series) return send(res, 400, { ok: false, error: 'too many intervals: narrow from/to or use weeks' })
+      return send(res, 200, series)
+    } catch (err) {
+      if (!(err instanceof Unavailable)) throw err
+      return send(res, 503, { ok: false, error: err.message, ...(err.progress ? { progress: err.progress } : {}) }, { 'Retry-After': String(err.retryAfter) })
+    }
   }
 
   const stats = (): CollectorStats => ({
@@ -212,6 +245,7 @@ export const createCollector = (options: CollectorOptions): Collector => {
     inflight,
     memory: (({ rss, heapUsed }) => ({ rss, heapUsed }))(process.memoryUsage()),
     ...(forwarderValue ? { forward: forwarderValue.stats() } : {}),
+    ...(kpi ? { kpi: kpi.status() } : {}),
   })
 
   const handler = ((req: IncomingMessage, res: ServerResponse, next?: Next): boolean => {
@@ -243,8 +277,10 @@ export const createCollector = (options: CollectorOptions): Collector => {
   }
   handler.close = async () => {
     await ready.catch(() => {})
+    clearTimeout(waking)
     await forwarderValue?.close()
     await storeValue?.close()
+    await kpi?.close()
   }
   return handler
 }

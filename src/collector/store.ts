@@ -1,6 +1,7 @@
 /**
  * The embedded store: one append-only NDJSON file per UTC day (`YYYY-MM-DD.ndjson`) and a
- * `messageId` index rebuilt from those files at start, so duplicates stay out across restarts.
+ * `messageId` index rebuilt at start from the files of the retry window, so duplicates stay
+ * out across restarts.
  *
  * Durability: concurrent appends are grouped into one `write` per file (group commit);
  * with `fsync: 'always'` (default) the file is `fdatasync`ed before any of them is
@@ -20,6 +21,8 @@ export interface StoreOptions {
   fsync?: FsyncPolicy
   /** Most `messageId`s remembered for deduplication; the oldest are forgotten first. */
   maxIds?: number
+  /** Days of files whose ids are read at start (the SDK's 7-day retry window, plus one). Default 8. */
+  dedupeDays?: number
   /** How many recent messages `recent()` can return. */
   recentSize?: number
 }
@@ -74,7 +77,7 @@ const repair = async (path: string) => {
 
 const readLines = (path: string) => createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity })
 
-export const openStore = async ({ dir, fsync = 'always', maxIds = 500_000, recentSize = 1000 }: StoreOptions) => {
+export const openStore = async ({ dir, fsync = 'always', maxIds = 500_000, recentSize = 1000, dedupeDays = 8 }: StoreOptions) => {
   await mkdir(dir, { recursive: true })
   const ids = new Set<string>()
   /** Ids whose write is under way, with that write: a duplicate is acknowledged only once it lands. */
@@ -92,7 +95,10 @@ export const openStore = async ({ dir, fsync = 'always', maxIds = 500_000, recen
 
   const files = async () => (await readdir(dir)).filter((f) => FILE.test(f)).sort()
   let lines = 0
-  for (const f of await files()) {
+  // The SDK gives up on an event after 7 days: older files cannot hold the first copy of a
+  // retry, so a restart reads only the recent ones (seconds, whatever the history's length).
+  const since = new Date(Date.now() - dedupeDays * 86_400_000).toISOString().slice(0, 10)
+  for (const f of (await files()).filter((f) => f.slice(0, 10) >= since)) {
     const path = join(dir, f)
     await repair(path)
     for await (const line of readLines(path)) {
@@ -164,7 +170,7 @@ export const openStore = async ({ dir, fsync = 'always', maxIds = 500_000, recen
       : undefined
 
   return {
-    /** How many lines were on disk at start. */
+    /** How many lines the files of the retry window held at start. */
     loaded: lines,
     /** Whether this messageId was already stored (or is being stored: see `stored`). */
     has: (id: string) => ids.has(id),
@@ -205,19 +211,6 @@ export const openStore = async ({ dir, fsync = 'always', maxIds = 500_000, recen
     /** The most recent messages, oldest first. */
     recent(limit: number): unknown[] {
       return recent.slice(-limit).map((l) => JSON.parse(l))
-    },
-    /** Every stored message, file by file (for the KPI report). */
-    async *all(): AsyncGenerator<Record<string, unknown>> {
-      for (const f of await files()) {
-        for await (const line of readLines(join(dir, f))) {
-          if (!line) continue
-          try {
-            yield JSON.parse(line)
-          } catch {
-            // A line cut by a crash in another process: skip it.
-          }
-        }
-      }
     },
     async size() {
       let bytes = 0

@@ -4,10 +4,12 @@
  * It runs in a worker thread of the collector (worker.ts), or in-process for the CLI and tests.
  */
 import { open, readdir, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import { factOf, Kind, type KpiEvent } from '../kpi/event'
 import { metricsOf, sortedRecord, type Counts, type KpiReport, type Metrics } from '../kpi/index'
+import { boundaries, localIso, type Interval } from './intervals'
 import { FOLD_ALL, FOLD_TOUCHED, INCOMING, INSERT_NEW, REPORT, SCHEMA, SCHEMA_VERSION } from './schema'
 
 export interface EngineOptions {
@@ -40,6 +42,20 @@ export interface IntervalReport extends KpiReport {
   to: number
 }
 
+/** One interval of `/kpi/series`: its bounds in the site's time zone, overall and per channel. */
+export interface SeriesPoint {
+  start: string
+  end: string
+  overall: Metrics
+  byChannel: Record<string, Metrics>
+}
+
+/** Most intervals one series may have (ten years of days). */
+export const MAX_INTERVALS = 3660
+
+/** The database file is held by another process. */
+export class Locked extends Error {}
+
 /** The engine could not load DuckDB (an optional dependency of the collector). */
 export class MissingDatabase extends Error {}
 
@@ -60,7 +76,9 @@ const loadDuckDB = async () => {
 
 export const openEngine = async (options: EngineOptions) => {
   const duckdb = await loadDuckDB()
-  const config = { memory_limit: options.memoryLimit ?? '256MB', threads: String(options.threads ?? 2) }
+  const config: Record<string, string> = { memory_limit: options.memoryLimit ?? '256MB', threads: String(options.threads ?? 2), preserve_insertion_order: 'false' }
+  // Big sorts spill to disk beside the database (DuckDB's default), or to the system's temp folder.
+  if (options.db === ':memory:') config.temp_directory = join(tmpdir(), `footfall-duckdb-${process.pid}`)
   let instance!: DuckDBInstance
   let db!: DuckDBConnection
   const connect = async () => {
@@ -81,7 +99,9 @@ export const openEngine = async (options: EngineOptions) => {
     await db.run(SCHEMA)
     const [version] = await get(`SELECT value FROM meta WHERE key = 'version'`)
     if (version && version.value !== SCHEMA_VERSION) throw new Error('older schema')
-  } catch {
+  } catch (err) {
+    // Another process has it open (a collector running on this directory): not ours to discard.
+    if (/lock/i.test((err as Error).message)) throw new Locked((err as Error).message)
     db?.closeSync()
     instance?.closeSync()
     await discard()
@@ -100,11 +120,10 @@ export const openEngine = async (options: EngineOptions) => {
 
   let progress: Progress = { phase: 'ready', files: { done: 0, total: 0 }, bytes: { done: 0, total: 0 }, events: 0, rate: 0, eta: 0 }
 
-  /** Stage events through the appender (DuckDB's own loader: no SQL text from data). */
-  const stage = async (events: KpiEvent[]) => {
-    await db.run(INCOMING)
-    const appender = await db.createAppender('incoming')
-    let seq = 0
+  let seq = 0
+  /** Append events to `table` through the appender (DuckDB's own loader: no SQL text from data). */
+  const load = async (table: string, events: KpiEvent[]) => {
+    const appender = await db.createAppender(table)
     for (const e of events) {
       const f = factOf(e)
       if (!f || f.kind === Kind.Ignored) continue
@@ -130,11 +149,15 @@ export const openEngine = async (options: EngineOptions) => {
 
   /** Apply one chunk of events and the new size of its file, in one transaction. */
   const applyChunk = async (events: KpiEvent[], file: string, bytes: number, bulk: boolean) => {
-    await stage(events)
+    if (!bulk) {
+      await db.run(INCOMING)
+      await load('incoming', events)
+    }
     await db.run('BEGIN TRANSACTION')
     try {
-      await db.run(INSERT_NEW)
-      if (!bulk) {
+      if (bulk) await load('events', events)
+      else {
+        await db.run(INSERT_NEW)
         await db.run(`CREATE OR REPLACE TEMP TABLE touched_rows AS SELECT DISTINCT session_key, visitor FROM incoming`)
         for (const sql of FOLD_TOUCHED) await db.run(sql)
       }
@@ -160,8 +183,9 @@ export const openEngine = async (options: EngineOptions) => {
     }
     const todo = list.filter((f) => f.size > (applied.get(f.name) ?? 0))
     if (!todo.length) return true
-    const [{ n }] = await get(`SELECT count(*) AS n FROM events`)
-    // An empty store loads in bulk and folds every session once at the end.
+    const [{ n, next }] = await get(`SELECT count(*) AS n, coalesce(max(seq) + 1, 0) AS next FROM events`)
+    seq = Number(next)
+    // An empty store loads in bulk, then drops duplicates and folds every session once at the end.
     const bulk = Number(n) === 0
     if (bulk) await db.run(`INSERT OR REPLACE INTO meta VALUES ('sessions', 'stale')`)
     const total = todo.reduce((sum, f) => sum + f.size - (applied.get(f.name) ?? 0), 0)
@@ -285,10 +309,24 @@ export const openEngine = async (options: EngineOptions) => {
     return r?.first == null ? undefined : { first: r.first as number, last: r.last as number }
   }
 
+  /**
+   * Whole intervals (days or ISO weeks in `tz`) covering [from, to), by default the stored
+   * history up to now. Undefined when that would be more than `MAX_INTERVALS`.
+   */
+  const series = async (interval: Interval, tz: string, from?: number, to?: number): Promise<SeriesPoint[] | undefined> => {
+    const known = from === undefined ? await span() : undefined
+    const start = from ?? known?.first ?? Date.now()
+    const end = to ?? Math.max(Date.now(), (known?.last ?? 0) + 1)
+    const bounds = boundaries(interval, tz, start, Math.max(end, start + 1), MAX_INTERVALS)
+    if (!bounds) return undefined
+    return (await report(bounds)).map((r) => ({ start: localIso(tz, r.from), end: localIso(tz, r.to), overall: r.overall, byChannel: r.byChannel }))
+  }
+
   return {
     catchUp,
     rebuild,
     report,
+    series,
     span,
     progress: () => progress,
     async close() {

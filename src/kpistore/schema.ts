@@ -33,7 +33,8 @@ CREATE TABLE IF NOT EXISTS events (
   source VARCHAR NOT NULL,
   medium VARCHAR NOT NULL,
   landing VARCHAR NOT NULL,
-  site VARCHAR NOT NULL
+  site VARCHAR NOT NULL,
+  seq BIGINT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS sessions (
   session_key VARCHAR NOT NULL,
@@ -58,10 +59,8 @@ CREATE TABLE IF NOT EXISTS sessions (
 );
 `
 
-/** Staging table of one micro-batch: the events' columns plus their order in the files. */
-export const INCOMING = `
-CREATE OR REPLACE TEMP TABLE incoming AS SELECT *, 0::BIGINT AS seq FROM events LIMIT 0;
-`
+/** Staging table of one micro-batch. `seq` is the order of application: the first copy of a messageId wins. */
+export const INCOMING = `CREATE OR REPLACE TEMP TABLE incoming AS SELECT * FROM events LIMIT 0`
 
 /** Kind codes, as in kpi/event.ts. */
 const PAGE = 1, ADD_TO_CART = 2, INQUIRY = 3, CHAT_OPEN = 4
@@ -69,35 +68,45 @@ const PAGE = 1, ADD_TO_CART = 2, INQUIRY = 3, CHAT_OPEN = 4
 /** New events only: a messageId already stored, or met earlier in the batch, counts once. */
 export const INSERT_NEW = `
 INSERT INTO events
-SELECT * EXCLUDE (seq, rn) FROM (
+SELECT * EXCLUDE (rn) FROM (
   SELECT *, row_number() OVER (PARTITION BY message_id ORDER BY seq) AS rn FROM incoming
 ) i
 WHERE (i.message_id = '' OR i.rn = 1)
   AND NOT EXISTS (SELECT 1 FROM events e WHERE e.message_id = i.message_id AND i.message_id <> '')
-RETURNING session_key, visitor;
 `
 
+/** After a bulk load (no check per batch): every copy of a messageId but the first goes. */
+export const DEDUPE_ALL = `
+DELETE FROM events WHERE seq IN (
+  SELECT seq FROM events WHERE message_id IN (SELECT message_id FROM events WHERE message_id <> '' GROUP BY message_id HAVING count(*) > 1)
+  QUALIFY row_number() OVER (PARTITION BY message_id ORDER BY seq) > 1
+)`
+
 // The first event of a session (earliest, then smallest id) names its visitor, channel, campaign.
-const FIRST = (column: string) => `first(${column} ORDER BY ts, message_id)`
+const FIRST = (column: string) => `arg_min(${column}, {'t': ts, 'id': message_id})`
 
 /** Sessions folded from their events, with each visitor's previous session start. */
 const FOLD = (where: string) => `
-SELECT *,
-  lag(start_ts) OVER (PARTITION BY visitor ORDER BY start_ts, session_key) AS prev_start,
-  lag(start_ts) OVER (PARTITION BY visitor, channel ORDER BY start_ts, session_key) AS prev_start_channel,
-  lag(start_ts) OVER (PARTITION BY visitor, campaign ORDER BY start_ts, session_key) AS prev_start_campaign
-FROM (
-  SELECT session_key, ${FIRST('site')} AS site, ${FIRST('visitor')} AS visitor, ${FIRST('channel')} AS channel,
-    ${FIRST('campaign')} AS campaign, ${FIRST('source')} AS source, ${FIRST('medium')} AS medium,
-    ${FIRST('landing')} AS landing, min(ts) AS start_ts, max(ts) AS end_ts,
+WITH firsts AS (
+  SELECT session_key, site, visitor, channel, campaign, source, medium, landing FROM events WHERE ${where}
+  QUALIFY row_number() OVER (PARTITION BY session_key ORDER BY ts, message_id) = 1
+),
+sums AS (
+  SELECT session_key, min(ts) AS start_ts, max(ts) AS end_ts,
     count(*) FILTER (WHERE kind = ${PAGE}) AS page_views, sum(engaged_ms) AS engaged_ms,
     bool_or(kind = ${ADD_TO_CART}) AS add_to_cart, bool_or(kind = ${INQUIRY}) AS inquiry,
     bool_or(kind = ${CHAT_OPEN}) AS chat_open, count(*) AS events
   FROM events WHERE ${where} GROUP BY session_key
-)`
+)
+SELECT f.session_key, site, visitor, channel, campaign, source, medium, landing, start_ts, end_ts,
+  page_views, engaged_ms, add_to_cart, inquiry, chat_open, events,
+  lag(start_ts) OVER (PARTITION BY visitor ORDER BY start_ts, f.session_key) AS prev_start,
+  lag(start_ts) OVER (PARTITION BY visitor, channel ORDER BY start_ts, f.session_key) AS prev_start_channel,
+  lag(start_ts) OVER (PARTITION BY visitor, campaign ORDER BY start_ts, f.session_key) AS prev_start_campaign
+FROM firsts f JOIN sums USING (session_key)`
 
 /** Every session, from scratch (after a bulk load). */
-export const FOLD_ALL = [`DELETE FROM sessions`, `INSERT INTO sessions ${FOLD('session_key IS NOT NULL')}`]
+export const FOLD_ALL = [DEDUPE_ALL, `DELETE FROM sessions`, `INSERT INTO sessions ${FOLD('session_key IS NOT NULL')}`]
 
 /**
  * The sessions a micro-batch touched, and every other session of their visitors (old and new:

@@ -1,0 +1,67 @@
+/**
+ * The store's work, one job at a time: open (build or catch up), apply what the files gained,
+ * answer reports. Every report first applies what is on disk, so an acknowledged event is in
+ * the next report. Runs inside the worker thread, or in-process (CLI, tests).
+ */
+import { FAR, openEngine, type Engine, type EngineOptions, type Progress } from './engine'
+import type { Interval } from './intervals'
+
+export type Request =
+  | { op: 'report'; from?: number; to?: number }
+  | { op: 'series'; interval: Interval; tz: string; from?: number; to?: number }
+  | { op: 'wake' }
+  | { op: 'close' }
+
+export type Event = { op: 'progress'; progress: Progress } | { op: 'ready' } | { op: 'failed'; error: string }
+
+export const createRunner = (options: Omit<EngineOptions, 'onProgress'>, emit: (e: Event) => void) => {
+  let engine: Engine | undefined
+  let chain: Promise<unknown> = Promise.resolve()
+  /** One job at a time on the one connection; a failed job does not stop the next. */
+  const serial = <T>(job: () => Promise<T>): Promise<T> => {
+    const run = chain.then(job, job)
+    chain = run.catch(() => {})
+    return run
+  }
+  const catchUp = async () => {
+    if (!(await engine!.catchUp())) await engine!.rebuild()
+  }
+  const opened = serial(async () => {
+    engine = await openEngine({ ...options, onProgress: (progress) => emit({ op: 'progress', progress }) })
+    await catchUp()
+    emit({ op: 'ready' })
+  })
+  opened.catch((err: Error) => emit({ op: 'failed', error: err.message }))
+  let waking = false
+
+  return {
+    opened,
+    handle(req: Request): Promise<unknown> {
+      switch (req.op) {
+        case 'wake':
+          // Many appends, one catch-up: a wake that finds one queued joins it.
+          if (waking) return Promise.resolve()
+          waking = true
+          return serial(async () => {
+            waking = false
+            await catchUp()
+          })
+        case 'report':
+          return serial(async () => {
+            await catchUp()
+            const [r] = await engine!.report([req.from ?? -FAR, req.to ?? FAR])
+            return { overall: r.overall, byChannel: r.byChannel, byCampaign: r.byCampaign }
+          })
+        case 'series':
+          return serial(async () => {
+            await catchUp()
+            return (await engine!.series(req.interval, req.tz, req.from, req.to)) ?? null
+          })
+        case 'close':
+          return serial(async () => engine?.close())
+      }
+    },
+  }
+}
+
+
