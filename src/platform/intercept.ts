@@ -11,8 +11,15 @@ export type Seen = (body: unknown, reply: any, at: number) => void
  * streams its own body. footfall's own requests go through the fetch it took before this ran.
  * Only a shop where a platform was found gets here.
  */
-export function intercept(t: Ctx, url: RegExp, seen: Seen): void {
+export function intercept(t: Ctx, url: RegExp, watch: Seen): void {
   const fail = (e: unknown) => t.warn('platform cart reply unreadable: ' + e, 'invalid')
+  const seen: Seen = (b, j, at) => {
+    try {
+      watch(b, j, at)
+    } catch (e) {
+      fail(e)
+    }
+  }
   const matches = (method: unknown, u: unknown) => /^post$/i.test('' + method) && url.test(decodeURIComponent(new URL('' + u, location.href).href))
   const w = window as any
   const f = w.fetch
@@ -83,8 +90,10 @@ export function requested(body: unknown): { id?: unknown; quantity?: unknown }[]
       }
       return Object.values(out)
     }
+    // Other bodies (Blob, ArrayBuffer, a stream) are not read.
     const o = body as any
-    return Array.isArray(o?.items) ? o.items : o && typeof o == 'object' ? [o] : []
+    const list: unknown[] = Array.isArray(o?.items) ? o.items : o?.constructor == Object ? [o] : []
+    return list.filter((x) => x && typeof x == 'object') as { id?: unknown; quantity?: unknown }[]
   } catch {
     return []
   }
