@@ -75,7 +75,7 @@ const pixelSettings = (): Plugin => ({
         file.code =
           `// footfall for Shopify customer events ${pkg.version}: set your collector URL and site id, then paste\n` +
           `// all of this into Settings → Customer events → Add custom pixel.\n` +
-          `const footfallPixel = { endpoint: 'https://collector.example.com/collect', site: 'my-shop' };\n` +
+          `const footfallPixel = { endpoint: 'https://collector.example.com/collect', site: 'my-shop', pageViews: true, addToCart: true };\n` +
           file.code
   },
 })

@@ -30,6 +30,10 @@ export interface PixelApi {
 export interface PixelConfig {
   endpoint: string
   site?: string
+  /** false when the theme script runs too: it records page views on the storefront already. */
+  pageViews?: boolean
+  /** false when the theme script runs too and counts add-to-cart (data-platform, markup). */
+  addToCart?: boolean
 }
 
 /** Events held in memory at most; beyond, the oldest go and are reported as footfall_dropped. */
@@ -194,8 +198,11 @@ export function shopifyPixel(cfg: PixelConfig, { analytics, browser, init }: Pix
       }
     })
 
-  on('page_viewed', (ev) => then(() => record({ type: 'page', properties: {} }, ev)))
+  // With the theme script running too, storefront page views are its own; checkout pages, where no
+  // theme script runs, still count.
+  on('page_viewed', (ev) => (cfg.pageViews !== false || /\/checkouts?\//.test(ev.context?.document?.location?.pathname)) && then(() => record({ type: 'page', properties: {} }, ev)))
   on('product_added_to_cart', (ev) => {
+    if (cfg.addToCart === false) return
     const line = ev.data?.cartLine
     const m = line?.merchandise
     // A track() bound to this event, so the add carries the page it happened on.

@@ -24,10 +24,10 @@ const CART_LINE = {
 }
 const CHECKOUT = { checkout: { token: 't1', currencyCode: 'EUR', totalPrice: { amount: 37.5, currencyCode: 'EUR' }, lineItems: [{ quantity: 3, title: 'Ceramic Mug' }], order: { id: '1001' } } }
 
-const start = (page: Page, server: any) =>
-  page.evaluate((endpoint) => {
-    ;(window as any).pixel = new (window as any).PixelSandbox('/footfall-shopify-pixel.js', { endpoint, site: 'test-site' })
-  }, server.url + '/collect')
+const start = (page: Page, server: any, more = {}) =>
+  page.evaluate((settings) => {
+    ;(window as any).pixel = new (window as any).PixelSandbox('/footfall-shopify-pixel.js', settings)
+  }, { endpoint: server.url + '/collect', site: 'test-site', ...more })
 
 test.describe('Shopify customer-events pixel', () => {
   test('standard events become footfall events in order, sharing the theme script’s visitor and session', async ({ page, server }) => {
@@ -121,5 +121,27 @@ test.describe('Shopify customer-events pixel', () => {
     expect(ev.filter((e) => e.type == 'page').map((e) => e.context.page.path)).toEqual(['/products/mug', '/products/mug'])
     expect(ev.find((e) => e.event == 'purchase')!.properties).toEqual({})
     expect(await page.evaluate(() => (window as any).pixelErrors)).toEqual([])
+  })
+
+  test('beside the theme script (pageViews and addToCart false): storefront views and adds are left to it, checkout still counts', async ({ page, server }) => {
+    server.pages.set('/products/mug', storefront())
+    await page.goto(server.url + '/products/mug')
+    await ready(page)
+    await server.waitForCount(1, 'page')
+    await start(page, server, { pageViews: false, addToCart: false })
+    await page.evaluate(
+      ([line, checkout]) => {
+        const p = (window as any).pixel
+        p.publish('page_viewed', {})
+        p.publish('product_added_to_cart', line)
+        const ctx = { document: { location: { href: location.origin + '/checkouts/cn/abc', pathname: '/checkouts/cn/abc', search: '' }, referrer: '', title: 'Checkout' } }
+        p.publish('page_viewed', {}, 'standard', ctx)
+        p.publish('checkout_completed', checkout, 'standard', ctx)
+      },
+      [CART_LINE, CHECKOUT] as const,
+    )
+    const ev = await server.waitFor((e) => e.some((x) => x.event == 'purchase'), 20e3, 'purchase')
+    expect(ev.filter((e) => e.type == 'page').map((e) => e.context.page.path)).toEqual(['/products/mug', '/checkouts/cn/abc'])
+    expect(ev.filter((e) => e.event == 'add_to_cart')).toHaveLength(0)
   })
 })
