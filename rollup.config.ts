@@ -66,6 +66,20 @@ const sri = (): Plugin => ({
   },
 })
 
+/** Puts the settings a merchant edits above the minified pixel (after minification, so they stay readable). */
+const pixelSettings = (): Plugin => ({
+  name: 'pixel-settings',
+  generateBundle(_options, bundle) {
+    for (const file of Object.values(bundle))
+      if (file.type == 'chunk')
+        file.code =
+          `// footfall for Shopify customer events ${pkg.version}: set your collector URL and site id, then paste\n` +
+          `// all of this into Settings → Customer events → Add custom pixel.\n` +
+          `const footfallPixel = { endpoint: 'https://collector.example.com/collect', site: 'my-shop', pageViews: true, addToCart: true };\n` +
+          file.code
+  },
+})
+
 const ts = () => typescript({ tsconfig: 'tsconfig.json', include: ['src/**/*.ts'], noEmit: false, declaration: false, outDir: 'dist' })
 
 const min = () =>
@@ -94,13 +108,19 @@ const browser: RollupOptions[] = [
     plugins: [version(), nodeResolve(), ts()],
   },
   // Optional parts of the script tag, each a file of its own fetched by the core when needed.
-  ...['vitals', 'chat', 'datalayer'].map(
+  ...['vitals', 'chat', 'datalayer', 'platform'].map(
     (name): RollupOptions => ({
       input: `src/parts/${name}.ts`,
       output: { file: `dist/footfall-${name}.js`, format: 'iife', sourcemap: false },
       plugins: [nodeResolve(), ts(), min(), sri()],
     }),
   ),
+  // The Shopify customer-events pixel: one file a merchant pastes into Shopify's admin, its settings on top.
+  {
+    input: 'src/pixel/main.ts',
+    output: { file: 'dist/footfall-shopify-pixel.js', format: 'iife', sourcemap: false },
+    plugins: [version(), nodeResolve(), ts(), min(), pixelSettings(), sri()],
+  },
 ]
 
 const node: RollupOptions[] = [

@@ -25,6 +25,8 @@ export interface Options {
   respectDnt?: boolean
   /** Turn GA4 dataLayer ecommerce and lead pushes into footfall events. */
   datalayer?: boolean
+  /** Add-to-cart on Shopify and WooCommerce without markup; default `auto` (detected). */
+  platform?: 'auto' | 'shopify' | 'woocommerce' | 'off'
   /** Where the script-tag build was loaded from, to find its lazy parts. */
   src?: string
 }

@@ -7,6 +7,7 @@ import { normalize } from './events'
 import { createEmitter } from './lib/emitter'
 import { stringify, tooBig } from './lib/json'
 import { onHidden } from './lib/onHidden'
+import { onReady } from './lib/onReady'
 import { createKV } from './lib/storage'
 import { uuid } from './lib/uuid'
 import { consentFor, STATES } from './consent'
@@ -27,7 +28,7 @@ type Fields = Pick<Envelope, 'type'> & Partial<Envelope>
 export type Tracker = ReturnType<typeof createTracker>
 
 /** Everything an autocapture module may use: the public API plus the internal event hub. */
-export type Ctx = Tracker & { emit(type: string, data?: unknown): void; options: Options }
+export type Ctx = Tracker & { emit(type: string, data?: unknown): void; options: Options; warn(message: string, reason?: string): void }
 
 /**
  * One tracker: the public API over the queue, sessions and consent. Public functions
@@ -248,7 +249,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
   // consent, identify and on() apply to the landing page view too.
   replay?.(api)
 
-  const ctx: Ctx = { ...api, emit, options: o }
+  const ctx: Ctx = { ...api, emit, options: o, warn }
   onHidden(() => {
     emit('hidden')
     drain()
@@ -263,6 +264,10 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     // Optional parts live in files of their own (chunks in the ES module build).
     lazy(ctx, 'chat')
     if (o.datalayer) lazy(ctx, 'datalayer')
+    // Shopify and WooCommerce add-to-cart without markup: the file comes only to such a shop.
+    const p = o.platform
+    if (p != 'off')
+      onReady(() => (p == 'shopify' || p == 'woocommerce' || (window as any).Shopify || (window as any).wc_add_to_cart_params || document.body.classList.contains('woocommerce')) && lazy(ctx, 'platform'))
   }
   engagement(ctx)
   if (isOn(o.vitals)) lazy(ctx, 'vitals', true)

@@ -4,3 +4,4 @@ import { parts } from '../lib/lazy'
 parts.vitals = () => import('../vitals-impl').then((m) => m.start)
 parts.chat = () => import('../autocapture/chat').then((m) => (t) => m.chat(t))
 parts.datalayer = () => import('../autocapture/datalayer').then((m) => m.datalayer)
+parts.platform = () => import('../platform').then((m) => m.platform)

@@ -11,6 +11,8 @@ const types: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/
 /** What the test collector answers to one ingest request. */
 export type Reply = number | { status: number; headers?: Record<string, string>; body?: string } | 'reset' | 'hang'
 
+export type RouteReply = { status: number; body?: string; headers?: Record<string, string> }
+
 export interface Received {
   body: Batch
   headers: IncomingMessage['headers']
@@ -28,6 +30,11 @@ export interface TestServer {
   reply: (req: Received, n: number) => Reply
   /** HTML pages by path (served as JavaScript when the path ends in .js, e.g. a site's own script). */
   pages: Map<string, string | ((req: IncomingMessage) => string)>
+  /**
+   * Stand-in back ends by `METHOD /path` (e.g. `POST /cart/add.js`): the handler gets the request
+   * and its raw body and answers with a status, a body and headers.
+   */
+  routes: Map<string, (req: IncomingMessage, body: Buffer) => RouteReply | Promise<RouteReply>>
   /** Extra response headers for HTML pages (e.g. a Content-Security-Policy). */
   pageHeaders: Record<string, string>
   /** Events accepted (2xx), duplicates included. */
@@ -56,6 +63,7 @@ export async function startServer(): Promise<TestServer> {
     attempts: [],
     reply: () => 200,
     pages: new Map(),
+    routes: new Map(),
     pageHeaders: {},
     events: () => s.received.flatMap((r) => r.body.batch),
     unique: () => new Map(s.events().map((e) => [e.messageId, e])),
@@ -114,6 +122,13 @@ export async function startServer(): Promise<TestServer> {
       if (status >= 200 && status < 300) s.received.push(r)
       cors(res)
       return res.writeHead(status, { 'Content-Type': 'application/json', ...headers }).end(text)
+    }
+    const route = s.routes.get(`${req.method} ${path}`)
+    if (route) {
+      const chunks: Buffer[] = []
+      for await (const c of req) chunks.push(c as Buffer)
+      const r = await route(req, Buffer.concat(chunks))
+      return res.writeHead(r.status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...r.headers }).end(r.body ?? '')
     }
     const pg = s.pages.get(path)
     if (pg) {

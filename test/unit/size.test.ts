@@ -10,13 +10,18 @@ import { describe, expect, it } from 'vitest'
  * files of their own. The budget holds it there: a change that grows the core must pay for itself.
  * 6,700 → 6,850: deferring the envelope out of track() (now 1.4 µs a call, from 10.7) took
  * 170 B with the ordering guarantees around it (drain before page/identify/consent/flush/hide).
+ * 6,850 → 6,950: the platform detection (data-platform; Shopify and WooCommerce found without
+ * markup) costs the core 87 B; the platform code itself is a file of its own, loaded only on a shop.
  */
 export const BUDGETS: Record<string, number> = {
-  'footfall.js': 6850,
+  'footfall.js': 6950,
   'footfall-chat.js': 800,
   'footfall-datalayer.js': 500,
   'footfall-vitals.js': 3300,
   'footfall-stub.js': 100,
+  'footfall-platform.js': 2200,
+  // Pasted into Shopify's customer-events pixel: never on the storefront page itself.
+  'footfall-shopify-pixel.js': 4100,
 }
 
 const brotli = (file: string) =>
