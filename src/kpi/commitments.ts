@@ -10,12 +10,13 @@
  *    one through the 8 weeks after; where they disagree by more than 5 noise units, and the
  *    disagreement is the largest around, the level shifted. Smooth seasons and trends make
  *    lines that meet; a one- or two-week spike cannot move a Theil–Sen line.
- * 3. Baseline: the trimmed mean of the last 8 weeks since the last change point; with 52 weeks
- *    or more, also that level × the same weeks' change a year earlier (yearly season), kept
- *    when its backtest error is lower.
- * 4. Floor: baseline × (1 + q), q a low quantile of the method's relative errors in a rolling-
- *    origin backtest. q is the least conservative quantile whose floors, each computed only
- *    from the weeks before it, held in at least `confidence` of the backtested weeks.
+ * 3. Baseline: of three methods, the one with the smallest rolling-origin backtest error: the
+ *    trimmed mean of the last 8 weeks since the last change point; a robust line through them,
+ *    carried forward (seasons and trends); with 52 weeks or more, the level × the same weeks'
+ *    change a year earlier (yearly season).
+ * 4. Floor: baseline × (1 + q), q a quantile of the method's relative errors in that backtest:
+ *    the highest quantile whose floors, each computed only from the weeks before it, held in at
+ *    least `confidence` of the backtested weeks.
  */
 import type { Metrics } from './index'
 
@@ -26,8 +27,8 @@ export type OwnershipClass = 'owned' | 'shared' | 'outside'
 export interface SeriesPoint {
   start: string
   end?: string
-  overall: Partial<Metrics> & Record<string, number | undefined>
-  byChannel?: Record<string, Partial<Metrics> & Record<string, number | undefined>>
+  overall: Partial<Metrics>
+  byChannel?: Record<string, Partial<Metrics>>
 }
 
 export interface CommitmentOptions {
@@ -100,19 +101,27 @@ const WEEK = 7 * 86_400_000
 
 export class CommitmentError extends Error {}
 
-const toMs = (v: number | string | undefined, fallback: number) => (v === undefined ? fallback : typeof v === 'number' ? v : Date.parse(v))
-
-/** Compute commitments for every KPI × scope of a weekly series. Throws CommitmentError on bad options. */
-export const computeCommitments = (series: readonly SeriesPoint[], options: CommitmentOptions = {}): Commitment[] => {
+/** The options with their defaults; throws CommitmentError when one is out of range or unknown. */
+export const checkOptions = (options: CommitmentOptions) => {
   const confidence = options.confidence ?? 0.9
   const horizon = options.horizon ?? 4
   if (!(confidence > 0.5 && confidence < 0.99)) throw new CommitmentError('confidence must be above 0.5 and below 0.99')
   if (!Number.isInteger(horizon) || horizon < 1 || horizon > 13) throw new CommitmentError('horizon must be a whole number of weeks from 1 to 13')
+  const classes = { ...CLASSES, ...options.classes }
+  for (const [k, c] of Object.entries(classes)) if (!['owned', 'shared', 'outside'].includes(c)) throw new CommitmentError(`class of ${k} must be owned, shared or outside`)
+  for (const k of options.kpis ?? []) if (!Object.hasOwn(classes, k)) throw new CommitmentError(`unknown KPI ${JSON.stringify(k.slice(0, 64))}: one of ${Object.keys(classes).join(', ')}`)
+  return { confidence, horizon, classes }
+}
+
+const toMs = (v: number | string | undefined, fallback: number) => (v === undefined ? fallback : typeof v === 'number' ? v : Date.parse(v))
+
+/** Compute commitments for every KPI × scope of a weekly series. Throws CommitmentError on bad options. */
+export const computeCommitments = (series: readonly SeriesPoint[], options: CommitmentOptions = {}): Commitment[] => {
+  const { confidence, horizon, classes } = checkOptions(options)
   if (!Array.isArray(series)) throw new CommitmentError('series must be an array of weeks')
   const now = toMs(options.now, Date.now())
   const since = options.since === undefined ? undefined : toMs(options.since, 0)
   if (Number.isNaN(now) || (since !== undefined && Number.isNaN(since))) throw new CommitmentError('now and since must be dates')
-  const classes = { ...CLASSES, ...options.classes }
 
   // Complete weeks: ended by now, and (when known) started after the first event; else not the first.
   const weeks = [...series]
@@ -127,18 +136,19 @@ export const computeCommitments = (series: readonly SeriesPoint[], options: Comm
   const forecast = Array.from({ length: horizon }, (_, j) => nextWeek(weeks, j, last))
 
   const known = new Set(Object.keys(classes))
-  const kpis = options.kpis ?? [...known].filter((k) => series.some((w) => typeof w.overall?.[k] === 'number'))
+  const valueOf = (m: Partial<Metrics> | undefined, k: string) => (m as Record<string, unknown> | undefined)?.[k]
+  const kpis = options.kpis ?? [...known].filter((k) => series.some((w) => typeof valueOf(w.overall, k) === 'number'))
   for (const k of kpis) if (!known.has(k)) throw new CommitmentError(`unknown KPI ${JSON.stringify(k)}`)
   const channels = [...new Set(series.flatMap((w) => Object.keys(w.byChannel ?? {})))].sort()
   const scopes = options.scopes ?? ['overall', ...channels]
-  for (const s of scopes) if (s !== 'overall' && !channels.includes(s)) throw new CommitmentError(`unknown channel ${JSON.stringify(s)}`)
+  for (const s of scopes) if (s !== 'overall' && !channels.includes(s)) throw new CommitmentError(`unknown channel ${JSON.stringify(s.slice(0, 64))}`)
 
   const out: Commitment[] = []
   for (const kpi of kpis) {
     for (const scope of scopes) {
       const history = weeks.map((w) => {
         const m = scope === 'overall' ? w.overall : w.byChannel?.[scope]
-        const v = m?.[kpi]
+        const v = valueOf(m, kpi)
         // A rate of a week without sessions is undefined, not zero.
         const usable = typeof v === 'number' && Number.isFinite(v) && !(RATES.has(kpi) && !(m?.sessions ?? 0))
         return { start: w.start, value: usable ? v : scope === 'overall' || RATES.has(kpi) ? null : 0 }
@@ -190,10 +200,10 @@ const commit = (
     if (n) base.baseline = Array(horizon).fill(level(recent))
     return base
   }
-  const plain = backtest(recent, actual, horizon, false)
-  const seasonal = n >= FULL_WEEKS ? backtest(recent, actual, horizon, true) : undefined
-  const bt = seasonal && seasonal.mae < plain.mae ? seasonal : plain
-  const ahead = Array.from({ length: horizon }, (_, j) => forecastAt(recent, n, j + 1, bt.seasonal))
+  // The method with the smallest backtest error: a level, a carried-forward line, or (a year on) the season.
+  const methods: Method[] = n >= FULL_WEEKS ? ['level', 'trend', 'season'] : ['level', 'trend']
+  const bt = methods.map((m) => backtest(recent, actual, horizon, m)).reduce((a, b) => (b.mae < a.mae ? b : a))
+  const ahead = Array.from({ length: horizon }, (_, j) => forecastAt(recent, n, j + 1, bt.method))
   const { q, hit, weeks } = calibrate(bt, recent, actual, confidence, horizon)
   const errs = bt.errors.map((e) => e.err).sort((a, b) => a - b)
   const lowQ = quantileOf(errs, (1 - confidence) / 2), highQ = quantileOf(errs, 1 - (1 - confidence) / 2)
@@ -202,7 +212,11 @@ const commit = (
   base.high = ahead.map((b) => b * (1 + highQ))
   base.hitRate = weeks ? hit : null
   base.weeks = weeks
-  const method = bt.seasonal ? `the trimmed mean of the last ${LEVEL} weeks × the change over the same weeks a year earlier` : `the trimmed mean of the last ${Math.min(LEVEL, n)} weeks`
+  const method = {
+    level: `the trimmed mean of the last ${LEVEL} weeks`,
+    trend: `a robust (Theil–Sen) line through the last ${LEVEL} weeks, carried forward`,
+    season: `the trimmed mean of the last ${LEVEL} weeks × the change over the same weeks a year earlier`,
+  }[bt.method]
   const who = cls === 'shared' ? ' Shared KPI: the site, offer and sales team move it as much as marketing; commit to it as a team.' : ''
   if (cls === 'outside') {
     base.note = `Context only: sales closure is not a marketing commitment. Baseline: ${method}.${since}`
@@ -214,7 +228,7 @@ const commit = (
   }
   base.commitment = Math.max(0, Math.min(...ahead) * (1 + q))
   base.note =
-    `Baseline: ${method}${bt.seasonal ? ' (yearly season kept: lower backtest error)' : ''}. ` +
+    `Baseline: ${method} (of the methods tried, the smallest backtest error). ` +
     `Floor: the lowest baseline of the next ${horizon} week${horizon > 1 ? 's' : ''} ${q < 0 ? '−' : '+'} ${pct(Math.abs(q))}, ` +
     `a quantile of ${errs.length} backtested forecast errors. Backtested by rolling origin over ${weeks} weeks ` +
     `(each floor from the weeks before it only): held in ${pct(hit)}.${since}${base.status === 'provisional' ? ` Provisional: ${n} weeks, no yearly season yet.` : ''}${who}`
@@ -230,10 +244,17 @@ const level = (ys: readonly number[], end = ys.length): number => {
   return kept.length ? kept.reduce((a, b) => a + b, 0) / kept.length : 0
 }
 
-/** Forecast of week `origin + j` from the weeks before `origin`. */
-const forecastAt = (ys: readonly number[], origin: number, j: number, seasonal: boolean): number => {
+type Method = 'level' | 'trend' | 'season'
+
+/** Forecast of week `origin + j` (j ≥ 1) from the weeks before `origin`. */
+const forecastAt = (ys: readonly number[], origin: number, j: number, method: Method): number => {
   const now = level(ys, origin)
-  if (!seasonal) return now
+  if (method === 'trend') {
+    // A robust line through the last weeks, carried forward: follows a season or a trend.
+    const from = Math.max(0, origin - LEVEL)
+    return Math.max(0, lineAt(ys, from, origin, origin - 1 + j))
+  }
+  if (method === 'level') return now
   // The same weeks a year earlier: how the target week compared with the level then.
   const then = level(ys, origin - 52)
   const t = origin + j - 1 - 52
@@ -243,25 +264,25 @@ const forecastAt = (ys: readonly number[], origin: number, j: number, seasonal: 
 }
 
 interface Backtest {
-  seasonal: boolean
+  method: Method
   /** Relative error of each forecast: origin, horizon step, target week. */
   errors: { origin: number; target: number; err: number }[]
   mae: number
 }
 
 /** Rolling-origin backtest: from every origin with enough weeks before it, forecast the next `horizon` weeks. */
-const backtest = (ys: readonly number[], actual: readonly number[], horizon: number, seasonal: boolean): Backtest => {
+const backtest = (ys: readonly number[], actual: readonly number[], horizon: number, method: Method): Backtest => {
   const errors: Backtest['errors'] = []
-  const first = seasonal ? 52 + LEVEL : 4
+  const first = method === 'season' ? 52 + LEVEL : 4
   for (let origin = first; origin < ys.length; origin++) {
     for (let j = 1; j <= horizon && origin + j - 1 < ys.length; j++) {
-      const f = forecastAt(ys, origin, j, seasonal)
+      const f = forecastAt(ys, origin, j, method)
       const y = actual[origin + j - 1]
       errors.push({ origin, target: origin + j - 1, err: f > 0 ? (y - f) / f : y > 0 ? 1 : 0 })
     }
   }
   const mae = errors.length ? errors.reduce((a, e) => a + Math.abs(e.err), 0) / errors.length : Infinity
-  return { seasonal, errors, mae }
+  return { method, errors, mae }
 }
 
 /** Errors needed before a floor is computed at an origin. */
@@ -277,12 +298,12 @@ const calibrate = (bt: Backtest, ys: readonly number[], actual: readonly number[
   const origins = [...new Set(bt.errors.map((e) => e.origin))]
   // Per origin: the errors of forecasts whose target week had passed by then, sorted.
   const known = origins.map((o) => bt.errors.filter((e) => e.target < o).map((e) => e.err).sort((a, b) => a - b))
-  const lows = origins.map((o) => Math.min(...Array.from({ length: horizon }, (_, j) => forecastAt(ys, o, j + 1, bt.seasonal))))
+  const lows = origins.map((o) => Math.min(...Array.from({ length: horizon }, (_, j) => forecastAt(ys, o, j + 1, bt.method))))
   const all = bt.errors.map((e) => e.err).sort((a, b) => a - b)
   let best: { q: number | undefined; hit: number; weeks: number } = { q: undefined, hit: 0, weeks: 0 }
-  // From the nominal quantile towards ever lower floors, 1 % of its level at a time.
-  for (let step = 0; step < 100; step++) {
-    const a = (1 - confidence) * (1 - step / 100)
+  // From the median down, the first (highest) floor that held often enough.
+  for (let step = 0; step <= 200; step++) {
+    const a = 0.5 * (1 - step / 200)
     let hits = 0, total = 0
     origins.forEach((o, i) => {
       if (known[i].length < MIN_ERRORS) return
