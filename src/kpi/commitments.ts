@@ -6,10 +6,11 @@
  *
  * The method, in words (each commitment's `note` says it again with its own numbers):
  * 1. Complete weeks only: the current week and weeks before the first event are dropped.
- * 2. Change points: at each week, a robust line (Theil–Sen) through the 8 weeks before and
- *    one through the 8 weeks after; where they disagree by more than 5 noise units, and the
+ * 2. Change points: at each week, a robust line (Theil–Sen) through the 10 weeks before and
+ *    one through the 10 weeks after; where they disagree by more than 4.5 noise units, and the
  *    disagreement is the largest around, the level shifted. Smooth seasons and trends make
- *    lines that meet; a one- or two-week spike cannot move a Theil–Sen line.
+ *    lines that meet; spikes of one to three weeks (a sale, a press mention) are taken out
+ *    first (a Hampel filter over 7 weeks), so they never make a shift.
  * 3. Baseline: of three methods, the one with the smallest rolling-origin backtest error: the
  *    trimmed mean of the last 8 weeks since the last change point; a robust line through them,
  *    carried forward (seasons and trends); with 52 weeks or more, the level × the same weeks'
@@ -92,9 +93,9 @@ const RATES = new Set(['engagementRate', 'addToCartRate', 'inquiryRate', 'chatOp
 export const MIN_WEEKS = 8
 export const FULL_WEEKS = 52
 /** Weeks each side of a candidate change point. */
-const SIDE = 8
+const SIDE = 10
 /** Noise units two lines must disagree by to call it a shift. */
-const SHIFT = 5
+const SHIFT = 4.5
 /** Weeks in the baseline's level. */
 const LEVEL = 8
 const WEEK = 7 * 86_400_000
@@ -230,7 +231,7 @@ const commit = (
   base.note =
     `Baseline: ${method} (of the methods tried, the smallest backtest error). ` +
     `Floor: the lowest baseline of the next ${horizon} week${horizon > 1 ? 's' : ''} ${q < 0 ? '−' : '+'} ${pct(Math.abs(q))}, ` +
-    `a quantile of ${errs.length} backtested forecast errors. Backtested by rolling origin over ${weeks} weeks ` +
+    `a quantile of ${errs.length} backtested forecast errors. Backtested by rolling origin on ${weeks} weeks, each judged by the floors of up to ${horizon} earlier weeks ` +
     `(each floor from the weeks before it only): held in ${pct(hit)}.${since}${base.status === 'provisional' ? ` Provisional: ${n} weeks, no yearly season yet.` : ''}${who}`
   return base
 }
@@ -301,6 +302,11 @@ const calibrate = (bt: Backtest, ys: readonly number[], actual: readonly number[
   const lows = origins.map((o) => Math.min(...Array.from({ length: horizon }, (_, j) => forecastAt(ys, o, j + 1, bt.method))))
   const all = bt.errors.map((e) => e.err).sort((a, b) => a - b)
   let best: { q: number | undefined; hit: number; weeks: number } = { q: undefined, hit: 0, weeks: 0 }
+  // The weeks judged (each by up to `horizon` floors made before it).
+  const targets = new Set<number>()
+  origins.forEach((o, i) => {
+    if (known[i].length >= MIN_ERRORS) for (let j = 0; j < horizon && o + j < actual.length; j++) targets.add(o + j)
+  })
   // From the median down, the first (highest) floor that held often enough.
   for (let step = 0; step <= 200; step++) {
     const a = 0.5 * (1 - step / 200)
@@ -314,7 +320,7 @@ const calibrate = (bt: Backtest, ys: readonly number[], actual: readonly number[
       }
     })
     if (!total) return best
-    best = { q: quantileOf(all, a), hit: hits / total, weeks: total }
+    best = { q: quantileOf(all, a), hit: hits / total, weeks: targets.size }
     if (hits / total >= confidence) return best
   }
   return { ...best, q: undefined }
