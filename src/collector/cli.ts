@@ -24,7 +24,7 @@ type Runner = ReturnType<typeof createRunner>
 
 const USAGE = `usage:
   footfall-collector --port 8787 --data DIR [--host 127.0.0.1] [--forward URL] [--origin ORIGIN]...
-                     [--read-token TOKEN] [--fsync always|interval|never] [--rate-limit N] [--max-connections N]
+                     [--read-token TOKEN] [--fsync always|interval|never] [--rate-limit N] [--max-connections N] [--no-kpi]
   footfall-collector kpi DATA|FILE... [--from ISO] [--to ISO] [--json]
   footfall-collector commit [DATA|FILE...] [--confidence 0.9] [--horizon 4] [--tz Europe/Berlin]
                      [--format table|md|csv|json] [--kpi NAME]... [--scope CHANNEL]... [--class KPI=owned|shared|outside]...
@@ -165,6 +165,7 @@ const serve = async (argv: string[]) => {
       fsync: { type: 'string', default: 'always' },
       'rate-limit': { type: 'string', default: '20' },
       'max-connections': { type: 'string', default: '1024' },
+      'no-kpi': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -183,6 +184,7 @@ const serve = async (argv: string[]) => {
     readToken: values['read-token'],
     fsync,
     rateLimit: rate === 0 ? false : { rate, burst: rate * 3 },
+    kpiStore: !values['no-kpi'],
     log: (line) => process.stderr.write(line + '\n'),
   })
   await collector.ready
