@@ -106,7 +106,7 @@ GROUP BY site, session_key`,
 /** The schema as one script (`footfall-collector clickhouse-schema`), for clickhouse-client --multiquery. */
 export const schemaScript = (options: SchemaOptions = {}): string =>
   `-- footfall ClickHouse schema, version ${SCHEMA_VERSION}. Needs ClickHouse >= ${MIN_VERSION}${options.ttlDays ? ' (TTL: >= 19.6)' : ''}.\n` +
-  `-- Apply: clickhouse-client --multiquery < schema.sql; then record the version:\n\n` +
+  `-- Apply: footfall-collector clickhouse-schema | clickhouse-client --multiquery\n\n` +
   [...schemaStatements(options), `INSERT INTO ${options.database ?? 'footfall'}.schema_version (version) VALUES (${SCHEMA_VERSION})`].join(';\n\n') +
   ';\n'
 

@@ -3,12 +3,15 @@
  * footfall-collector --port 8787 --data ./data [--forward URL] [--origin ORIGIN...]
  * footfall-collector kpi DATA|FILE... [--from ISO] [--to ISO] [--json]
  * footfall-collector sample DATA [--events N] [--days N]
+ * footfall-collector clickhouse-schema | clickhouse-load DATA --clickhouse URL
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { loadCommand, schemaCommand } from '../clickhouse/commands'
+import { openClickHouseReports } from '../clickhouse/reports'
 import type { KpiReport } from '../kpi/index'
 import { Locked, type EngineOptions, type Progress } from '../kpistore/engine'
 import { createRunner } from '../kpistore/runner'
@@ -21,8 +24,11 @@ type Runner = ReturnType<typeof createRunner>
 const USAGE = `usage:
   footfall-collector --port 8787 --data DIR [--host 127.0.0.1] [--forward URL] [--origin ORIGIN]...
                      [--read-token TOKEN] [--fsync always|interval|never] [--rate-limit N] [--max-connections N]
-  footfall-collector kpi DATA|FILE... [--from ISO] [--to ISO] [--json]
-  footfall-collector sample DATA [--events 100000] [--days 365] [--seed 1]`
+                     [--clickhouse URL [--read-from clickhouse] [--clickhouse-apply-schema]]
+  footfall-collector kpi DATA|FILE... | --clickhouse URL [--from ISO] [--to ISO] [--json]
+  footfall-collector sample DATA [--events 100000] [--days 365] [--seed 1]
+  footfall-collector clickhouse-schema [--database footfall] [--ttl-days N]
+  footfall-collector clickhouse-load DATA|FILE... --clickhouse URL [--apply-schema]`
 
 const fail = (message: string): never => {
   process.stderr.write(`footfall-collector: ${message}\n${USAGE}\n`)
@@ -79,16 +85,18 @@ const kpi = async (argv: string[]) => {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } },
+    options: { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' }, clickhouse: { type: 'string' } },
   })
-  if (!positionals.length) fail('kpi needs a data directory or NDJSON files')
+  if (!positionals.length && !values.clickhouse) fail('kpi needs a data directory, NDJSON files or --clickhouse URL')
   const time = (v: string | undefined, name: string) => {
     if (v === undefined) return undefined
     const t = Date.parse(v)
     return Number.isNaN(t) ? fail(`bad --${name} ${v}: use an ISO 8601 date`) : t
   }
   const from = time(values.from, 'from'), to = time(values.to, 'to')
-  const report = (await withStore(positionals, (run) => run.handle({ op: 'report', from, to }))) as KpiReport
+  const report = values.clickhouse
+    ? await openClickHouseReports({ url: values.clickhouse }).report(from, to)
+    : ((await withStore(positionals, (run) => run.handle({ op: 'report', from, to }))) as KpiReport)
   process.stdout.write((values.json ? JSON.stringify(report, null, 2) : formatKpiTable(report)) + '\n')
 }
 
@@ -128,6 +136,9 @@ const serve = async (argv: string[]) => {
       fsync: { type: 'string', default: 'always' },
       'rate-limit': { type: 'string', default: '20' },
       'max-connections': { type: 'string', default: '1024' },
+      clickhouse: { type: 'string' },
+      'read-from': { type: 'string', default: 'store' },
+      'clickhouse-apply-schema': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -139,9 +150,12 @@ const serve = async (argv: string[]) => {
   const rate = Number(values['rate-limit'])
   if (!(rate >= 0)) fail(`bad --rate-limit ${values['rate-limit']}`)
 
+  if (values['read-from'] !== 'store' && values['read-from'] !== 'clickhouse') fail(`bad --read-from ${values['read-from']}: store or clickhouse`)
+  if (values['read-from'] === 'clickhouse' && !values.clickhouse) fail('--read-from clickhouse needs --clickhouse URL')
   const collector = createCollector({
     dataDir: values.data,
     forward: values.forward,
+    clickhouse: values.clickhouse && { url: values.clickhouse, read: values['read-from'] === 'clickhouse', applySchema: values['clickhouse-apply-schema'] },
     origins: values.origin?.flatMap((o) => o.split(',')),
     readToken: values['read-token'],
     fsync,
@@ -171,5 +185,6 @@ const serve = async (argv: string[]) => {
 }
 
 const [command, ...rest] = process.argv.slice(2)
-const main = command === 'kpi' ? kpi(rest) : command === 'sample' ? sample(rest) : serve(process.argv.slice(2))
+const commands: Record<string, (argv: string[]) => unknown> = { kpi, sample, 'clickhouse-schema': schemaCommand, 'clickhouse-load': loadCommand }
+const main = Promise.resolve().then(() => (commands[command] ?? (() => serve(process.argv.slice(2))))(rest))
 main.catch((err: Error) => fail(err.message))
