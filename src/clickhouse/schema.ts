@@ -118,20 +118,28 @@ export const SPAN_QUERY = (db: string) =>
   `SELECT toFloat64(count()) AS n, toFloat64(min(ts)) AS first, toFloat64(max(ts)) AS last FROM ${db}.events WHERE kind != ${Kind.Ignored}`
 
 /**
- * The 0-based interval of instant `t` among the intervals [B[1], B[2]), [B[2], B[3]) … (n of them),
- * by binary search: one alias per step, so the expression stays linear in log2(n).
- * ClickHouse arrays are 1-based; `B` is the bounds array in the same SELECT's WITH.
+ * Which interval an instant falls in, as a SQL expression of constant size (ClickHouse 18.16
+ * expands aliases, so a binary search would grow exponentially). `G` is a grid over the bounds
+ * whose cells are no wider than the narrowest interval: a cell holds at most one boundary, so the
+ * interval of a cell's start, plus one when `t` is past the next bound, is the answer.
+ * `B` holds the bounds less the first (a literal array must be all unsigned or all signed).
  */
-const intervalOf = (t: string, n: number, alias: string): string => {
-  // Each step defines its alias where it first uses the previous one.
-  let defined = '0', name = '0'
-  let k = 0
-  for (let step = 2 ** Math.floor(Math.log2(Math.max(1, n - 1))); step >= 1 && n > 1; step >>= 1) {
-    const next = `${alias}_${k++}`
-    defined = `(if(${defined} + ${step} < ${n} AND B[${name} + ${step + 1}] <= ${t}, ${name} + ${step}, ${name}) AS ${next})`
-    name = next
+const grid = (b: number[]) => {
+  const n = b.length - 1
+  const rel = `[${b.map((x) => x - b[0]).join(', ')}] AS B`
+  if (n === 1) return { arrays: rel, of: () => '0' }
+  const w = Math.min(...b.slice(1).map((x, i) => x - b[i]))
+  const cells = Math.ceil((b[n] - b[0]) / w)
+  if (cells > 200_000) throw new Error('bounds too uneven for one report: ask for days or weeks')
+  const g: number[] = []
+  for (let c = 0, i = 0; c < cells; c++) {
+    while (i < n - 1 && b[i + 1] <= b[0] + c * w) i++
+    g.push(i)
   }
-  return defined
+  return {
+    arrays: `${rel}, [${g.join(', ')}] AS G`,
+    of: (t: string, alias: string) => `(if(${t} - (${b[0]}) >= B[(G[least(greatest(intDiv(${t} - (${b[0]}), ${w}), 0), ${cells - 1}) + 1] AS ${alias}) + 2], ${alias} + 1, ${alias}))`,
+  }
 }
 
 /**
@@ -149,25 +157,26 @@ export const reportQuery = (db: string, bounds: number[]): string => {
   const b = bounds.map((x) => Math.round(x))
   if (b.length < 2 || b.some((x, i) => !Number.isSafeInteger(x) || (i > 0 && x <= b[i - 1]))) throw new Error('bounds: ascending whole milliseconds')
   const n = b.length - 1
-  const B = `WITH [${b.map((x) => `toInt64(${x})`).join(', ')}] AS B`
+  const { arrays, of: intervalOf } = grid(b)
+  const B = `WITH ${arrays}`
   const lo0 = b[0], hin = b[n]
   // Sessions (merged states) reduced to their bounds; `i` is the interval holding the start.
   const spans = `SELECT session_key, minMerge(start_ts) AS s, maxMerge(end_ts) AS e FROM ${db}.sessions GROUP BY session_key`
   const crossing = `${B}
     SELECT session_key FROM (${spans})
-    WHERE e >= ${lo0} AND s < ${hin} AND (s < ${lo0} OR e >= B[${intervalOf('s', n, 'c')} + 2])`
+    WHERE e >= ${lo0} AND s < ${hin} AND (s < ${lo0} OR e - (${lo0}) >= B[${intervalOf('s', 'c')} + 2])`
   const whole = `${B}
-    SELECT ${intervalOf('s', n, 'w')} AS i, f.1 AS visitor, f.2 AS channel, f.3 AS campaign, pv, ems, atc, inq, chat
+    SELECT ${intervalOf('s', 'w')} AS i, f.1 AS visitor, f.2 AS channel, f.3 AS campaign, pv, ems, atc, inq, chat
     FROM (
       SELECT session_key, minMerge(start_ts) AS s, maxMerge(end_ts) AS e, argMinMerge(first) AS f,
         uniqExactIfMerge(page_views) AS pv, arraySum(arrayMap(x -> x.2, groupUniqArrayIfMerge(engagements))) AS ems,
         maxMerge(add_to_cart) AS atc, maxMerge(inquiry) AS inq, maxMerge(chat_open) AS chat
       FROM ${db}.sessions GROUP BY session_key
     )
-    WHERE s >= ${lo0} AND s < ${hin} AND e < B[i + 2]`
+    WHERE s >= ${lo0} AND s < ${hin} AND e - (${lo0}) < B[i + 2]`
   // Events of crossing sessions and events without a session id, in range, each message once.
   const events = `${B}
-    SELECT ${intervalOf('ts', n, 'v')} AS i, session_key != '' AS keyed, if(keyed, session_key, visitor) AS key,
+    SELECT ${intervalOf('ts', 'v')} AS i, session_key != '' AS keyed, if(keyed, session_key, visitor) AS key,
       ts, message_id, visitor, kind, engaged_ms, channel, campaign
     FROM ${db}.events
     WHERE ts >= ${lo0} AND ts < ${hin} AND kind != ${Kind.Ignored}
