@@ -127,7 +127,8 @@ describe('computeKpis', () => {
     expect(Object.getPrototypeOf(r.byCampaign)).toBe(Object.prototype)
   })
 
-  it('handles 100k events in well under a second', () => {
+  // Speed is measured by the benchmarks (npm run bench:kpi), not here.
+  it('counts 100k events into their 10k sessions', () => {
     const many: KpiEvent[] = []
     for (let i = 0; i < 100_000; i++) {
       const s = `s${i % 10_000}`
@@ -137,11 +138,9 @@ describe('computeKpis', () => {
         campaign: { source: 'google', medium: 'cpc', name: `c${i % 20}` },
       }))
     }
-    const t0 = performance.now()
     const r = computeKpis(many)
-    const ms = performance.now() - t0
     expect(r.overall.sessions).toBe(10_000)
-    expect(ms).toBeLessThan(1000)
+    expect(r.overall.users).toBe(5_000)
   })
 })
 
