@@ -7,9 +7,9 @@
 import type { CommitmentOptions } from '../kpi/commitments'
 import { commitmentsOver } from '../kpistore/commitments'
 import { metricsOf, sortedRecord, type Counts, type KpiReport, type Metrics } from '../kpi/index'
-import { FAR, MAX_INTERVALS, type IntervalReport, type SeriesPoint } from '../kpistore/engine'
+import { FAR, seriesOver, type IntervalReport, type SeriesPoint } from '../kpistore/engine'
 import { Unavailable, type KpiStoreStatus } from '../kpistore/index'
-import { boundaries, localIso, type Interval } from '../kpistore/intervals'
+import type { Interval } from '../kpistore/intervals'
 import { connectClickHouse, type ClickHouse } from './connect'
 import { reportQuery, SCHEMA_VERSION, SPAN_QUERY } from './schema'
 
@@ -58,16 +58,15 @@ export const reportFrom = async (ch: ClickHouse, bounds: number[]): Promise<Inte
   return out
 }
 
-/** Whole days or ISO weeks in `tz` covering [from, to) (default: the stored history up to now); undefined when too many. */
-export const seriesFrom = async (ch: ClickHouse, interval: Interval, tz: string, from?: number, to?: number): Promise<SeriesPoint[] | undefined> => {
-  const [known] = from === undefined ? await ch.rows<{ n: number; first: number; last: number }>(SPAN_QUERY(ch.database)) : []
-  const stored = known && known.n > 0 ? known : undefined
-  const start = from ?? stored?.first ?? Date.now()
-  const end = to ?? Math.max(Date.now(), (stored?.last ?? 0) + 1)
-  const bounds = boundaries(interval, tz, start, Math.max(end, start + 1), MAX_INTERVALS)
-  if (!bounds) return undefined
-  return (await reportFrom(ch, bounds)).map((r) => ({ start: localIso(tz, r.from), end: localIso(tz, r.to), overall: r.overall, byChannel: r.byChannel }))
+/** When ClickHouse's history starts and ends (epoch ms), or undefined when it holds nothing. */
+const spanOf = async (ch: ClickHouse) => {
+  const [known] = await ch.rows<{ n: number; first: number; last: number }>(SPAN_QUERY(ch.database))
+  return known && known.n > 0 ? { first: known.first, last: known.last } : undefined
 }
+
+/** Whole days or ISO weeks in `tz` covering [from, to) (default: the stored history up to now); undefined when too many. */
+export const seriesFrom = (ch: ClickHouse, interval: Interval, tz: string, from?: number, to?: number): Promise<SeriesPoint[] | undefined> =>
+  seriesOver((bounds) => reportFrom(ch, bounds), () => spanOf(ch), interval, tz, from, to)
 
 /** Reports from ClickHouse with the KPI store's interface. */
 export const openClickHouseReports = (options: ClickHouseReportsOptions) => {
@@ -127,8 +126,7 @@ export const openClickHouseReports = (options: ClickHouseReportsOptions) => {
     /** Commitments over the weeks ClickHouse holds (see computeCommitments); `{ error }` for bad input. */
     commitments: (tz: string, opts: CommitmentOptions) =>
       ask(JSON.stringify(['commitments', tz, opts]), async () => {
-        const [known] = await ch.rows<{ n: number; first: number; last: number }>(SPAN_QUERY(ch.database))
-        return commitmentsOver(known && known.n > 0 ? known.first : undefined, (from, to) => seriesFrom(ch, 'week', tz, from, to), opts)
+        return commitmentsOver((await spanOf(ch))?.first, (from, to) => seriesFrom(ch, 'week', tz, from, to), opts)
       }),
     /** New events reach ClickHouse through the sink: nothing to do here. */
     wake: () => {},

@@ -315,14 +315,7 @@ export const openEngine = async (options: EngineOptions) => {
    * Whole intervals (days or ISO weeks in `tz`) covering [from, to), by default the stored
    * history up to now. Undefined when that would be more than `MAX_INTERVALS`.
    */
-  const series = async (interval: Interval, tz: string, from?: number, to?: number): Promise<SeriesPoint[] | undefined> => {
-    const known = from === undefined ? await span() : undefined
-    const start = from ?? known?.first ?? Date.now()
-    const end = to ?? Math.max(Date.now(), (known?.last ?? 0) + 1)
-    const bounds = boundaries(interval, tz, start, Math.max(end, start + 1), MAX_INTERVALS)
-    if (!bounds) return undefined
-    return (await report(bounds)).map((r) => ({ start: localIso(tz, r.from), end: localIso(tz, r.to), overall: r.overall, byChannel: r.byChannel }))
-  }
+  const series = (interval: Interval, tz: string, from?: number, to?: number) => seriesOver(report, span, interval, tz, from, to)
 
   return {
     catchUp,
@@ -339,6 +332,26 @@ export const openEngine = async (options: EngineOptions) => {
 }
 
 export type Engine = Awaited<ReturnType<typeof openEngine>>
+
+/**
+ * A store's series: whole days or ISO weeks in `tz` covering [from, to), by default its history
+ * up to now, from its `report` over boundaries. Undefined when that would be more than MAX_INTERVALS.
+ */
+export const seriesOver = async (
+  report: (bounds: number[]) => Promise<IntervalReport[]>,
+  span: () => Promise<{ first: number; last: number } | undefined>,
+  interval: Interval,
+  tz: string,
+  from?: number,
+  to?: number,
+): Promise<SeriesPoint[] | undefined> => {
+  const known = from === undefined ? await span() : undefined
+  const start = from ?? known?.first ?? Date.now()
+  const end = to ?? Math.max(Date.now(), (known?.last ?? 0) + 1)
+  const bounds = boundaries(interval, tz, start, Math.max(end, start + 1), MAX_INTERVALS)
+  if (!bounds) return undefined
+  return (await report(bounds)).map((r) => ({ start: localIso(tz, r.from), end: localIso(tz, r.to), overall: r.overall, byChannel: r.byChannel }))
+}
 
 const ZERO: Counts = { sessions: 0, users: 0, pageViews: 0, engaged: 0, addToCart: 0, inquiry: 0, chatOpen: 0, engagedMs: 0 }
 
