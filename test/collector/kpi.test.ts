@@ -103,7 +103,7 @@ describe('reports from the KPI store', () => {
     expect(sessions.commitment).toBeGreaterThan(0)
     expect(sessions.hitRate).toBeGreaterThanOrEqual(0.9)
     expect(res.body.findIndex((c: any) => c.class === 'shared')).toBeGreaterThan(res.body.findLastIndex((c: any) => c.class === 'owned'))
-  })
+  }, 120_000)
 
   it('keeps ingesting when the database fails, answers 503 meanwhile, then the right numbers', async () => {
     const r = await start()
@@ -127,5 +127,5 @@ describe('reports from the KPI store', () => {
     }, 15_000, 'the store to recover')
     expect(healed.body).toEqual(computeKpis(await stored(r)))
     expect(healed.body.overall.sessions).toBe(3)
-  })
+  }, 60_000)
 })
