@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { afterEach } from 'vitest'
 import { createCollector, type Collector, type CollectorOptions } from '../../src/collector/index'
 
 export const tempDir = () => mkdtempSync(join(tmpdir(), 'footfall-collector-'))
@@ -47,6 +48,20 @@ export const startInProcess = async (options: Partial<CollectorOptions> = {}, po
       await new Promise((r) => server.close(r))
       await collector.close()
     },
+  }
+}
+
+/** `start(options)` for a test file: collectors in this process, each stopped after its test. */
+export const inProcessCollectors = () => {
+  let running: Running[] = []
+  afterEach(async () => {
+    await Promise.all(running.map((r) => r.stop()))
+    running = []
+  })
+  return async (...args: Parameters<typeof startInProcess>) => {
+    const r = await startInProcess(...args)
+    running.push(r)
+    return r
   }
 }
 

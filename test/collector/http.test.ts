@@ -1,19 +1,10 @@
 // @vitest-environment node
 import { gzipSync } from 'node:zlib'
 import { Analytics } from '@segment/analytics-node'
-import { afterEach, describe, expect, it } from 'vitest'
-import { envelope, post, request, startInProcess, waitFor, type Running } from './helpers'
+import { describe, expect, it } from 'vitest'
+import { envelope, post, request, inProcessCollectors, waitFor, type Running } from './helpers'
 
-let running: Running[] = []
-const start = async (...args: Parameters<typeof startInProcess>) => {
-  const r = await startInProcess(...args)
-  running.push(r)
-  return r
-}
-afterEach(async () => {
-  await Promise.all(running.map((r) => r.stop()))
-  running = []
-})
+const start = inProcessCollectors()
 
 const events = async (r: Running, limit = 1000) => (await (await fetch(`${r.url}/events?limit=${limit}`)).json()) as any[]
 

@@ -6,22 +6,13 @@
  */
 import { mkdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { writeSample } from '../../src/collector/sample'
 import { computeKpis } from '../../src/kpi/index'
 import { HOSTILE } from '../kpistore/history'
-import { envelope, post, startInProcess, tempDir, waitFor, type Running } from './helpers'
+import { envelope, post, inProcessCollectors, tempDir, waitFor, type Running } from './helpers'
 
-let running: Running[] = []
-const start = async (...args: Parameters<typeof startInProcess>) => {
-  const r = await startInProcess(...args)
-  running.push(r)
-  return r
-}
-afterEach(async () => {
-  await Promise.all(running.map((r) => r.stop()))
-  running = []
-})
+const start = inProcessCollectors()
 const get = async (url: string) => {
   const res = await fetch(url)
   return { status: res.status, body: await res.json(), retryAfter: res.headers.get('retry-after') }
