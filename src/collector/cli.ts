@@ -2,6 +2,7 @@
 /**
  * footfall-collector --port 8787 --data ./data [--forward URL] [--origin ORIGIN...]
  * footfall-collector kpi DATA|FILE... [--from ISO] [--to ISO] [--json]
+ * footfall-collector commit [DATA|FILE...] [--confidence 0.9] [--horizon 4] [--tz Area/City] [--format table|md|csv|json]
  * footfall-collector sample DATA [--events N] [--days N]
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
@@ -9,10 +10,13 @@ import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { checkOptions, type Commitment, type CommitmentOptions, type OwnershipClass } from '../kpi/commitments'
 import type { KpiReport } from '../kpi/index'
+import { isTimeZone } from '../kpistore/intervals'
 import { Locked, type EngineOptions, type Progress } from '../kpistore/engine'
 import { createRunner } from '../kpistore/runner'
 import { createCollector } from './index'
+import { formatCommitments, type CommitmentFormat } from './commitments'
 import { writeSample } from './sample'
 import { formatKpiTable } from './table'
 
@@ -22,6 +26,8 @@ const USAGE = `usage:
   footfall-collector --port 8787 --data DIR [--host 127.0.0.1] [--forward URL] [--origin ORIGIN]...
                      [--read-token TOKEN] [--fsync always|interval|never] [--rate-limit N] [--max-connections N]
   footfall-collector kpi DATA|FILE... [--from ISO] [--to ISO] [--json]
+  footfall-collector commit [DATA|FILE...] [--confidence 0.9] [--horizon 4] [--tz Europe/Berlin]
+                     [--format table|md|csv|json] [--kpi NAME]... [--scope CHANNEL]... [--class KPI=owned|shared|outside]...
   footfall-collector sample DATA [--events 100000] [--days 365] [--seed 1]`
 
 const fail = (message: string): never => {
@@ -90,6 +96,37 @@ const kpi = async (argv: string[]) => {
   const from = time(values.from, 'from'), to = time(values.to, 'to')
   const report = (await withStore(positionals, (run) => run.handle({ op: 'report', from, to }))) as KpiReport
   process.stdout.write((values.json ? JSON.stringify(report, null, 2) : formatKpiTable(report)) + '\n')
+}
+
+const commit = async (argv: string[]) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      confidence: { type: 'string', default: '0.9' },
+      horizon: { type: 'string', default: '4' },
+      tz: { type: 'string', default: 'UTC' },
+      format: { type: 'string', default: 'table' },
+      kpi: { type: 'string', multiple: true },
+      scope: { type: 'string', multiple: true },
+      class: { type: 'string', multiple: true },
+    },
+  })
+  const inputs = positionals.length ? positionals : ['./data']
+  const format = values.format as CommitmentFormat
+  if (!['table', 'md', 'csv', 'json'].includes(format)) fail(`bad --format ${values.format}: table, md, csv or json`)
+  if (!isTimeZone(values.tz)) fail(`unknown time zone ${values.tz}`)
+  // --class inquiryRate=owned: this site's ownership over the defaults.
+  const classes = Object.fromEntries((values.class ?? []).map((c) => c.split('=') as [string, OwnershipClass]))
+  const options: CommitmentOptions = { confidence: Number(values.confidence), horizon: Number(values.horizon), kpis: values.kpi, scopes: values.scope, classes }
+  try {
+    checkOptions(options)
+  } catch (err) {
+    fail((err as Error).message)
+  }
+  const answer = (await withStore(inputs, (run) => run.handle({ op: 'commitments', tz: values.tz, options }))) as Commitment[] | { error: string }
+  if (!Array.isArray(answer)) fail(answer.error)
+  process.stdout.write(formatCommitments(answer as Commitment[], format) + '\n')
 }
 
 const sample = async (argv: string[]) => {
@@ -171,5 +208,6 @@ const serve = async (argv: string[]) => {
 }
 
 const [command, ...rest] = process.argv.slice(2)
-const main = command === 'kpi' ? kpi(rest) : command === 'sample' ? sample(rest) : serve(process.argv.slice(2))
+const commands: Record<string, (argv: string[]) => Promise<void>> = { kpi, commit, sample }
+const main = Object.hasOwn(commands, command) ? commands[command](rest) : serve(process.argv.slice(2))
 main.catch((err: Error) => fail(err.message))

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
+import { checkOptions, type CommitmentOptions, type OwnershipClass } from '../kpi/commitments'
 import { isTimeZone } from '../kpistore/intervals'
 import { openKpiStore, Unavailable, type KpiStoreOptions, type KpiStoreStatus } from '../kpistore/index'
 import { applyCors, mayRead, preflight } from './access'
@@ -59,6 +60,8 @@ export interface CollectorOptions {
    * for none (those paths then answer 503). Default on.
    */
   kpiStore?: boolean | Omit<KpiStoreOptions, 'dataDir' | 'log'>
+  /** This site's ownership classes for `/commitments`, over the defaults (e.g. `{ inquiryRate: 'owned' }`). */
+  classes?: Record<string, OwnershipClass>
   /** Called with one line per notable event (forward failures, write errors). */
   log?: (line: string) => void
 }
@@ -94,7 +97,7 @@ export interface CollectorStats {
 }
 
 const INGEST = new Set(['/collect', '/v1/batch'])
-const READ = new Set(['/events', '/kpi', '/kpi/series', '/health'])
+const READ = new Set(['/events', '/kpi', '/kpi/series', '/commitments', '/health'])
 const MAX_EVENTS = 1000
 const version = '__VERSION__'
 
@@ -109,6 +112,19 @@ const send = (res: ServerResponse, status: number, body: unknown, headers: Recor
     ...headers,
   })
   res.end(text)
+}
+
+/** `/commitments` options from the query, checked; a message when they are bad. */
+const commitmentOptions = (q: URLSearchParams, classes?: CommitmentOptions['classes']): CommitmentOptions | string => {
+  const number = (name: string, fallback: number) => (q.has(name) ? Number(q.get(name)) : fallback)
+  const list = (name: string) => (q.getAll(name).length ? q.getAll(name).flatMap((v) => v.split(',')) : undefined)
+  const options: CommitmentOptions = { confidence: number('confidence', 0.9), horizon: number('horizon', 4), kpis: list('kpi'), scopes: list('scope'), classes }
+  try {
+    checkOptions(options)
+    return options
+  } catch (err) {
+    return (err as Error).message
+  }
 }
 
 /** `from` / `to` of a report: absent, an ISO 8601 date, or epoch ms; NaN when unreadable. */
@@ -226,12 +242,18 @@ export const createCollector = (options: CollectorOptions): Collector => {
     const q = url.searchParams
     const from = instant(q.get('from')), to = instant(q.get('to'))
     if (Number.isNaN(from) || Number.isNaN(to)) return send(res, 400, { ok: false, error: 'from and to are ISO 8601 dates or epoch milliseconds' })
+    const tz = q.get('tz') ?? 'UTC'
+    if (!isTimeZone(tz)) return send(res, 400, { ok: false, error: `unknown time zone ${JSON.stringify(tz.slice(0, 64))}` })
     try {
       if (url.pathname === '/kpi') return send(res, 200, await kpi.report(from, to))
+      if (url.pathname === '/commitments') {
+        const asked = commitmentOptions(q, options.classes)
+        if (typeof asked === 'string') return send(res, 400, { ok: false, error: asked })
+        const answer = (await kpi.commitments(tz, asked)) as { error?: string }
+        return answer.error ? send(res, 400, { ok: false, error: answer.error }) : send(res, 200, answer)
+      }
       const interval = q.get('interval') ?? 'week'
       if (interval !== 'day' && interval !== 'week') return send(res, 400, { ok: false, error: 'interval is day or week' })
-      const tz = q.get('tz') ?? 'UTC'
-      if (!isTimeZone(tz)) return send(res, 400, { ok: false, error: `unknown time zone ${JSON.stringify(tz.slice(0, 64))}` })
       const series = await kpi.series(interval, tz, from, to)
       if (!series) return send(res, 400, { ok: false, error: 'too many intervals: narrow from/to or use weeks' })
       return send(res, 200, series)

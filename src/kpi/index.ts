@@ -185,3 +185,6 @@ export const tally = () => {
     metrics: (): Metrics => metricsOf({ ...c, users: users.size }),
   }
 }
+
+export { computeCommitments, checkOptions, changePoints, despike, CLASSES, CommitmentError, MIN_WEEKS, FULL_WEEKS } from './commitments'
+export type { Commitment, CommitmentOptions, OwnershipClass, KpiName, SeriesPoint } from './commitments'

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { Progress } from './engine'
+import type { CommitmentOptions } from '../kpi/commitments'
 import type { Interval } from './intervals'
 import { createRunner, type Event, type Request } from './runner'
 
@@ -186,6 +187,8 @@ export const openKpiStore = (options: KpiStoreOptions) => {
     report: (from?: number, to?: number) => ask({ op: 'report', from, to }),
     /** Per day or ISO week in `tz`; null when the range holds too many intervals. */
     series: (interval: Interval, tz: string, from?: number, to?: number) => ask({ op: 'series', interval, tz, from, to }),
+    /** Commitments over the stored weeks in `tz` (see computeCommitments); `{ error }` for bad input. */
+    commitments: (tz: string, options: CommitmentOptions) => ask({ op: 'commitments', tz, options }),
     /** New lines are on disk: apply them soon. */
     wake: () => {
       if (status.state === 'ready') void send({ op: 'wake' }).catch(() => {})

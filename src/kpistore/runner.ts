@@ -4,11 +4,13 @@
  * the next report. Runs inside the worker thread, or in-process (CLI, tests).
  */
 import { FAR, openEngine, type Engine, type EngineOptions, type Progress } from './engine'
+import { computeCommitments, CommitmentError, type CommitmentOptions } from '../kpi/commitments'
 import type { Interval } from './intervals'
 
 export type Request =
   | { op: 'report'; from?: number; to?: number }
   | { op: 'series'; interval: Interval; tz: string; from?: number; to?: number }
+  | { op: 'commitments'; tz: string; options: CommitmentOptions }
   | { op: 'wake' }
   | { op: 'close' }
 
@@ -56,6 +58,21 @@ export const createRunner = (options: Omit<EngineOptions, 'onProgress'>, emit: (
           return serial(async () => {
             await catchUp()
             return (await engine!.series(req.interval, req.tz, req.from, req.to)) ?? null
+          })
+        case 'commitments':
+          return serial(async () => {
+            await catchUp()
+            const known = await engine!.span()
+            if (!known) return { error: 'no stored events yet: commitments need weeks of history' }
+            const now = req.options.now === undefined ? Date.now() : Number(req.options.now)
+            const series = (await engine!.series('week', req.tz, known.first, now)) ?? []
+            try {
+              return computeCommitments(series, { ...req.options, now, since: known.first })
+            } catch (err) {
+              // Bad input (an unknown KPI or channel) is the asker's error, not the store's.
+              if (err instanceof CommitmentError) return { error: err.message }
+              throw err
+            }
           })
         case 'close':
           return serial(async () => engine?.close())

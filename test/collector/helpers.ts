@@ -21,6 +21,7 @@ export const waitFor = async <T>(check: () => T | Promise<T>, ms = 10_000, what 
 
 export interface Running {
   url: string
+  dataDir: string
   port: number
   collector: Collector
   server: Server
@@ -29,13 +30,15 @@ export interface Running {
 
 /** The collector in this process, on 127.0.0.1 and a free port. */
 export const startInProcess = async (options: Partial<CollectorOptions> = {}, port = 0): Promise<Running> => {
-  const collector = createCollector({ dataDir: tempDir(), rateLimit: false, ...options })
+  const dataDir = options.dataDir ?? tempDir()
+  const collector = createCollector({ rateLimit: false, ...options, dataDir })
   await collector.ready
   const server = createServer(collector)
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
   const actual = (server.address() as AddressInfo).port
   return {
     url: `http://127.0.0.1:${actual}`,
+    dataDir,
     port: actual,
     collector,
     server,
