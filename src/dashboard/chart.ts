@@ -1,6 +1,6 @@
 /**
  * One KPI's weekly chart (uPlot, drawn on a canvas): the chosen scope as a bold line, its
- * channels as thin ones, the week in progress dashed, the baseline band and the commitment line
+ * channels as thin ones, the week in progress as a hollow point, the baseline band and the commitment line
  * over the forecast weeks, and change points as vertical marks. Resizes with its box.
  */
 import uPlot from 'uplot'
@@ -20,11 +20,11 @@ export const chart = (kpi: KpiDef, weeks: Week[], scope: string, channels: strin
   const el = document.createElement('div')
   el.className = 'chart'
   const fmt = (_u: uPlot, v: number | null) => formatValue(kpi.kind, v)
-  const lastComplete = weeks.reduce((last, w, i) => (w.complete ? i : last), -1)
   const inProgress = weeks.findIndex((w) => !w.complete && w.value !== null)
   const xs = weeks.map((w) => w.t)
   const value = weeks.map((w) => (w.complete ? w.value : null))
-  const partial = weeks.map((w, i) => (inProgress >= 0 && (i === inProgress || i === lastComplete) ? w.value : null))
+  // The week in progress is a point of its own: a line to it would read as a fall.
+  const partial = weeks.map((w, i) => (i === inProgress ? w.value : null))
   const pick = (f: (w: Week) => number | null) => weeks.map(f)
   const hasForecast = weeks.some((w) => w.baseline !== null)
   const hasCommitment = weeks.some((w) => w.commitment !== null)
@@ -34,7 +34,7 @@ export const chart = (kpi: KpiDef, weeks: Week[], scope: string, channels: strin
   const series: uPlot.Series[] = [
     {},
     { label: scopeLabel(scope), stroke: FOCUS, width: 2.25, value: fmt, points: { show: false } },
-    { label: 'this week so far', stroke: FOCUS, width: 1.5, dash: [4, 4], value: fmt, points: { show: true, size: 5 } },
+    { label: 'this week so far', stroke: FOCUS, width: 1.5, value: fmt, paths: () => null, points: { show: true, size: 7, fill: '#fff' } },
   ]
   const bands: uPlot.Band[] = []
   if (hasForecast) {
@@ -102,7 +102,7 @@ export const chart = (kpi: KpiDef, weeks: Week[], scope: string, channels: strin
   series.forEach((s, i) => {
     const label = String(s.label ?? '')
     if (!i || label === 'high' || label === 'low' || (i === 2 && inProgress < 0)) return
-    const swatch = h('i', { class: 'swatch' + (s.dash ? ' dashed' : '') })
+    const swatch = h('i', { class: 'swatch' + (s.dash ? ' dashed' : i === 2 ? ' dot' : '') })
     // CSSOM, not a style attribute: allowed under style-src 'self'.
     swatch.style.borderColor = String(s.stroke)
     const item = h('button', { type: 'button', 'aria-pressed': String(s.show !== false), title: 'Show or hide' }, swatch, label === 'baseline' ? 'baseline band' : label)

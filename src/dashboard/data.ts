@@ -3,34 +3,12 @@
  * KPI report of the range (for campaigns) and the latest events. Same origin, no credentials
  * beyond what the page was opened with.
  */
-import type { KpiReport, Metrics } from '../kpi/index'
+import type { Commitment } from '../kpi/commitments'
+import type { KpiReport } from '../kpi/index'
+import type { SeriesPoint } from '../kpistore/index'
 
-export interface SeriesPoint {
-  start: string
-  end: string
-  overall: Metrics
-  byChannel: Record<string, Metrics>
-}
-
-export type OwnershipClass = 'owned' | 'shared' | 'outside'
-
-/** One row of `GET /commitments`: a KPI in one scope (`overall` or a channel). */
-export interface Commitment {
-  kpi: string
-  scope: string
-  class: OwnershipClass
-  weeks: number
-  status: 'insufficient' | 'provisional' | 'full'
-  baseline: number[]
-  low: number[]
-  high: number[]
-  commitment: number | null
-  hitRate: number | null
-  changePoints: string[]
-  note: string
-  history?: { start: string; value: number | null }[]
-  forecast?: string[]
-}
+export type { Commitment, OwnershipClass } from '../kpi/commitments'
+export type { SeriesPoint } from '../kpistore/index'
 
 /** The KPI store is building: the answer comes later, and this is how far it got. */
 export interface Progress {

@@ -39,6 +39,6 @@ export const formatValue = (kind: Kind, v: number | null | undefined): string =>
 export const plainValue = (kind: Kind, v: number | null | undefined): number | null =>
   v === null || v === undefined || !Number.isFinite(v) ? null : kind === 'rate' ? Math.round(v * 1e4) / 1e4 : Math.round(v * 10) / 10
 
-/** Counts are 0 in a week a channel did not appear; rates and averages have no value then. */
+/** Counts are 0 in a week without sessions (or without the channel); rates and averages have no value then. */
 export const metricOf = (kind: Kind, m: Metrics | undefined, key: keyof Metrics): number | null =>
-  m ? m[key] : kind === 'count' ? 0 : null
+  kind === 'count' ? (m?.[key] ?? 0) : m?.sessions ? m[key] : null

@@ -78,7 +78,7 @@ const reportMarkdown = (rows: Commitment[]) =>
   `# KPI commitments\n\nNext 4 weeks, weeks in ${tz}, generated ${new Date().toISOString().slice(0, 10)}.\n` +
   CLASSES.map(([cls, label, why]) => {
     const of = rows.filter((r) => r.class === cls)
-    return of.length ? `\n## ${label}\n\n${why}\n\n${toMarkdown(commitmentTable(of, false))}` : ''
+    return of.length ? `\n## ${label}\n\n${why}\n\n${toMarkdown(commitmentTable(of, { scope: true, how: true }))}` : ''
   }).join('')
 
 const renderCommitments = (answer: Answer<Commitment[]>) => {
@@ -89,25 +89,25 @@ const renderCommitments = (answer: Answer<Commitment[]>) => {
   const all = answer.value
   const mine = all.filter((r) => r.scope === view.scope)
   fill(el.commitments,
-    h('p', { class: 'sub' }, `${scopeLabel(view.scope)}: what the KPI is promised to reach or exceed in each of the next 4 weeks, and how often that promise held when tested on this history. Exports hold every channel.`),
+    h('p', { class: 'sub' }, `${scopeLabel(view.scope)}: what each KPI is promised to reach or exceed in each of the next 4 weeks, and how often that promise held when tested on this history. How each was computed is beside its chart; the exports hold it too, for every channel.`),
     ...CLASSES.map(([cls, label, why]) => {
       const rows = mine.filter((r) => r.class === cls)
       return rows.length ? h('div', { class: 'group', 'data-class': cls }, h('h3', {}, label), h('p', { class: 'sub' }, why), commitmentEl(rows)) : null
     }),
     mine.length ? null : h('p', { class: 'note' }, `No commitment rows for ${scopeLabel(view.scope)}.`),
-    exports('commitments', () => commitmentTable(all, true), () => reportMarkdown(all)),
+    exports('commitments', () => commitmentTable(all, { scope: true, class: true, how: true }), () => reportMarkdown(all)),
   )
 }
 
 const summary = (c: Commitment | undefined) => {
   if (!c) return h('p', { class: 'sum' }, 'No commitment for this KPI and channel.')
   const kind = kpiDef(c.kpi).kind
-  return h('p', { class: 'sum' },
+  return h('div', { class: 'sum' },
     h('span', { class: `badge ${c.status}` }, c.status),
     c.commitment === null ? ' No commitment yet. ' : [' Commit to ', h('strong', {}, `≥ ${formatValue(kind, c.commitment)}`), ' a week. '],
     c.hitRate === null ? '' : `Held ${formatValue('rate', c.hitRate)} of ${c.weeks} backtested weeks. `,
     c.changePoints.length ? `Level shift ${c.changePoints.map((s) => s.slice(0, 10)).join(', ')}. ` : '',
-    h('span', { class: 'how' }, c.note))
+    c.note ? h('details', { class: 'how' }, h('summary', {}, 'How this was computed'), h('p', {}, c.note)) : null)
 }
 
 const renderKpis = (points: SeriesPoint[], channels: string[], commitments: Commitment[]) => {

@@ -75,36 +75,48 @@ const order = (c: Commitment) => {
 
 export const sortCommitments = (rows: Commitment[]) => [...rows].sort((a, b) => order(a) - order(b) || a.scope.localeCompare(b.scope))
 
-/** The commitment report as a table; `withClass` adds the ownership column (exports). */
-export const commitmentTable = (rows: Commitment[], withClass: boolean): ShownTable => ({
-  columns: ['KPI', 'Scope', ...(withClass ? ['Class'] : []), 'Status', 'Commit to (at least)', 'Hit rate', 'Weeks tested', 'Baseline next week', 'Low', 'High', 'Change points', 'How'],
-  show: ['text', 'text', ...(withClass ? ['text' as Show] : []), 'text', 'count', 'percent', 'count', 'count', 'count', 'count', 'text', 'text'],
-  rows: sortCommitments(rows).map((c) => {
-    const kind = kpiDef(c.kpi).kind
-    return [
-      kpiDef(c.kpi).label,
-      scopeLabel(c.scope),
-      ...(withClass ? [c.class] : []),
-      STATUS[c.status] ?? c.status,
-      plainValue(kind, c.commitment),
-      c.hitRate === null ? null : Math.round(c.hitRate * 1000) / 1000,
-      c.weeks,
-      plainValue(kind, c.baseline[0]),
-      plainValue(kind, c.low[0]),
-      plainValue(kind, c.high[0]),
-      c.changePoints.map(week).join(' '),
-      c.note,
-    ]
-  }),
-})
+/** Which of the commitment report's descriptive columns a table carries. */
+export interface CommitmentColumns {
+  scope?: boolean
+  class?: boolean
+  /** How it was computed: a paragraph; exports carry it, the screen shows it beside each chart. */
+  how?: boolean
+}
 
-/** On screen, the value columns take each row's own unit (a rate next to a count). */
+/** The commitment report as a table, value columns in the KPI's own unit on screen. */
+export const commitmentTable = (rows: Commitment[], cols: CommitmentColumns): ShownTable => {
+  const pick = <T>(on: boolean | undefined, ...v: T[]): T[] => (on ? v : [])
+  return {
+    columns: ['KPI', ...pick(cols.scope, 'Scope'), ...pick(cols.class, 'Class'), 'Status', 'Commit to (at least)', 'Hit rate', 'Weeks tested', 'Baseline next week', 'Low', 'High', 'Change points', ...pick(cols.how, 'How')],
+    show: ['text', ...pick<Show>(cols.scope, 'text'), ...pick<Show>(cols.class, 'text'), 'text', 'count', 'percent', 'count', 'count', 'count', 'count', 'text', ...pick<Show>(cols.how, 'text')],
+    rows: sortCommitments(rows).map((c) => {
+      const kind = kpiDef(c.kpi).kind
+      return [
+        kpiDef(c.kpi).label,
+        ...pick(cols.scope, scopeLabel(c.scope)),
+        ...pick(cols.class, c.class),
+        STATUS[c.status] ?? c.status,
+        plainValue(kind, c.commitment),
+        c.hitRate === null ? null : Math.round(c.hitRate * 1000) / 1000,
+        c.weeks,
+        plainValue(kind, c.baseline[0]),
+        plainValue(kind, c.low[0]),
+        plainValue(kind, c.high[0]),
+        c.changePoints.map(week).join(' '),
+        ...pick(cols.how, c.note),
+      ]
+    }),
+  }
+}
+
+/** On screen: one scope, so no scope column; rates next to counts, each in its unit. */
 export const commitmentEl = (rows: Commitment[]): HTMLElement => {
   const sorted = sortCommitments(rows)
-  const t = commitmentTable(sorted, false)
+  const t = commitmentTable(sorted, {})
+  const valueColumns = new Set(['Commit to (at least)', 'Baseline next week', 'Low', 'High'])
   return tableEl(t, {
     attrs: { class: 'table-wrap commitments' },
-    showOf: (i, j) => ([3, 6, 7, 8].includes(j) ? kpiDef(sorted[i].kpi).kind : t.show[j]),
+    showOf: (i, j) => (valueColumns.has(t.columns[j]) ? kpiDef(sorted[i].kpi).kind : t.show[j]),
     rowAttrs: (i) => ({ 'data-kpi': sorted[i].kpi, 'data-scope': sorted[i].scope, 'data-status': sorted[i].status }),
   })
 }

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test as base, expect, type Page } from '@playwright/test'
 import { startDemo, type Demo } from '../../demo/server.mjs'
-import type { SeriesPoint } from '../../src/dashboard/data'
 import type { Commitment } from '../../src/dashboard/data'
 
 /**
@@ -35,51 +34,25 @@ const test = base.extend<{ demo: Demo; page: Page }>({
 let demo: Demo
 test.beforeEach(({ demo: d }) => void (demo = d))
 
-const HOURS = 3_600_000
 const TZ = Intl.DateTimeFormat().resolvedOptions().timeZone
 
 /**
- * A commitment report in the shape of `GET /commitments`, made from the collector's own weekly
- * series: for collectors (and branches) without that endpoint, so the dashboard's drawing is
- * tested either way. The real endpoint is used when it answers.
+ * The collector's commitment report, as the page will get it: with a level shift 20 weeks back
+ * in sessions overall added (a year of sample history has none there), so that the marks of a
+ * change point are drawn whatever the detector finds.
  */
-const fixtureCommitments = (series: SeriesPoint[]): Commitment[] => {
-  const complete = series.filter((p) => Date.parse(p.end) <= Date.now())
-  if (!complete.length) return []
-  const scopes = ['overall', ...new Set(complete.flatMap((p) => Object.keys(p.byChannel)))]
-  const kpis = ['sessions', 'users', 'engagedSessions', 'engagementRate', 'avgEngagedMs', 'addToCartRate', 'inquiryRate', 'chatOpenRate'] as const
-  const owned = new Set(['sessions', 'users', 'engagedSessions', 'engagementRate', 'avgEngagedMs'])
-  const last = Date.parse(complete.at(-1)!.start)
-  const forecast = [1, 2, 3, 4].map((i) => new Date(last + i * 168 * HOURS).toISOString())
-  const rows: Commitment[] = scopes.flatMap((scope) =>
-    kpis.map((kpi) => {
-      const values = complete.map((p) => (scope == 'overall' ? p.overall : p.byChannel[scope])?.[kpi] ?? null)
-      const recent = values.slice(-12).filter((v): v is number => v !== null)
-      const mean = recent.reduce((a, b) => a + b, 0) / Math.max(1, recent.length)
-      const sd = Math.sqrt(recent.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, recent.length - 1))
-      const weeks = values.length
-      return {
-        kpi, scope, class: owned.has(kpi) ? 'owned' : 'shared', weeks: Math.max(0, weeks - 8),
-        status: weeks < 8 ? 'insufficient' : weeks < 52 ? 'provisional' : 'full',
-        baseline: forecast.map(() => mean), low: forecast.map(() => mean - 1.28 * sd), high: forecast.map(() => mean + 1.28 * sd),
-        commitment: weeks < 8 ? null : Math.max(0, mean - 1.28 * sd), hitRate: weeks < 8 ? null : 0.9,
-        changePoints: scope == 'overall' && kpi == 'sessions' ? [complete.at(-20)!.start] : [],
-        note: 'test fixture: mean of the last 12 complete weeks ± 1.28 sd',
-        history: complete.map((p, i) => ({ start: p.start, value: values[i] })), forecast,
-      }
-    }),
-  )
-  rows.push({ kpi: 'revenue', scope: 'overall', class: 'outside', weeks: 0, status: 'insufficient', baseline: [], low: [], high: [], commitment: null, hitRate: null, changePoints: [], note: 'context only', history: [], forecast })
-  return rows
-}
-
-/** Serves the fixture in place of `/commitments` when the collector has no such endpoint. */
-const commitmentsFor = async (page: Page) => {
-  if ((await fetch(`${demo.url}/commitments?tz=${TZ}`)).status != 404) return 'collector'
-  const series: SeriesPoint[] = await (await fetch(`${demo.url}/kpi/series?interval=week&tz=${encodeURIComponent(TZ)}`)).json()
-  const body = JSON.stringify(fixtureCommitments(series))
-  await page.route(/\/commitments\?/, (r) => r.fulfill({ status: 200, contentType: 'application/json', body }))
-  return 'fixture'
+const reportWithShift = async (page: Page): Promise<Commitment[]> => {
+  const r = await fetch(`${demo.url}/commitments?confidence=0.9&horizon=4&tz=${encodeURIComponent(TZ)}`)
+  expect(r.status).toBe(200)
+  const report: Commitment[] = await r.json()
+  const sessions = report.find((c) => c.kpi == 'sessions' && c.scope == 'overall')!
+  sessions.changePoints = [sessions.history.at(-20)!.start]
+  await page.route(/\/commitments\?/, async (route) => {
+    const real: Commitment[] = await (await route.fetch()).json()
+    real.find((c) => c.kpi == 'sessions' && c.scope == 'overall')!.changePoints = sessions.changePoints
+    await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(real) })
+  })
+  return report
 }
 
 /** Loads a year of sample history the way QA does: the inspector's button, then the build's progress. */
@@ -98,7 +71,9 @@ const send = async (batch: object[]) => {
 test('a year of sample history: every KPI charted with its commitment, tables, under the CSP; desktop and phone screenshots', async ({ page }) => {
   test.setTimeout(120e3)
   await loadSampleHistory(page)
-  await commitmentsFor(page)
+  const report = await reportWithShift(page)
+  const overall = report.find((c) => c.kpi == 'sessions' && c.scope == 'overall')!
+  expect(overall.commitment).toBeGreaterThan(0)
   await page.setViewportSize({ width: 1280, height: 900 })
   await page.click('#qa-sample-dashboard')
   await expect(page).toHaveURL(/\/dashboard\?/)
@@ -109,14 +84,15 @@ test('a year of sample history: every KPI charted with its commitment, tables, u
   await expect(page.locator('#kpis .card canvas')).toHaveCount(8)
   const sessions = page.locator('.card[data-kpi="sessions"]')
   for (const label of ['All traffic', 'commitment', 'baseline band', 'Organic Search', 'Email']) await expect(sessions.locator('.legend')).toContainText(label)
-  await expect(sessions.locator('.sum strong')).toHaveText(/^≥ [\d,]+$/)
+  await expect(sessions.locator('.sum strong')).toHaveText(`≥ ${Math.round(overall.commitment!).toLocaleString('en-US')}`)
   await page.screenshot({ path: 'test-results/dashboard-desktop.png', fullPage: true })
   // The table alternative holds the same weeks, the forecast and the change point.
   await sessions.locator('summary').click()
   const rows = sessions.locator('details tbody tr')
   expect(await rows.count()).toBeGreaterThanOrEqual(53)
-  await expect(sessions.locator('details tbody')).toContainText('forecast')
-  await expect(sessions.locator('details tbody')).toContainText('level shift')
+  await expect(sessions.locator('details tbody tr', { hasText: 'forecast' })).toHaveCount(4)
+  await expect(sessions.locator('details tbody tr', { hasText: 'level shift' })).toHaveCount(1)
+  await expect(sessions.locator('.sum')).toContainText(`Level shift ${overall.changePoints[0].slice(0, 10)}`)
   // Commitments grouped by ownership.
   await expect(page.locator('#commitments .group[data-class="owned"] tbody tr')).toHaveCount(5)
   await expect(page.locator('#commitments .group[data-class="shared"] tbody tr')).toHaveCount(3)
@@ -130,8 +106,8 @@ test('a year of sample history: every KPI charted with its commitment, tables, u
   await expect(page.locator('#commitments')).toContainText('Email')
   // 13 weeks: the range picker narrows the series.
   await page.click('.seg[data-weeks="13"]')
-  // 13 or 14 weeks (whole weeks covering the range), then the forecast weeks after this one.
-  await expect.poll(() => sessions.locator('details tbody tr').count()).toBeLessThanOrEqual(17)
+  // 13 or 14 weeks (whole weeks covering the range), then up to 4 forecast weeks.
+  await expect.poll(() => sessions.locator('details tbody tr').count()).toBeLessThanOrEqual(18)
   expect(await sessions.locator('details tbody tr').count()).toBeGreaterThanOrEqual(16)
   await page.screenshot({ path: 'test-results/dashboard-desktop-email-13w.png', fullPage: true })
 
@@ -149,7 +125,6 @@ test('a year of sample history: every KPI charted with its commitment, tables, u
 test('the commitment report exports as CSV and markdown, every channel, grouped by ownership', async ({ page }) => {
   test.setTimeout(120e3)
   await loadSampleHistory(page)
-  await commitmentsFor(page)
   await page.goto(demo.url + '/dashboard')
   await expect(page.locator('#commitments .group')).not.toHaveCount(0)
   const [csv] = await Promise.all([page.waitForEvent('download'), page.click('[data-export="commitments"] [data-format="csv"]')])
@@ -159,6 +134,7 @@ test('the commitment report exports as CSV and markdown, every channel, grouped 
   expect(lines[0]).toBe('KPI,Scope,Class,Status,Commit to (at least),Hit rate,Weeks tested,Baseline next week,Low,High,Change points,How')
   expect(lines.some((l) => l.startsWith('Sessions,All traffic,owned,'))).toBe(true)
   expect(lines.some((l) => l.startsWith('Inquiry rate,Email,shared,'))).toBe(true)
+  expect(lines.length).toBe(1 + (await (await fetch(`${demo.url}/commitments?tz=${encodeURIComponent(TZ)}`)).json()).length)
   const [md] = await Promise.all([page.waitForEvent('download'), page.click('[data-export="commitments"] [data-format="md"]')])
   const markdown = await readFile(await md.path(), 'utf8')
   expect(markdown).toMatch(/## Owned[\s\S]*## Shared/)
@@ -188,7 +164,6 @@ test('hostile campaign names, sources, referrers, titles and event names stay te
       ]
     }),
   )
-  await commitmentsFor(page)
   await page.goto(demo.url + '/dashboard?from=&to=')
   await expect(page.locator('#campaigns tbody tr')).toHaveCount(3)
   // Shown as the characters they are.
