@@ -124,7 +124,7 @@ const renderKpis = (points: SeriesPoint[], channels: string[], commitments: Comm
       h('h3', {}, kpi.label),
       summary(c),
       h('figure', { 'aria-label': `${kpi.label} by week, chart; the same numbers are in the table below` }, plot.el),
-      h('details', {}, h('summary', {}, 'Table of the numbers'), tableEl(table), exports(`${kpi.key}-${view.scope}`, () => table)))
+      h('details', { class: 'numbers' }, h('summary', {}, 'Table of the numbers'), tableEl(table), exports(`${kpi.key}-${view.scope}`, () => table)))
   })
   el.kpis.replaceChildren(...cards)
 }
