@@ -11,7 +11,9 @@ const [seconds = 15, clients = 50, batchSize = 20] = process.argv.slice(2).map(N
 const data = mkdtempSync(join(tmpdir(), 'footfall-bench-'))
 const cli = new URL('../dist/footfall-collector.mjs', import.meta.url).pathname
 const fsync = process.env.FSYNC ?? 'always'
-const child = spawn(process.execPath, [cli, '--port', '0', '--data', data, '--rate-limit', '0', '--fsync', fsync], { stdio: ['ignore', 'pipe', 'inherit'] })
+// KPI=off: without the KPI store, to compare ingest with and without it.
+const kpi = process.env.KPI === 'off' ? ['--no-kpi'] : []
+const child = spawn(process.execPath, [cli, '--port', '0', '--data', data, '--rate-limit', '0', '--fsync', fsync, ...kpi], { stdio: ['ignore', 'pipe', 'inherit'] })
 const url = await new Promise((resolve, reject) => {
   let out = ''
   child.stdout.on('data', (d) => {

@@ -4,6 +4,7 @@
  * footfall-collector kpi DATA|FILE... [--from ISO] [--to ISO] [--json]
  * footfall-collector commit [DATA|FILE...] [--confidence 0.9] [--horizon 4] [--tz Area/City] [--format table|md|csv|json]
  * footfall-collector sample DATA [--events N] [--days N]
+ * footfall-collector clickhouse-schema | clickhouse-load DATA --clickhouse URL
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
@@ -11,6 +12,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { checkOptions, type Commitment, type CommitmentOptions, type OwnershipClass } from '../kpi/commitments'
+import { loadCommand, schemaCommand } from '../clickhouse/commands'
+import { openClickHouseReports } from '../clickhouse/reports'
 import type { KpiReport } from '../kpi/index'
 import { isTimeZone } from '../kpistore/intervals'
 import { Locked, type EngineOptions, type Progress } from '../kpistore/engine'
@@ -24,11 +27,14 @@ type Runner = ReturnType<typeof createRunner>
 
 const USAGE = `usage:
   footfall-collector --port 8787 --data DIR [--host 127.0.0.1] [--forward URL] [--origin ORIGIN]...
-                     [--read-token TOKEN] [--fsync always|interval|never] [--rate-limit N] [--max-connections N]
-  footfall-collector kpi DATA|FILE... [--from ISO] [--to ISO] [--json]
-  footfall-collector commit [DATA|FILE...] [--confidence 0.9] [--horizon 4] [--tz Europe/Berlin]
+                     [--read-token TOKEN] [--fsync always|interval|never] [--rate-limit N] [--max-connections N] [--no-kpi]
+                     [--clickhouse URL [--read-from clickhouse] [--clickhouse-apply-schema]]
+  footfall-collector kpi DATA|FILE... | --clickhouse URL [--from ISO] [--to ISO] [--json]
+  footfall-collector commit [DATA|FILE...] | --clickhouse URL [--confidence 0.9] [--horizon 4] [--tz Europe/Berlin]
                      [--format table|md|csv|json] [--kpi NAME]... [--scope CHANNEL]... [--class KPI=owned|shared|outside]...
-  footfall-collector sample DATA [--events 100000] [--days 365] [--seed 1]`
+  footfall-collector sample DATA [--events 100000] [--days 365] [--seed 1]
+  footfall-collector clickhouse-schema [--database footfall] [--ttl-days N]
+  footfall-collector clickhouse-load DATA|FILE... --clickhouse URL [--apply-schema]`
 
 const fail = (message: string): never => {
   process.stderr.write(`footfall-collector: ${message}\n${USAGE}\n`)
@@ -85,16 +91,18 @@ const kpi = async (argv: string[]) => {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } },
+    options: { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' }, clickhouse: { type: 'string' } },
   })
-  if (!positionals.length) fail('kpi needs a data directory or NDJSON files')
+  if (!positionals.length && !values.clickhouse) fail('kpi needs a data directory, NDJSON files or --clickhouse URL')
   const time = (v: string | undefined, name: string) => {
     if (v === undefined) return undefined
     const t = Date.parse(v)
     return Number.isNaN(t) ? fail(`bad --${name} ${v}: use an ISO 8601 date`) : t
   }
   const from = time(values.from, 'from'), to = time(values.to, 'to')
-  const report = (await withStore(positionals, (run) => run.handle({ op: 'report', from, to }))) as KpiReport
+  const report = values.clickhouse
+    ? await openClickHouseReports({ url: values.clickhouse }).report(from, to)
+    : ((await withStore(positionals, (run) => run.handle({ op: 'report', from, to }))) as KpiReport)
   process.stdout.write((values.json ? JSON.stringify(report, null, 2) : formatKpiTable(report)) + '\n')
 }
 
@@ -110,6 +118,7 @@ const commit = async (argv: string[]) => {
       kpi: { type: 'string', multiple: true },
       scope: { type: 'string', multiple: true },
       class: { type: 'string', multiple: true },
+      clickhouse: { type: 'string' },
     },
   })
   const inputs = positionals.length ? positionals : ['./data']
@@ -124,7 +133,9 @@ const commit = async (argv: string[]) => {
   } catch (err) {
     fail((err as Error).message)
   }
-  const answer = (await withStore(inputs, (run) => run.handle({ op: 'commitments', tz: values.tz, options }))) as Commitment[] | { error: string }
+  const answer = (values.clickhouse
+    ? await openClickHouseReports({ url: values.clickhouse }).commitments(values.tz, options)
+    : await withStore(inputs, (run) => run.handle({ op: 'commitments', tz: values.tz, options }))) as Commitment[] | { error: string }
   if (!Array.isArray(answer)) fail(answer.error)
   process.stdout.write(formatCommitments(answer as Commitment[], format) + '\n')
 }
@@ -165,6 +176,10 @@ const serve = async (argv: string[]) => {
       fsync: { type: 'string', default: 'always' },
       'rate-limit': { type: 'string', default: '20' },
       'max-connections': { type: 'string', default: '1024' },
+      'no-kpi': { type: 'boolean' },
+      clickhouse: { type: 'string' },
+      'read-from': { type: 'string', default: 'store' },
+      'clickhouse-apply-schema': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -176,13 +191,17 @@ const serve = async (argv: string[]) => {
   const rate = Number(values['rate-limit'])
   if (!(rate >= 0)) fail(`bad --rate-limit ${values['rate-limit']}`)
 
+  if (values['read-from'] !== 'store' && values['read-from'] !== 'clickhouse') fail(`bad --read-from ${values['read-from']}: store or clickhouse`)
+  if (values['read-from'] === 'clickhouse' && !values.clickhouse) fail('--read-from clickhouse needs --clickhouse URL')
   const collector = createCollector({
     dataDir: values.data,
     forward: values.forward,
+    clickhouse: values.clickhouse && { url: values.clickhouse, read: values['read-from'] === 'clickhouse', applySchema: values['clickhouse-apply-schema'] },
     origins: values.origin?.flatMap((o) => o.split(',')),
     readToken: values['read-token'],
     fsync,
     rateLimit: rate === 0 ? false : { rate, burst: rate * 3 },
+    kpiStore: !values['no-kpi'],
     log: (line) => process.stderr.write(line + '\n'),
   })
   await collector.ready
@@ -208,6 +227,6 @@ const serve = async (argv: string[]) => {
 }
 
 const [command, ...rest] = process.argv.slice(2)
-const commands: Record<string, (argv: string[]) => Promise<void>> = { kpi, commit, sample }
-const main = Object.hasOwn(commands, command) ? commands[command](rest) : serve(process.argv.slice(2))
+const commands: Record<string, (argv: string[]) => unknown> = { kpi, commit, sample, 'clickhouse-schema': schemaCommand, 'clickhouse-load': loadCommand }
+const main = Promise.resolve().then(() => (Object.hasOwn(commands, command) ? commands[command] : () => serve(process.argv.slice(2)))(rest))
 main.catch((err: Error) => fail(err.message))

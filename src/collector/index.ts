@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { checkOptions, type CommitmentOptions, type OwnershipClass } from '../kpi/commitments'
+import { clickhouseFor, type ClickHouseOptions, type ClickHouseSinkStats } from '../clickhouse/index'
 import { isTimeZone } from '../kpistore/intervals'
 import { openKpiStore, Unavailable, type KpiStoreOptions, type KpiStoreStatus } from '../kpistore/index'
 import { applyCors, mayRead, preflight } from './access'
@@ -17,6 +18,7 @@ import { createRateLimiter, type RateLimitOptions } from './ratelimit'
 import { openStore, type FsyncPolicy } from './store'
 
 export type { ForwardOptions, ForwardStats } from './forward'
+export type { ClickHouseOptions, ClickHouseSinkStats } from '../clickhouse/index'
 export type { RateLimitOptions } from './ratelimit'
 export type { FsyncPolicy } from './store'
 export type { StoredMessage } from './validate'
@@ -62,6 +64,11 @@ export interface CollectorOptions {
   kpiStore?: boolean | Omit<KpiStoreOptions, 'dataDir' | 'log'>
   /** This site's ownership classes for `/commitments`, over the defaults (e.g. `{ inquiryRate: 'owned' }`). */
   classes?: Record<string, OwnershipClass>
+  /**
+   * Also insert accepted messages into ClickHouse (its HTTP URL, spooled under `<dataDir>/clickhouse-spool`);
+   * with `read: true`, `/kpi` and `/kpi/series` are answered from ClickHouse instead of the embedded store.
+   */
+  clickhouse?: string | ClickHouseOptions
   /** Called with one line per notable event (forward failures, write errors). */
   log?: (line: string) => void
 }
@@ -78,7 +85,7 @@ export interface Collector {
   ready: Promise<void>
   /** Counters for `/health`. */
   stats(): CollectorStats
-  /** Wait until the forward spool is empty (or backing off). */
+  /** Wait until the forward and ClickHouse spools are empty (or backing off). */
   flushForward(): Promise<void>
   /** Finish pending writes, stop the forwarder, close files. */
   close(): Promise<void>
@@ -93,6 +100,7 @@ export interface CollectorStats {
   /** Process memory, for watching the bounds under load. */
   memory: { rss: number; heapUsed: number }
   forward?: ForwardStats
+  clickhouse?: ClickHouseSinkStats
   kpi?: KpiStoreStatus
 }
 
@@ -149,15 +157,18 @@ export const createCollector = (options: CollectorOptions): Collector => {
   const forwarderReady = forwardOptions
     ? createForwarder({ spoolDir: join(dataDir, 'spool'), ...forwardOptions })
     : Promise.resolve(undefined)
-  const ready = Promise.all([storeReady, forwarderReady]).then(() => {})
+  const clickhouse = clickhouseFor(options.clickhouse, dataDir, log)
+  const ready = Promise.all([storeReady, forwarderReady, clickhouse.sink]).then(() => {})
   // An unhandled rejection here would crash the host; requests report it instead.
   ready.catch((err) => log(`collector: cannot open ${dataDir}: ${(err as Error).message}`))
   let storeValue: Awaited<typeof storeReady> | undefined
   let forwarderValue: Awaited<typeof forwarderReady>
   void storeReady.then((s) => (storeValue = s), () => {})
   void forwarderReady.then((f) => (forwarderValue = f), () => {})
+  let sink: Awaited<typeof clickhouse.sink>
+  void clickhouse.sink.then((s) => (sink = s), () => {})
 
-  const kpi = options.kpiStore === false ? undefined : openKpiStore({ dataDir, log, ...(options.kpiStore === true ? {} : options.kpiStore) })
+  const kpi = clickhouse.reports ?? (options.kpiStore === false ? undefined : openKpiStore({ dataDir, log, ...(options.kpiStore === true ? {} : options.kpiStore) }))
   // Stored lines reach the KPI store in micro-batches: one wake-up per 250 ms at most.
   let waking: NodeJS.Timeout | undefined
   const wakeKpi = () => {
@@ -205,10 +216,15 @@ export const createCollector = (options: CollectorOptions): Collector => {
       const result = await ingest(payload, basicAuthKey(req), {
         store: storeValue!,
         writeKeys: options.writeKeys,
-        forward: forwarderValue
-          ? (batch, writeKey) =>
-              forwarderValue!.enqueue(batch, writeKey).catch((err) => log(`forward: cannot spool: ${(err as Error).message}`))
-          : undefined,
+        forward:
+          forwarderValue || sink
+            ? async (batch, writeKey) => {
+                await Promise.all([
+                  forwarderValue?.enqueue(batch, writeKey).catch((err) => log(`forward: cannot spool: ${(err as Error).message}`)),
+                  sink?.enqueue(batch, writeKey).catch((err) => log(`clickhouse: cannot spool: ${(err as Error).message}`)),
+                ])
+              }
+            : undefined,
       })
       if (result.body.accepted) wakeKpi()
       counters.accepted += result.body.accepted
@@ -269,6 +285,7 @@ export const createCollector = (options: CollectorOptions): Collector => {
     inflight,
     memory: (({ rss, heapUsed }) => ({ rss, heapUsed }))(process.memoryUsage()),
     ...(forwarderValue ? { forward: forwarderValue.stats() } : {}),
+    ...(sink ? { clickhouse: sink.stats() } : {}),
     ...(kpi ? { kpi: kpi.status() } : {}),
   })
 
@@ -298,12 +315,13 @@ export const createCollector = (options: CollectorOptions): Collector => {
   handler.stats = stats
   handler.flushForward = async () => {
     await ready
-    await forwarderValue?.flush()
+    await Promise.all([forwarderValue?.flush(), sink?.flush()])
   }
   handler.close = async () => {
     await ready.catch(() => {})
     clearTimeout(waking)
     await forwarderValue?.close()
+    await sink?.close()
     await storeValue?.close()
     await kpi?.close()
   }

@@ -4,7 +4,8 @@
  * the next report. Runs inside the worker thread, or in-process (CLI, tests).
  */
 import { FAR, openEngine, type Engine, type EngineOptions, type Progress } from './engine'
-import { computeCommitments, CommitmentError, type CommitmentOptions } from '../kpi/commitments'
+import type { CommitmentOptions } from '../kpi/commitments'
+import { commitmentsOver } from './commitments'
 import type { Interval } from './intervals'
 
 export type Request =
@@ -62,17 +63,7 @@ export const createRunner = (options: Omit<EngineOptions, 'onProgress'>, emit: (
         case 'commitments':
           return serial(async () => {
             await catchUp()
-            const known = await engine!.span()
-            if (!known) return { error: 'no stored events yet: commitments need weeks of history' }
-            const now = req.options.now === undefined ? Date.now() : Number(req.options.now)
-            const series = (await engine!.series('week', req.tz, known.first, now)) ?? []
-            try {
-              return computeCommitments(series, { ...req.options, now, since: known.first })
-            } catch (err) {
-              // Bad input (an unknown KPI or channel) is the asker's error, not the store's.
-              if (err instanceof CommitmentError) return { error: err.message }
-              throw err
-            }
+            return commitmentsOver((await engine!.span())?.first, (from, to) => engine!.series('week', req.tz, from, to), req.options)
           })
         case 'close':
           return serial(async () => engine?.close())

@@ -123,7 +123,8 @@ export const FOLD_TOUCHED = [
 ]
 
 /**
- * The report over intervals [b0, b1), [b1, b2) … ($1 = the boundaries, ascending): for each
+ * The report over intervals [b0, b1), [b1, b2) … ($1 = the boundaries, ascending; $2, $3 =
+ * CROSSING_SPAN): for each
  * interval, what computeKpis returns for that range alone, as counts per channel and campaign.
  *
  * - Sessions that start and end inside one interval are read from `sessions` as they are.
@@ -133,24 +134,40 @@ export const FOLD_TOUCHED = [
  * Users: a whole session counts its visitor when the visitor's previous session started before
  * the interval; a piece or an unkeyed session counts its visitor when no whole session did.
  */
+/**
+ * Rows of \`table\` whose \`column\` lies in [b0, bn), with k: the index (1-based) of their interval.
+ * Intervals are days or weeks (23 to 169 hours): the average length finds the interval to within
+ * one, and one comparison each way settles it. No join: a year of sessions is one scan.
+ */
+const BUCKET = (table: string, column: string, where = 'true') => `
+  SELECT * EXCLUDE (k0, b), b[k0 - (${column} < b[k0])::BIGINT + (${column} >= b[k0 + 1])::BIGINT] AS lo,
+    b[k0 - (${column} < b[k0])::BIGINT + (${column} >= b[k0 + 1])::BIGINT + 1] AS hi FROM (
+    SELECT t.*, b, least(greatest(floor((${column} - lo0) / step)::BIGINT + 1, 1), len(b) - 1) AS k0
+    FROM ${table} t, lim WHERE ${column} >= lo0 AND ${column} < hin AND ${where}
+  )`
+
+const LIM = `lim AS (SELECT b, b[1] AS lo0, b[len(b)] AS hin, (b[len(b)] - b[1]) / (len(b) - 1) AS step FROM (SELECT $1::BIGINT[] AS b))`
+const PLACED = `placed AS MATERIALIZED (${BUCKET('sessions', 'start_ts')})`
+const CROSSING = `crossing AS MATERIALIZED (
+  SELECT session_key, start_ts, end_ts FROM placed WHERE end_ts >= hi
+  UNION ALL SELECT session_key, start_ts, end_ts FROM sessions, lim WHERE start_ts < lo0 AND end_ts >= lo0
+)`
+
+/** The time span of the sessions that cross a boundary of $1 (REPORT's $2 and $3). */
+export const CROSSING_SPAN = `WITH ${LIM}, ${PLACED}, ${CROSSING}
+SELECT coalesce(min(start_ts), 0)::DOUBLE AS lo, coalesce(max(end_ts), -1)::DOUBLE AS hi FROM crossing`
+
 export const REPORT = `
-WITH bucket AS (
-  SELECT lo, hi FROM (SELECT lo, lead(lo) OVER (ORDER BY lo) AS hi FROM (SELECT unnest($1::BIGINT[]) AS lo))
-  WHERE hi IS NOT NULL
-),
-lim AS (SELECT min(lo) AS lo0, max(hi) AS hin FROM bucket),
-placed AS MATERIALIZED (
-  SELECT s.*, k.lo, k.hi FROM sessions s ASOF JOIN bucket k ON s.start_ts >= k.lo
-  WHERE s.start_ts < k.hi
-),
+WITH ${LIM},
+${PLACED},
 whole AS (SELECT * FROM placed WHERE end_ts < hi),
-crossing AS MATERIALIZED (
-  SELECT session_key FROM placed WHERE end_ts >= hi
-  UNION ALL SELECT session_key FROM sessions, lim WHERE start_ts < lo0 AND end_ts >= lo0
-),
+${CROSSING},
+-- The events of crossing sessions ($2–$3: the span of those sessions, so the scan reads only
+-- row groups near the boundaries), and those without a session id.
 ev AS MATERIALIZED (
-  SELECT e.*, k.lo FROM events e ASOF JOIN bucket k ON e.ts >= k.lo
-  WHERE e.ts < k.hi AND (e.session_key IS NULL OR e.session_key IN (SELECT session_key FROM crossing))
+  ${BUCKET('events', 'ts', 'session_key IS NULL')}
+  UNION ALL
+  ${BUCKET('events', 'ts', 'ts BETWEEN $2 AND $3 AND session_key IN (SELECT session_key FROM crossing)')}
 ),
 gaps AS (
   SELECT *, CASE WHEN ts - lag(ts) OVER (PARTITION BY lo, visitor ORDER BY ts) <= ${SESSION_MS} THEN 0 ELSE 1 END AS starts
@@ -195,18 +212,24 @@ rows AS (
   UNION ALL
   SELECT lo, channel, campaign, page_views, engaged_ms, add_to_cart, inquiry, chat_open, u_any, u_channel, u_campaign
   FROM parts_users
+),
+-- Counts per interval, channel and campaign first (a few hundred rows), then their totals.
+cells AS (
+  SELECT lo, channel, campaign,
+    count(*) AS sessions,
+    count(*) FILTER (WHERE u_any) AS users_any,
+    count(*) FILTER (WHERE u_channel) AS users_channel,
+    count(*) FILTER (WHERE u_campaign) AS users_campaign,
+    sum(page_views) AS page_views,
+    count(*) FILTER (WHERE engaged_ms >= ${ENGAGED_MS} OR page_views >= 2 OR add_to_cart OR inquiry OR chat_open) AS engaged,
+    count(*) FILTER (WHERE add_to_cart) AS add_to_cart,
+    count(*) FILTER (WHERE inquiry) AS inquiry,
+    count(*) FILTER (WHERE chat_open) AS chat_open,
+    sum(engaged_ms) AS engaged_ms
+  FROM rows GROUP BY lo, channel, campaign
 )
 SELECT lo, channel, campaign, grouping(channel) AS no_channel, grouping(campaign) AS no_campaign,
-  count(*)::DOUBLE AS sessions,
-  count(*) FILTER (WHERE u_any)::DOUBLE AS users_any,
-  count(*) FILTER (WHERE u_channel)::DOUBLE AS users_channel,
-  count(*) FILTER (WHERE u_campaign)::DOUBLE AS users_campaign,
-  sum(page_views)::DOUBLE AS page_views,
-  count(*) FILTER (WHERE engaged_ms >= ${ENGAGED_MS} OR page_views >= 2 OR add_to_cart OR inquiry OR chat_open)::DOUBLE AS engaged,
-  count(*) FILTER (WHERE add_to_cart)::DOUBLE AS add_to_cart,
-  count(*) FILTER (WHERE inquiry)::DOUBLE AS inquiry,
-  count(*) FILTER (WHERE chat_open)::DOUBLE AS chat_open,
-  sum(engaged_ms)::DOUBLE AS engaged_ms
-FROM rows
+  ${['sessions', 'users_any', 'users_channel', 'users_campaign', 'page_views', 'engaged', 'add_to_cart', 'inquiry', 'chat_open', 'engaged_ms'].map((c) => `sum(${c})::DOUBLE AS ${c}`).join(', ')}
+FROM cells
 GROUP BY GROUPING SETS ((lo), (lo, channel), (lo, campaign))
 `

@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench:kpi`: the KPI store on a year of synthetic history (as the collector stores it),
+ * beside the full scan reports used before it (read every event, computeKpis in memory).
+ * Usage: node bench/kpi.mjs [events=1000000,10000000]   (data kept under bench/.data for reruns)
+ */
+import { spawn, spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+
+const root = new URL('..', import.meta.url).pathname
+const cli = join(root, 'dist/footfall-collector.mjs')
+const sizes = (process.argv[2] ?? '1000000,10000000').split(',').map(Number)
+const RUNS = 5
+
+const start = (data) =>
+  new Promise((resolve, reject) => {
+    const t0 = performance.now()
+    const child = spawn(process.execPath, [cli, '--port', '0', '--data', data, '--rate-limit', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stderr.on('data', () => {})
+    child.stdout.on('data', (d) => {
+      out += d
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)
+      if (m) resolve({ url: m[1], child, listening: performance.now() - t0, t0 })
+    })
+    child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)))
+  })
+const stop = (c) => new Promise((r) => (c.child.once('exit', r), c.child.kill('SIGTERM')))
+const json = async (url) => (await fetch(url)).json()
+const until = async (check) => {
+  for (;;) {
+    if (await check()) return
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+/** Median and first (cold) time of a GET, ms. */
+const timed = async (url) => {
+  const times = []
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now()
+    const res = await fetch(url)
+    await res.arrayBuffer()
+    if (res.status !== 200) throw new Error(`${url}: ${res.status}`)
+    times.push(performance.now() - t0)
+  }
+  const sorted = [...times].sort((a, b) => a - b)
+  return `${Math.round(sorted[RUNS >> 1])} ms (first ${Math.round(times[0])})`
+}
+
+/** The report as it was made before the store: every event read and computed in memory. */
+const fullScan = (data) => {
+  const script = `
+    import { createReadStream, readdirSync } from 'node:fs'
+    import { createInterface } from 'node:readline'
+    import { computeKpis } from ${JSON.stringify(join(root, 'dist/kpi.mjs'))}
+    const t0 = performance.now(); const events = []
+    for (const f of readdirSync(${JSON.stringify(data)}).filter((f) => f.endsWith('.ndjson')).sort())
+      for await (const line of createInterface({ input: createReadStream(${JSON.stringify(data)} + '/' + f) })) if (line) events.push(JSON.parse(line))
+    computeKpis(events)
+    console.log(JSON.stringify({ ms: performance.now() - t0, rss: process.resourceUsage().maxRSS * 1024 }))`
+  const r = spawnSync(process.execPath, ['--max-old-space-size=4096', '--input-type=module', '-e', script], { encoding: 'utf8' })
+  if (r.status !== 0) return 'out of memory (4 GB heap)'
+  const { ms, rss } = JSON.parse(r.stdout)
+  return `${(ms / 1000).toFixed(1)} s, ${Math.round(rss / 1e6)} MB`
+}
+
+const rows = []
+for (const events of sizes) {
+  const data = join(root, 'bench/.data', `kpi-${events}`)
+  if (!existsSync(join(data, '.complete'))) {
+    rmSync(data, { recursive: true, force: true })
+    mkdirSync(data, { recursive: true })
+    console.log(`writing ${events} sample events…`)
+    spawnSync(process.execPath, [cli, 'sample', data, '--events', String(events), '--days', '365'], { stdio: 'inherit' })
+    spawnSync('touch', [join(data, '.complete')])
+  }
+  rmSync(join(data, 'kpi.duckdb'), { force: true })
+  rmSync(join(data, 'kpi.duckdb.wal'), { force: true })
+  console.log(`${events} events: full scan…`)
+  const scan = events <= 2_000_000 ? fullScan(data) : 'not run (the 1 M scan already takes 1.3 GB)'
+
+  console.log(`${events} events: building the store…`)
+  let c = await start(data)
+  await until(async () => (await json(`${c.url}/health`)).kpi?.state === 'ready')
+  const rebuild = (performance.now() - c.t0) / 1000
+  const stored = (await json(`${c.url}/health`)).kpi.progress?.events ?? events
+  const year = await timed(`${c.url}/kpi`)
+  const week = await timed(`${c.url}/kpi?from=2026-06-01T00:00:00Z&to=2026-06-08T00:00:00Z`)
+  const series = await timed(`${c.url}/kpi/series?interval=week&tz=Europe/Berlin`)
+  const commitments = await timed(`${c.url}/commitments?tz=Europe/Berlin`)
+  const rss = (await json(`${c.url}/health`)).memory.rss
+  await stop(c)
+
+  c = await start(data)
+  const listening = c.listening
+  await until(async () => (await json(`${c.url}/health`)).kpi?.state === 'ready')
+  const ready = performance.now() - c.t0
+  await stop(c)
+  rows.push([`${(stored / 1e6).toFixed(2)} M`, scan, `${rebuild.toFixed(0)} s (${Math.round(stored / rebuild)}/s)`, year, week, series, commitments, `${Math.round(rss / 1e6)} MB`, `${(listening / 1000).toFixed(2)} s / ${(ready / 1000).toFixed(2)} s`])
+}
+
+const head = ['events', 'full scan (before)', 'store build', '/kpi year', '/kpi one week', '/kpi/series weeks', '/commitments', 'RSS after', 'restart: ingest / reports ready']
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
+const line = (r) => '| ' + r.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |'
+console.log('\n' + line(head))
+console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|')
+for (const r of rows) console.log(line(r))
+console.log('\nIngest with the store on vs off: KPI=off npm run bench:collector, then npm run bench:collector.')
