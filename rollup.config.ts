@@ -80,6 +80,17 @@ const pixelSettings = (): Plugin => ({
   },
 })
 
+/** Writes one stylesheet from several (the dashboard's: uPlot's own first). */
+const stylesheet = (fileName: string, files: string[]): Plugin => ({
+  name: 'stylesheet',
+  buildStart() {
+    for (const f of files) this.addWatchFile(f)
+  },
+  generateBundle() {
+    this.emitFile({ type: 'asset', fileName, source: files.map((f) => readFileSync(f, 'utf8').trim()).join('\n') + '\n' })
+  },
+})
+
 const ts = () => typescript({ tsconfig: 'tsconfig.json', include: ['src/**/*.ts'], noEmit: false, declaration: false, outDir: 'dist' })
 
 const min = () =>
@@ -120,6 +131,17 @@ const browser: RollupOptions[] = [
     input: 'src/pixel/main.ts',
     output: { file: 'dist/footfall-shopify-pixel.js', format: 'iife', sourcemap: false },
     plugins: [version(), nodeResolve(), ts(), min(), pixelSettings(), sri()],
+  },
+  // The dashboard the collector serves at /dashboard, uPlot bundled in (no CDN). uPlot's notice stays.
+  {
+    input: 'src/dashboard/main.ts',
+    output: { file: 'dist/footfall-dashboard.js', format: 'es', sourcemap: false },
+    plugins: [
+      nodeResolve(),
+      ts(),
+      terser({ ecma: 2020, module: true, compress: { passes: 2 }, format: { comments: (_node, c) => /Copyright|MIT/.test(c.value) } }),
+      stylesheet('footfall-dashboard.css', ['node_modules/uplot/dist/uPlot.min.css', 'src/dashboard/dashboard.css']),
+    ],
   },
 ]
 

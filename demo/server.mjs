@@ -1,11 +1,11 @@
 /**
  * The demo server: one origin for the shop, the QA inspector, the built SDK and the reference
  * collector, so the shop's footfall posts to `/collect` exactly as a real site's would.
- * Two demo-only endpoints drive the inspector: `/demo/fault` (make the collector fail) and
- * `/demo/reset` (forget everything the collector stored).
+ * Demo-only endpoints drive the inspector: `/demo/fault` (make the collector fail), `/demo/reset`
+ * (forget everything the collector stored) and `/demo/sample` (add a year of sample history).
  */
 import { createServer } from 'node:http'
-import { readFile, rm, stat } from 'node:fs/promises'
+import { readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -92,7 +92,7 @@ const serveFile = async (res, dir, path) => {
  */
 export async function startDemo({ port = 8787, host = '127.0.0.1', dataDir = join(root, '.data', 'demo'), log = () => {} } = {}) {
   // The collector is built by `npm run build`; imported late so that start.mjs can build first.
-  const { createCollector } = await import(new URL('../dist/collector.mjs', import.meta.url).href)
+  const { createCollector, writeSample } = await import(new URL('../dist/collector.mjs', import.meta.url).href)
   let mode = 'ok'
   const open = () => createCollector({ dataDir, fault: () => FAULTS[mode], rateLimit: false, log })
   let collector = open()
@@ -121,7 +121,36 @@ export async function startDemo({ port = 8787, host = '127.0.0.1', dataDir = joi
       log('demo: collector data cleared')
       return json(res, 200, { ok: true, mode })
     }
+    if (path === '/demo/sample' && req.method === 'POST') return loadSample(res, (await readJson(req)).events)
     json(res, 404, { ok: false, error: 'not found' })
+  }
+
+  /**
+   * A year of sample history, ending yesterday, written beside what the shop sent. The collector
+   * is closed meanwhile (ingest answers 503 and footfall retries), and the KPI store is rebuilt
+   * from the day files: a bulk build of a year takes seconds, where catching up event by event
+   * would take a minute. The page follows the build's progress on `/health`.
+   */
+  const SAMPLED = join(dataDir, 'sample.json')
+  const loadSample = async (res, events = 100_000) => {
+    if (await stat(SAMPLED).then(() => true, () => false)) return json(res, 409, { ok: false, error: 'the sample history is already loaded' })
+    if (!collector) return json(res, 503, { ok: false, error: 'busy' })
+    events = Math.max(1000, Math.min(500_000, Number(events) || 100_000))
+    const old = collector
+    collector = undefined
+    try {
+      await old.close()
+      const written = await writeSample({ dir: dataDir, events, end: new Date(Date.now() - 86_400_000), site: 'demo-shop' })
+      await writeFile(SAMPLED, JSON.stringify({ events: written, at: new Date().toISOString() }))
+      // The KPI store is derived from the day files: rebuilt from them in one pass.
+      await rm(join(dataDir, 'kpi.duckdb'), { force: true })
+      await rm(join(dataDir, 'kpi.duckdb.wal'), { force: true })
+      log(`demo: wrote ${written} sample events; the KPI store is rebuilding`)
+      return json(res, 200, { ok: true, events: written })
+    } finally {
+      collector = open()
+      await collector.ready
+    }
   }
 
   const handle = async (req, res) => {

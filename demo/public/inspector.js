@@ -160,6 +160,36 @@ const clearAll = async () => {
   location.replace('/')
 }
 
+/**
+ * "Load a year of sample history": the demo server writes it beside the shop's events and the
+ * collector's KPI store rebuilds; the store's progress comes from `/health` until it is ready.
+ */
+const loadSample = async () => {
+  el.sampleBtn.disabled = true
+  el.sample.textContent = 'Writing a year of sample history…'
+  const r = await fetch('/demo/sample', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }).catch(() => undefined)
+  const body = await r?.json().catch(() => ({}))
+  if (!r?.ok) {
+    el.sample.textContent = r?.status === 409 ? 'The sample history is already loaded.' : `Could not load it: ${body?.error || 'no answer'}`
+    el.sampleBtn.disabled = r?.status === 409
+    return
+  }
+  const written = body.events
+  for (;;) {
+    const kpi = (await getJson('/health').catch(() => ({}))).kpi
+    if (kpi?.state === 'ready') break
+    const p = kpi?.progress
+    el.sample.replaceChildren(
+      `${written.toLocaleString('en-US')} sample events written. Building the KPI store: `,
+      p ? h('progress', { max: Math.max(1, p.files.total), value: p.files.done }) : '',
+      p ? ` ${p.files.done}/${p.files.total} days, ${p.events.toLocaleString('en-US')} events` : ' starting…',
+    )
+    await new Promise((resolve) => setTimeout(resolve, 400))
+  }
+  el.sample.replaceChildren(`${written.toLocaleString('en-US')} sample events over a year are in. `, h('a', { href: '/dashboard', id: 'qa-sample-dashboard' }, 'Open the dashboard'))
+  pollKpi()
+}
+
 // ---- rendering
 const root = document.getElementById('qa')
 const el = {
@@ -171,6 +201,8 @@ const el = {
   list: h('ol', { class: 'qa-list', id: 'qa-list' }),
   kpi: h('div', { class: 'qa-kpi', id: 'qa-kpi' }),
   errors: h('ul', { class: 'qa-errors' }),
+  sample: h('p', { class: 'qa-sample', id: 'qa-sample', role: 'status' }, 'Sessions across every channel, with a weekly rhythm and a season; the shop’s own events join them.'),
+  sampleBtn: h('button', { class: 'qa-btn', id: 'qa-load-sample', type: 'button', onclick: () => loadSample() }, 'Load a year of sample history'),
 }
 el.filter.addEventListener('change', () => ((filter = el.filter.value), renderList()))
 
@@ -190,11 +222,13 @@ customForm.addEventListener('submit', (e) => {
 })
 
 root.append(
-  h('header', { class: 'qa-head' }, h('h2', {}, 'QA inspector'), el.status),
+  h('header', { class: 'qa-head' }, h('h2', {}, 'QA inspector'), h('a', { class: 'qa-dash', id: 'qa-dashboard', href: '/dashboard' }, 'Dashboard'), el.status),
   h('section', { class: 'qa-block' }, h('h3', {}, 'Collector'), el.switch,
     h('div', { class: 'qa-actions' },
       h('button', { class: 'qa-btn', id: 'qa-flush', type: 'button', onclick: () => window.footfall('flush') }, 'Flush now'),
       h('button', { class: 'qa-btn danger', id: 'qa-clear', type: 'button', onclick: clearAll }, 'Clear data'))),
+  h('section', { class: 'qa-block' }, h('h3', {}, 'History'),
+    h('div', { class: 'qa-actions' }, el.sampleBtn, h('a', { class: 'qa-btn', href: '/dashboard' }, 'Dashboard')), el.sample),
   el.counters,
   el.session,
   h('section', { class: 'qa-block' }, h('div', { class: 'qa-row-head' }, h('h3', {}, 'Events'), el.filter), el.errors, el.list),

@@ -10,6 +10,7 @@ import { isTimeZone } from '../kpistore/intervals'
 import { openKpiStore, Unavailable, type KpiStoreOptions, type KpiStoreStatus } from '../kpistore/index'
 import { applyCors, mayRead, preflight } from './access'
 import { readBody } from './body'
+import { serveDashboard } from './dashboard'
 import { createForwarder, type ForwardOptions, type ForwardStats } from './forward'
 import { ingest } from './ingest'
 import { parseJson } from './json'
@@ -22,6 +23,7 @@ export type { RateLimitOptions } from './ratelimit'
 export type { FsyncPolicy } from './store'
 export type { StoredMessage } from './validate'
 export type { IngestReply, Rejected } from './ingest'
+export { writeSample, type SampleOptions } from './sample'
 
 /** What a `fault` hook may answer: a status to reply with, `'drop'` to cut the connection, or nothing. */
 export type Fault = number | 'drop' | null | undefined | void
@@ -295,7 +297,8 @@ export const createCollector = (options: CollectorOptions): Collector => {
       url = new URL('http://collector.invalid/')
     }
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/$/, '') : url.pathname
-    const work = INGEST.has(path) ? handleIngest(req, res) : READ.has(path) ? handleRead(req, res, url) : undefined
+    const work = INGEST.has(path) ? handleIngest(req, res) : READ.has(path) ? handleRead(req, res, url)
+      : /^\/dashboard(\/|$)/.test(path) ? serveDashboard(req, res, url, path, options.readToken) : undefined
     if (!work) {
       if (next) next()
       else send(res, 404, { ok: false, error: 'not found' })

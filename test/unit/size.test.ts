@@ -22,6 +22,9 @@ export const BUDGETS: Record<string, number> = {
   'footfall-platform.js': 2200,
   // Pasted into Shopify's customer-events pixel: never on the storefront page itself.
   'footfall-shopify-pixel.js': 4100,
+  // The collector's /dashboard, never on a shop's page: uPlot (≈ 19 KB of it) and the dashboard's own code.
+  'footfall-dashboard.js': 28000,
+  'footfall-dashboard.css': 2300,
 }
 
 const brotli = (file: string) =>

@@ -1,0 +1,131 @@
+/**
+ * One KPI's weekly chart (uPlot, drawn on a canvas): the chosen scope as a bold line, its
+ * channels as thin ones, the week in progress as a hollow point, the baseline band and the commitment line
+ * over the forecast weeks, and change points as vertical marks. Resizes with its box.
+ */
+import uPlot from 'uplot'
+import { colorOf, FOCUS } from './colors'
+import { h } from './dom'
+import { formatValue, type KpiDef } from './kpis'
+import { scopeLabel, type Week } from './weeks'
+
+export interface Chart {
+  el: HTMLElement
+  destroy(): void
+}
+
+const HEIGHT = 230
+
+export const chart = (kpi: KpiDef, weeks: Week[], scope: string, channels: string[]): Chart => {
+  const el = document.createElement('div')
+  el.className = 'chart'
+  const fmt = (_u: uPlot, v: number | null) => formatValue(kpi.kind, v)
+  const inProgress = weeks.findIndex((w) => !w.complete && w.value !== null)
+  const xs = weeks.map((w) => w.t)
+  const value = weeks.map((w) => (w.complete ? w.value : null))
+  // The week in progress is a point of its own: a line to it would read as a fall.
+  const partial = weeks.map((w, i) => (i === inProgress ? w.value : null))
+  const pick = (f: (w: Week) => number | null) => weeks.map(f)
+  const hasForecast = weeks.some((w) => w.baseline !== null)
+  const hasCommitment = weeks.some((w) => w.commitment !== null)
+  const changePoints = weeks.filter((w) => w.changePoint).map((w) => w.t)
+
+  const data: (number | null)[][] = [xs, value, partial]
+  const series: uPlot.Series[] = [
+    {},
+    { label: scopeLabel(scope), stroke: FOCUS, width: 2.25, value: fmt, points: { show: false } },
+    { label: 'this week so far', stroke: FOCUS, width: 1.5, value: fmt, paths: () => null, points: { show: true, size: 7, fill: '#fff' } },
+  ]
+  const bands: uPlot.Band[] = []
+  if (hasForecast) {
+    data.push(pick((w) => w.high), pick((w) => w.low), pick((w) => w.baseline))
+    series.push(
+      { label: 'high', stroke: 'rgba(11,61,145,.35)', width: 1, value: fmt, points: { show: false } },
+      { label: 'low', stroke: 'rgba(11,61,145,.35)', width: 1, value: fmt, points: { show: false } },
+      { label: 'baseline', stroke: '#57606a', width: 1.5, dash: [2, 3], value: fmt, points: { show: false } },
+    )
+    bands.push({ series: [3, 4], fill: 'rgba(11,61,145,.12)' })
+  }
+  if (hasCommitment) {
+    data.push(pick((w) => w.commitment))
+    series.push({ label: 'commitment', stroke: '#cf222e', width: 2, dash: [8, 4], value: fmt, points: { show: false } })
+  }
+  if (scope === 'overall')
+    for (const ch of channels) {
+      data.push(weeks.map((w) => (w.complete ? (w.byChannel[ch] ?? null) : null)))
+      // Channel rates cross each other every week: drawn on demand (legend), counts drawn at once.
+      series.push({ label: ch, stroke: colorOf(ch), width: 1, value: fmt, points: { show: false }, show: kpi.kind === 'count' })
+    }
+
+  const drawChangePoints = (u: uPlot) => {
+    const ctx = u.ctx
+    ctx.save()
+    ctx.strokeStyle = '#bc4c00'
+    ctx.fillStyle = '#bc4c00'
+    ctx.lineWidth = 1.5 * devicePixelRatio
+    ctx.setLineDash([3 * devicePixelRatio, 3 * devicePixelRatio])
+    ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`
+    for (const t of changePoints) {
+      const x = Math.round(u.valToPos(t, 'x', true))
+      if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) continue
+      ctx.beginPath()
+      ctx.moveTo(x, u.bbox.top)
+      ctx.lineTo(x, u.bbox.top + u.bbox.height)
+      ctx.stroke()
+      ctx.fillText('shift', x + 3 * devicePixelRatio, u.bbox.top + 11 * devicePixelRatio)
+    }
+    ctx.restore()
+  }
+
+  const width = () => Math.max(260, el.clientWidth || 600)
+  const opts: uPlot.Options = {
+    width: width(),
+    height: HEIGHT,
+    series,
+    bands,
+    scales: {
+      x: { time: true },
+      // Counts and rates read from zero: a band near the top must not look like a cliff.
+      y: { range: (_u, _min, max) => [0, max > 0 ? max * 1.1 : 1] },
+    },
+    axes: [
+      { stroke: '#57606a', grid: { stroke: '#eaeef2' }, ticks: { stroke: '#d0d7de' } },
+      { stroke: '#57606a', grid: { stroke: '#eaeef2' }, ticks: { stroke: '#d0d7de' }, size: 58, values: (_u, splits) => splits.map((v) => formatValue(kpi.kind, v)) },
+    ],
+    cursor: { drag: { x: false, y: false } },
+    // Our own legend below: compact, wraps at phone width, and leaves the band's edges out.
+    legend: { show: false },
+    hooks: { draw: [drawChangePoints] },
+  }
+  const plot = new uPlot(opts, data as uPlot.AlignedData, el)
+  const legend = h('ul', { class: 'legend' })
+  series.forEach((s, i) => {
+    const label = String(s.label ?? '')
+    if (!i || label === 'high' || label === 'low' || (i === 2 && inProgress < 0)) return
+    const swatch = h('i', { class: 'swatch' + (s.dash ? ' dashed' : i === 2 ? ' dot' : '') })
+    // CSSOM, not a style attribute: allowed under style-src 'self'.
+    swatch.style.borderColor = String(s.stroke)
+    const item = h('button', { type: 'button', 'aria-pressed': String(s.show !== false), title: 'Show or hide' }, swatch, label === 'baseline' ? 'baseline band' : label)
+    item.addEventListener('click', () => {
+      const show = item.getAttribute('aria-pressed') !== 'true'
+      item.setAttribute('aria-pressed', String(show))
+      plot.setSeries(i, { show })
+      if (label === 'baseline') for (const j of [3, 4]) plot.setSeries(j, { show })
+    })
+    legend.append(h('li', {}, item))
+  })
+  el.append(legend)
+  // A plot drawn before the box has its width: re-measure once attached, and on every resize.
+  const resize = new ResizeObserver(() => {
+    const w = width()
+    if (w !== plot.width) plot.setSize({ width: w, height: HEIGHT })
+  })
+  resize.observe(el)
+  return {
+    el,
+    destroy() {
+      resize.disconnect()
+      plot.destroy()
+    },
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * What the dashboard reads from the collector: the weekly series, the commitment report, the
+ * KPI report of the range (for campaigns) and the latest events. Same origin, no credentials
+ * beyond what the page was opened with.
+ */
+import type { Commitment } from '../kpi/commitments'
+import type { KpiReport } from '../kpi/index'
+import type { SeriesPoint } from '../kpistore/index'
+
+export type { Commitment, OwnershipClass } from '../kpi/commitments'
+export type { SeriesPoint } from '../kpistore/index'
+
+/** The KPI store is building: the answer comes later, and this is how far it got. */
+export interface Progress {
+  phase: string
+  files: { done: number; total: number }
+  events: number
+  eta: number
+}
+
+/** A reading endpoint that cannot answer now (503): retry after `retryAfter` seconds. */
+export interface NotYet {
+  ok: false
+  status: 503
+  notYet: true
+  message: string
+  retryAfter: number
+  progress?: Progress
+}
+
+export type Answer<T> = { ok: true; value: T; notYet?: undefined } | { ok: false; status: number; message: string; notYet?: undefined } | NotYet
+
+// `?token=` on the page's own URL opens the reading endpoints when the collector has a read token.
+const token = new URLSearchParams(location.search).get('token')
+
+const get = async <T>(path: string, params: Record<string, string | number | undefined> = {}): Promise<Answer<T>> => {
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v))
+  if (token) q.set('token', token)
+  const url = path + (q.size ? `?${q}` : '')
+  let r: Response
+  try {
+    r = await fetch(url, { cache: 'no-store', credentials: 'same-origin' })
+  } catch (err) {
+    return { ok: false, status: 0, message: `${path}: ${(err as Error).message}` }
+  }
+  const body = await r.json().catch(() => undefined)
+  if (r.ok) return { ok: true, value: body as T }
+  const message = typeof body?.error === 'string' ? body.error : `HTTP ${r.status}`
+  if (r.status === 503) return { ok: false, status: 503, notYet: true, message, retryAfter: Number(r.headers.get('Retry-After')) || 2, progress: body?.progress }
+  return { ok: false, status: r.status, message }
+}
+
+export interface Range {
+  /** Epoch ms, inclusive; none: from the first stored event. */
+  from?: number
+  /** Epoch ms, exclusive; none: up to now. */
+  to?: number
+}
+
+export const loadSeries = (range: Range, tz: string) => get<SeriesPoint[]>('/kpi/series', { interval: 'week', tz, ...range })
+export const loadCommitments = (tz: string) => get<Commitment[]>('/commitments', { confidence: 0.9, horizon: 4, tz })
+export const loadReport = (range: Range) => get<KpiReport>('/kpi', { ...range })
+export const loadEvents = (limit: number) => get<StoredEvent[]>('/events', { limit })
+
+/** A stored event as far as the dashboard reads it: every field may be anything a visitor sent. */
+export interface StoredEvent {
+  type?: unknown
+  event?: unknown
+  timestamp?: unknown
+  receivedAt?: unknown
+  properties?: Record<string, unknown>
+  context?: { page?: Record<string, unknown>; campaign?: Record<string, unknown> }
+}
