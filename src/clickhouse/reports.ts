@@ -126,7 +126,7 @@ export const openClickHouseReports = (options: ClickHouseReportsOptions) => {
     /** Commitments over the weeks ClickHouse holds (see computeCommitments); `{ error }` for bad input. */
     commitments: (tz: string, opts: CommitmentOptions) =>
       ask(JSON.stringify(['commitments', tz, opts]), async () => {
-        return commitmentsOver((await spanOf(ch))?.first, (from, to) => seriesFrom(ch, 'week', tz, from, to), opts)
+        return commitmentsOver((await spanOf(ch))?.first, (from, to) => seriesFrom(ch, 'week', tz, from, to), { ...opts, tz })
       }),
     /** New events reach ClickHouse through the sink: nothing to do here. */
     wake: () => {},

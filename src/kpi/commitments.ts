@@ -19,6 +19,7 @@
  *    the highest quantile whose floors, each computed only from the weeks before it, held in at
  *    least `confidence` of the backtested weeks.
  */
+import { boundaries, localIso } from '../kpistore/intervals'
 import type { Metrics } from './index'
 
 export type KpiName = keyof Metrics | (string & {})
@@ -43,6 +44,8 @@ export interface CommitmentOptions {
   since?: number | string
   /** KPIs to report. Default: every KPI of CLASSES present in the series. */
   kpis?: readonly string[]
+  /** The site's time zone (IANA): forecast weeks start on its Mondays. Default: 7-day steps in UTC. */
+  tz?: string
   /** Ownership per KPI; merged over CLASSES. */
   classes?: Record<string, OwnershipClass>
   /** Only these scopes ('overall' and/or channel names). Default: overall and every channel. */
@@ -133,8 +136,7 @@ export const computeCommitments = (series: readonly SeriesPoint[], options: Comm
       const end = w.end ? Date.parse(w.end) : start + WEEK
       return end <= now && (since === undefined ? i > 0 : start >= since)
     })
-  const last = series.length ? Math.max(...series.map((w) => Date.parse(w.start)).filter((t) => !Number.isNaN(t))) : now
-  const forecast = Array.from({ length: horizon }, (_, j) => nextWeek(weeks, j, last))
+  const forecast = nextWeeks(weeks, horizon, now, options.tz)
 
   const known = new Set(Object.keys(classes))
   const valueOf = (m: Partial<Metrics> | undefined, k: string) => (m as Record<string, unknown> | undefined)?.[k]
@@ -161,13 +163,15 @@ export const computeCommitments = (series: readonly SeriesPoint[], options: Comm
   return out.sort((a, b) => order[a.class] - order[b.class])
 }
 
-/** The start of the j-th week after the series (local ISO, same offset as its last week). */
-const nextWeek = (weeks: readonly SeriesPoint[], j: number, lastStart: number): string => {
-  const ref = weeks.at(-1)?.start
-  const offset = ref ? ref.slice(19) : 'Z'
-  const t = lastStart + (j + 1) * WEEK
-  const shift = offset === 'Z' ? 0 : (offset[0] === '-' ? -1 : 1) * (Number(offset.slice(1, 3)) * 60 + Number(offset.slice(4, 6))) * 60_000
-  return new Date(t + shift).toISOString().slice(0, 19) + (offset || 'Z')
+/**
+ * Starts of the `horizon` weeks after the last complete one (the first is the week in progress),
+ * in `tz` when given (DST-correct, with each week's own offset), else in whole 7-day steps.
+ */
+const nextWeeks = (weeks: readonly SeriesPoint[], horizon: number, now: number, tz?: string): string[] => {
+  const last = weeks.at(-1)
+  const from = last ? Date.parse(last.end ?? '') || Date.parse(last.start) + WEEK : now
+  if (tz) return boundaries('week', tz, from, from + (horizon - 1) * WEEK + 1)!.slice(0, horizon).map((t) => localIso(tz, t))
+  return Array.from({ length: horizon }, (_, j) => localIso('UTC', from + j * WEEK))
 }
 
 const commit = (

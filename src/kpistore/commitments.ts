@@ -9,7 +9,7 @@ import type { SeriesPoint } from './engine'
 export const commitmentsOver = async (
   first: number | undefined,
   weeks: (from: number, to: number) => Promise<SeriesPoint[] | undefined | null>,
-  options: CommitmentOptions,
+  options: CommitmentOptions & { tz: string },
 ): Promise<Commitment[] | { error: string }> => {
   if (first === undefined) return { error: 'no stored events yet: commitments need weeks of history' }
   const now = options.now === undefined ? Date.now() : Number(options.now)

@@ -63,7 +63,7 @@ export const createRunner = (options: Omit<EngineOptions, 'onProgress'>, emit: (
         case 'commitments':
           return serial(async () => {
             await catchUp()
-            return commitmentsOver((await engine!.span())?.first, (from, to) => engine!.series('week', req.tz, from, to), req.options)
+            return commitmentsOver((await engine!.span())?.first, (from, to) => engine!.series('week', req.tz, from, to), { ...req.options, tz: req.tz })
           })
         case 'close':
           return serial(async () => engine?.close())

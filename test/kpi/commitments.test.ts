@@ -73,7 +73,17 @@ describe('history sufficiency and partial weeks', () => {
     // Without `since`, the first week is taken as partial.
     const d = computeCommitments(series, { kpis: ['sessions'], scopes: ['overall'], now })[0]
     expect(d.history).toHaveLength(10)
-    expect(c.forecast[0]).toBe(new Date(Date.parse(series[11].start) + WEEK).toISOString().slice(0, 19) + '+00:00')
+    // The weeks promised start with the week in progress.
+    expect(c.forecast.slice(0, 2)).toEqual([series[11].start, new Date(Date.parse(series[11].start) + WEEK).toISOString().slice(0, 19) + '+00:00'])
+  })
+
+  it('names the forecast weeks by the site\'s Mondays across a DST change', () => {
+    // Complete weeks up to Monday 23 March 2026, 00:00 in Berlin (UTC+1); DST starts on the 29th.
+    const series = asSeries(weekly({ weeks: 10, noise: 0.05, seed: 9 }), Date.UTC(2026, 0, 11, 23)).map((w) => ({
+      ...w, start: w.start.replace('+00:00', 'Z'), end: w.end!.replace('+00:00', 'Z'),
+    }))
+    const c = computeCommitments(series, { kpis: ['sessions'], scopes: ['overall'], now: Date.parse(series.at(-1)!.end!), since: 0, tz: 'Europe/Berlin' })[0]
+    expect(c.forecast).toEqual(['2026-03-23T00:00:00+01:00', '2026-03-30T00:00:00+02:00', '2026-04-06T00:00:00+02:00', '2026-04-13T00:00:00+02:00'])
   })
 
   it('treats a rate of a week without sessions as missing, not zero', () => {
