@@ -147,8 +147,8 @@ export const openEngine = async (options: EngineOptions) => {
     appender.closeSync()
   }
 
-  /** Apply one chunk of events and the new size of its file, in one transaction. */
-  const applyChunk = async (events: KpiEvent[], file: string, bytes: number, bulk: boolean) => {
+  /** Apply one chunk of events and how far it reaches in each file, in one transaction. */
+  const applyChunk = async (events: KpiEvent[], offsets: Map<string, number>, bulk: boolean) => {
     if (!bulk) {
       await db.run(INCOMING)
       await load('incoming', events)
@@ -161,7 +161,7 @@ export const openEngine = async (options: EngineOptions) => {
         await db.run(`CREATE OR REPLACE TEMP TABLE touched_rows AS SELECT DISTINCT session_key, visitor FROM incoming`)
         for (const sql of FOLD_TOUCHED) await db.run(sql)
       }
-      await db.run(`INSERT OR REPLACE INTO applied VALUES ($1, $2)`, [file, BigInt(bytes)])
+      for (const [file, bytes] of offsets) await db.run(`INSERT OR REPLACE INTO applied VALUES ($1, $2)`, [file, BigInt(bytes)])
       await db.run('COMMIT')
     } catch (err) {
       await db.run('ROLLBACK').catch(() => {})
@@ -185,10 +185,12 @@ export const openEngine = async (options: EngineOptions) => {
     if (!todo.length) return true
     const [{ n, next }] = await get(`SELECT count(*) AS n, coalesce(max(seq) + 1, 0) AS next FROM events`)
     seq = Number(next)
-    // An empty store loads in bulk, then drops duplicates and folds every session once at the end.
-    const bulk = Number(n) === 0
-    if (bulk) await db.run(`INSERT OR REPLACE INTO meta VALUES ('sessions', 'stale')`)
     const total = todo.reduce((sum, f) => sum + f.size - (applied.get(f.name) ?? 0), 0)
+    const stored = [...applied.values()].reduce((a, b) => a + b, 0)
+    // An empty store, or a backlog of more than a quarter of it, loads in bulk: then duplicates
+    // are dropped and every session folded once at the end, rather than batch by batch.
+    const bulk = Number(n) === 0 || total > stored / 4
+    if (bulk) await db.run(`INSERT OR REPLACE INTO meta VALUES ('sessions', 'stale')`)
     const started = performance.now()
     progress = { phase: bulk ? 'building' : 'catching up', files: { done: 0, total: todo.length }, bytes: { done: 0, total }, events: 0, rate: 0, eta: 0 }
     const report = () => {
@@ -198,14 +200,25 @@ export const openEngine = async (options: EngineOptions) => {
       progress.eta = bytesPerSecond ? Math.round((progress.bytes.total - progress.bytes.done) / bytesPerSecond) : 0
       options.onProgress?.({ ...progress, files: { ...progress.files }, bytes: { ...progress.bytes } })
     }
+    // Events of any number of files go in one chunk, with how far each file is then applied.
+    let events: KpiEvent[] = []
+    let offsets = new Map<string, number>()
+    let read = 0
+    const flush = async () => {
+      if (events.length) await applyChunk(events, offsets, bulk)
+      else for (const [file, bytes] of offsets) await db.run(`INSERT OR REPLACE INTO applied VALUES ($1, $2)`, [file, BigInt(bytes)])
+      progress.events += events.length
+      progress.bytes.done = read
+      events = []
+      offsets = new Map()
+      report()
+    }
     for (const f of todo) {
       const base = applied.get(f.name) ?? 0
-      const doneBefore = progress.bytes.done
       let offset = base
       const fh = await open(f.path, 'r')
       try {
         let carry = Buffer.alloc(0)
-        let events: KpiEvent[] = []
         while (offset < f.size) {
           const buf = Buffer.alloc(Math.min(READ_BYTES, f.size - offset))
           const { bytesRead } = await fh.read(buf, 0, buf.length, offset)
@@ -215,6 +228,7 @@ export const openEngine = async (options: EngineOptions) => {
           // Only whole lines: a line still being written is taken next time.
           const end = data.lastIndexOf(10) + 1
           carry = Buffer.from(data.subarray(end))
+          const at = offset - data.length
           let start = 0
           while (start < end) {
             const nl = data.indexOf(10, start)
@@ -227,30 +241,22 @@ export const openEngine = async (options: EngineOptions) => {
                 // A line cut by a crash: the collector's own repair removes it; skip it here.
               }
             }
+            offsets.set(f.name, at + start)
             if (events.length >= CHUNK) {
-              const consumed = offset - data.length + start
-              await applyChunk(events, f.name, consumed, bulk)
-              progress.events += events.length
-              progress.bytes.done = doneBefore + consumed - base
-              events = []
-              report()
+              read += at + start - (applied.get(f.name) ?? base)
+              applied.set(f.name, at + start)
+              await flush()
             }
           }
-          if (events.length || end) {
-            const upTo = offset - carry.length
-            if (events.length) await applyChunk(events, f.name, upTo, bulk)
-            else await db.run(`INSERT OR REPLACE INTO applied VALUES ($1, $2)`, [f.name, BigInt(upTo)])
-            progress.events += events.length
-            progress.bytes.done = doneBefore + upTo - base
-            events = []
-          }
         }
+        read += (offsets.get(f.name) ?? base) - (applied.get(f.name) ?? base)
+        applied.set(f.name, offsets.get(f.name) ?? base)
       } finally {
         await fh.close()
       }
       progress.files.done++
-      report()
     }
+    await flush()
     const [stale] = await get(`SELECT value FROM meta WHERE key = 'sessions'`)
     if (stale?.value === 'stale') {
       await db.run('BEGIN TRANSACTION')
