@@ -160,7 +160,11 @@ export const openKpiStore = (options: KpiStoreOptions) => {
     if (queued >= maxQueue) throw new Unavailable('too many reports at once', 1)
     queued++
     const answer = send(req).then(
-      (value) => value,
+      (value) => {
+        const failed = (value as { unavailable?: string } | null)?.unavailable
+        if (failed) throw new Unavailable(`the report could not be computed: ${failed}`, 5)
+        return value
+      },
       (err: Error) => {
         fail(err.message)
         throw new Unavailable(`the KPI store failed: ${err.message}`)

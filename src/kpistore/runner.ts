@@ -36,6 +36,19 @@ export const createRunner = (options: Omit<EngineOptions, 'onProgress'>, emit: (
   })
   opened.catch((err: Error) => emit({ op: 'failed', error: err.message }))
   let waking = false
+  /**
+   * A report, after applying what is on disk. A failure to apply is the store's (it restarts);
+   * a report that fails (e.g. beyond the memory limit) is only that report's: `{ unavailable }`.
+   */
+  const query = <T>(work: () => Promise<T>) =>
+    serial(async () => {
+      await catchUp()
+      try {
+        return await work()
+      } catch (err) {
+        return { unavailable: (err as Error).message }
+      }
+    })
 
   return {
     opened,
@@ -50,19 +63,16 @@ export const createRunner = (options: Omit<EngineOptions, 'onProgress'>, emit: (
             await catchUp()
           })
         case 'report':
-          return serial(async () => {
-            await catchUp()
+          return query(async () => {
             const [r] = await engine!.report([req.from ?? -FAR, req.to ?? FAR])
             return { overall: r.overall, byChannel: r.byChannel, byCampaign: r.byCampaign }
           })
         case 'series':
-          return serial(async () => {
-            await catchUp()
+          return query(async () => {
             return (await engine!.series(req.interval, req.tz, req.from, req.to)) ?? null
           })
         case 'commitments':
-          return serial(async () => {
-            await catchUp()
+          return query(async () => {
             return commitmentsOver((await engine!.span())?.first, (from, to) => engine!.series('week', req.tz, from, to), { ...req.options, tz: req.tz })
           })
         case 'close':

@@ -147,7 +147,15 @@ const BUCKET = (table: string, column: string, where = 'true') => `
   )`
 
 const LIM = `lim AS (SELECT b, b[1] AS lo0, b[len(b)] AS hin, (b[len(b)] - b[1]) / (len(b) - 1) AS step FROM (SELECT $1::BIGINT[] AS b))`
-const PLACED = `placed AS MATERIALIZED (${BUCKET('sessions', 'start_ts')})`
+const EVENT_COLUMNS = `(SELECT message_id, session_key, visitor, ts, kind, engaged_ms, channel, campaign FROM events)`
+
+// Only what reports read, and never held: a year of sessions is millions of rows, read as a stream
+// each time a part of the query needs them.
+const PLACED = `placed AS NOT MATERIALIZED (${BUCKET(
+  `(SELECT session_key, visitor, channel, campaign, start_ts, end_ts, page_views, engaged_ms, add_to_cart, inquiry, chat_open,
+      prev_start, prev_start_channel, prev_start_campaign FROM sessions)`,
+  'start_ts',
+)})`
 const CROSSING = `crossing AS MATERIALIZED (
   SELECT session_key, start_ts, end_ts FROM placed WHERE end_ts >= hi
   UNION ALL SELECT session_key, start_ts, end_ts FROM sessions, lim WHERE start_ts < lo0 AND end_ts >= lo0
@@ -160,14 +168,14 @@ SELECT coalesce(min(start_ts), 0)::DOUBLE AS lo, coalesce(max(end_ts), -1)::DOUB
 export const REPORT = `
 WITH ${LIM},
 ${PLACED},
-whole AS (SELECT * FROM placed WHERE end_ts < hi),
+whole AS NOT MATERIALIZED (SELECT * FROM placed WHERE end_ts < hi),
 ${CROSSING},
 -- The events of crossing sessions ($2–$3: the span of those sessions, so the scan reads only
 -- row groups near the boundaries), and those without a session id.
 ev AS MATERIALIZED (
-  ${BUCKET('events', 'ts', 'session_key IS NULL')}
+  ${BUCKET(EVENT_COLUMNS, 'ts', 'session_key IS NULL')}
   UNION ALL
-  ${BUCKET('events', 'ts', 'ts BETWEEN $2 AND $3 AND session_key IN (SELECT session_key FROM crossing)')}
+  ${BUCKET(EVENT_COLUMNS, 'ts', 'ts BETWEEN $2 AND $3 AND session_key IN (SELECT session_key FROM crossing)')}
 ),
 gaps AS (
   SELECT *, CASE WHEN ts - lag(ts) OVER (PARTITION BY lo, visitor ORDER BY ts) <= ${SESSION_MS} THEN 0 ELSE 1 END AS starts
@@ -187,19 +195,21 @@ parts AS MATERIALIZED (
   )
   GROUP BY lo, part
 ),
-counted AS (
-  SELECT lo, visitor, channel, campaign FROM whole
-  WHERE visitor <> '' AND (prev_start IS NULL OR prev_start < lo)
+-- Whole sessions of the visitors who also have a piece: all the users check needs (few rows).
+near AS MATERIALIZED (
+  SELECT lo, visitor, channel, campaign, prev_start, prev_start_channel, prev_start_campaign FROM whole
+  WHERE visitor IN (SELECT visitor FROM parts)
 ),
 parts_users AS (
   SELECT p.*,
     (p.visitor <> '' AND row_number() OVER (PARTITION BY p.lo, p.visitor ORDER BY p.channel, p.campaign) = 1
-      AND NOT EXISTS (SELECT 1 FROM counted c WHERE c.lo = p.lo AND c.visitor = p.visitor)) AS u_any,
+      AND NOT EXISTS (SELECT 1 FROM near w WHERE w.lo = p.lo AND w.visitor = p.visitor
+        AND (w.prev_start IS NULL OR w.prev_start < w.lo))) AS u_any,
     (p.visitor <> '' AND row_number() OVER (PARTITION BY p.lo, p.visitor, p.channel ORDER BY p.campaign) = 1
-      AND NOT EXISTS (SELECT 1 FROM whole w WHERE w.lo = p.lo AND w.visitor = p.visitor AND w.channel = p.channel
+      AND NOT EXISTS (SELECT 1 FROM near w WHERE w.lo = p.lo AND w.visitor = p.visitor AND w.channel = p.channel
         AND (w.prev_start_channel IS NULL OR w.prev_start_channel < w.lo))) AS u_channel,
     (p.visitor <> '' AND row_number() OVER (PARTITION BY p.lo, p.visitor, p.campaign ORDER BY p.channel) = 1
-      AND NOT EXISTS (SELECT 1 FROM whole w WHERE w.lo = p.lo AND w.visitor = p.visitor AND w.campaign = p.campaign
+      AND NOT EXISTS (SELECT 1 FROM near w WHERE w.lo = p.lo AND w.visitor = p.visitor AND w.campaign = p.campaign
         AND (w.prev_start_campaign IS NULL OR w.prev_start_campaign < w.lo))) AS u_campaign
   FROM parts p
 ),
