@@ -55,7 +55,7 @@ export function createQueue(o: QueueOptions) {
 
   const rescue = createRescue()
   const store = createQueueStore((e) => {
-    o.emit('error', { message: 'IndexedDB unavailable, queue kept in memory', error: '' + e })
+    o.emit('error', { message: 'no IndexedDB', error: '' + e })
     store.put([...mine])
   })
 
@@ -74,7 +74,7 @@ export function createQueue(o: QueueOptions) {
         // stored catches what the estimate cannot see (a context made huge by a very long URL).
         if (tooBig(json, MAX_EVENT_BYTES)) {
           o.emit('drop', { ids: [e.messageId], reason: 'too_large' })
-          o.warn(`event "${e.event || e.type}" is larger than 32 KB and was refused`, 'too_large')
+          o.warn(`"${e.event || e.type}" over 32 KB`, 'too_large')
         } else part.push([k, json]), mine.set(k, json)
       }
       // The unload path needs only the newest events; the store keeps them all.
@@ -121,7 +121,7 @@ export function createQueue(o: QueueOptions) {
     }
     if (s < 400 || s == 408 || s == 429 || s > 499) {
       retryAt = Date.now() + backoff(++attempt, r.retryAfter)
-      o.emit('error', { message: `delivery failed (${s || 'network'}), retry #${attempt}`, status: s })
+      o.emit('error', { message: 'send failed', status: s })
       return false
     }
     // 413 or another 4xx: the collector refuses something in this chunk. Bisect until the

@@ -101,7 +101,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
           const props = sanitize(p[i + 1]) as Props
           record({ type: 'track', event: name, properties: normalize(name, props) }, chars, p[i + 2] as number)
         } catch (e) {
-          warn('internal error: ' + e)
+          warn('internal error ' + e)
         }
       }
     }
@@ -130,17 +130,17 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     // Refused here, before it counts as recorded. Serialising whole events is left to the queue
     // (once, off the hot path): only large properties make the full check worth it.
     if (size > 8e3 && tooBig(stringify(e), MAX_EVENT_BYTES))
-      return warn(`event "${fields.event || fields.type}" is larger than 32 KB; refused`, 'too_large')
+      return warn(`"${fields.event || fields.type}" over 32 KB`, 'too_large')
     emit('track', e)
     if (state == 'granted') queue.add(e)
     else if (held.push(e) > MAX_EVENTS) emit('drop', { ids: [held.shift()!.messageId], reason: 'queue_full' }), dropped(1, 'queue_full')
   }
 
   /** A copy of `p` fit to send; undefined (and a warning naming the call) when it is not a plain object. */
-  const props = (p: unknown, fn: string, name = '', copy: (p: Props) => unknown = sanitize): Props | undefined => {
+  const props = (p: unknown, fn: string, copy: (p: Props) => unknown = sanitize): Props | undefined => {
     if (p == null) return {}
     if (isPlainObject(p)) return copy(p) as Props
-    warn(`${fn}(${name && `"${name}"`}): props must be a plain object; refused`, 'invalid')
+    warn(fn + ': props must be a plain object', 'invalid')
   }
 
   const setConsent = (s: ConsentState) => {
@@ -169,7 +169,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
       try {
         return f(a, b)
       } catch (e) {
-        warn('internal error: ' + e)
+        warn('internal error ' + e)
       }
     }) as (...a: Parameters<F>) => ReturnType<F> | undefined
 
@@ -178,8 +178,8 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     // The hot path: it copies the props and defers the rest (see `pending`).
     track: safe((name: string, properties?: Props): void => {
       if (typeof name != 'string' || !name || name.length > 128)
-        return warn('track(): name must be a string of 1-128 characters; refused', 'invalid')
-      const p = props(properties, 'track', name, snapshot)
+        return warn('track: bad name', 'invalid')
+      const p = props(properties, 'track', snapshot)
       if (p && pending.push(name, p, Date.now()) == 3) setTimeout(drain)
     }),
 
@@ -199,7 +199,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     /** Ties this visitor's events from now on to a known user id. */
     identify: safe((id: string, traits?: Props): void => {
       if (typeof id == 'number') id = '' + id
-      if (typeof id != 'string' || !id || id.length > 256) return warn('identify(): user id must be a non-empty string; refused', 'invalid')
+      if (typeof id != 'string' || !id || id.length > 256) return warn('identify: bad user id', 'invalid')
       drain()
       const t = props(traits, 'identify')
       if (!t) return
@@ -209,7 +209,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
 
     /** Sets the consent state: `granted`, `pending` or `denied`. */
     consent: safe((s: ConsentState): void => {
-      if (!STATES.includes(s)) return warn('consent(): expected granted, pending or denied')
+      if (!STATES.includes(s)) return warn('consent: bad state')
       setConsent(consentFor(o, s))
       // Consent is the visitor's, not the tab's: the other tabs hear of it through a storage
       // event. The key is removed at once, so nothing stays behind.
@@ -232,14 +232,14 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     /** Subscribes to `track`, `send`, `ack`, `drop` or `error`; returns the unsubscribe function. */
     on: safe((type: string, cb: (data: any) => void): (() => void) => {
       if (typeof cb != 'function') {
-        warn('on(): the callback must be a function')
+        warn('on: not a function')
         return () => {}
       }
       return on(type, cb)
     }),
   }
 
-  if (!o.endpoint) console.error('[footfall] no endpoint (data-endpoint) is set: nothing will be sent')
+  if (!o.endpoint) console.error('[footfall] no data-endpoint')
   setConsent(consentFor(o, o.consent))
   addEventListener('storage', (e) => {
     if (e.key == CONSENT_KEY && STATES.includes(e.newValue as ConsentState)) setConsent(consentFor(o, e.newValue as ConsentState))
