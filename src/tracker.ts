@@ -1,7 +1,5 @@
 import { pageviews } from './autocapture/pageviews'
 import { engagement } from './autocapture/engagement'
-import { declarative } from './autocapture/declarative'
-import { inquiry } from './autocapture/inquiry'
 import { envelope, pageContext } from './envelope'
 import { normalize } from './events'
 import { createEmitter } from './lib/emitter'
@@ -27,7 +25,12 @@ type Fields = Pick<Envelope, 'type'> & Partial<Envelope>
 export type Tracker = ReturnType<typeof createTracker>
 
 /** Everything an autocapture module may use: the public API plus the internal event hub. */
-export type Ctx = Tracker & { emit(type: string, data?: unknown): void; options: Options }
+export type Ctx = Tracker & {
+  emit(type: string, data?: unknown): void
+  options: Options
+  /** Clicks and submits made before the click capture part arrived, kept for it (see `clicks`). */
+  early?: Event[]
+}
 
 /**
  * One tracker: the public API over the queue, sessions and consent. Public functions
@@ -258,9 +261,16 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
   // -- capture:begin
   pageviews(ctx)
   if (isOn(o.autocapture)) {
-    declarative(ctx)
-    inquiry(ctx)
-    // Optional parts live in files of their own (chunks in the ES module build).
+    // Click capture and chat adapters live in a file of their own (a chunk in the ES module build),
+    // added now; until it runs, clicks and submits are kept for it (at most 100: a part that never
+    // arrives must not make this grow forever).
+    ctx.early = []
+    const keep = (e: Event) => {
+      const q = ctx.early
+      if (q && q.length < 100) q.push(e)
+    }
+    addEventListener('click', keep, true)
+    addEventListener('submit', keep, true)
     lazy(ctx, 'chat')
     if (o.datalayer) lazy(ctx, 'datalayer')
   }

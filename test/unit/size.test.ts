@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest'
  */
 export const BUDGETS: Record<string, number> = {
   'footfall.js': 6850,
-  'footfall-chat.js': 800,
+  'footfall-chat.js': 1250,
   'footfall-datalayer.js': 500,
   'footfall-vitals.js': 3300,
   'footfall-stub.js': 100,
