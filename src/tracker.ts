@@ -3,15 +3,15 @@ import { engagement } from './autocapture/engagement'
 import { envelope, pageContext } from './envelope'
 import { normalize } from './events'
 import { createEmitter } from './lib/emitter'
-import { stringify, tooBig } from './lib/json'
+import { stringify } from './lib/json'
 import { onHidden } from './lib/onHidden'
 import { createKV } from './lib/storage'
 import { uuid } from './lib/uuid'
 import { consentFor, STATES } from './consent'
 import { lazy } from './lib/lazy'
 import { isOn, type ConsentState, type Options } from './options'
-import { createQueue, MAX_EVENT_BYTES, MAX_EVENTS } from './queue'
-import { chars, isPlainObject, sanitize, snapshot } from './sanitize'
+import { createQueue, MAX_EVENTS } from './queue'
+import { isPlainObject, sanitize, snapshot } from './sanitize'
 import { campaignOf, createSessions } from './session'
 import type { Campaign, Envelope, PageContext, Props } from './types'
 
@@ -81,7 +81,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     beforeSend() {
       const d = drops()
       drops({})
-      for (const reason of Object.keys(d)) record({ type: 'track', event: 'footfall_dropped', properties: { count: d[reason], reason } }, 0)
+      for (const reason of Object.keys(d)) record({ type: 'track', event: 'footfall_dropped', properties: { count: d[reason], reason } })
     },
   })
 
@@ -102,7 +102,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
         const name = p[i] as string
         try {
           const props = sanitize(p[i + 1]) as Props
-          record({ type: 'track', event: name, properties: normalize(name, props) }, chars, p[i + 2] as number)
+          record({ type: 'track', event: name, properties: normalize(name, props) }, p[i + 2] as number)
         } catch (e) {
           warn('internal error ' + e)
         }
@@ -111,8 +111,11 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     if (pending.length) setTimeout(drain)
   }
 
-  /** Makes an event of `fields` at time `t`; `size` is the estimate of its props' size (see `chars`). */
-  function record(fields: Fields, size: number, t = Date.now()) {
+  /**
+   * Makes an event of `fields` at time `t`. An event over 32 KB is refused once, where it is
+   * serialised for the store (queue.ts), not here as well.
+   */
+  function record(fields: Fields, t = Date.now()) {
     if (state == 'denied' || !o.endpoint) return
     // Only what the visitor does extends or starts a session.
     const { session, start } = sessions.touch(landing, PASSIVE.test(fields.event!), t)
@@ -130,10 +133,6 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     })
     // The session's landing referrer rides on every event, like its campaign (Segment's context.referrer).
     if (session.r) e.context.referrer = { url: session.r }
-    // Refused here, before it counts as recorded. Serialising whole events is left to the queue
-    // (once, off the hot path): only large properties make the full check worth it.
-    if (size > 8e3 && tooBig(stringify(e), MAX_EVENT_BYTES))
-      return warn(`"${fields.event || fields.type}" over 32 KB`, 'too_large')
     emit('track', e)
     if (state == 'granted') queue.add(e)
     else if (held.push(e) > MAX_EVENTS) emit('drop', { ids: [held.shift()!.messageId], reason: 'queue_full' }), dropped(1, 'queue_full')
@@ -191,12 +190,11 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
       drain()
       const p = props(properties, 'page')
       if (!p) return
-      const size = chars
       // The page view that ends reports its engagement: recorded now, while it is still the page.
       if (page) emit('pageend', page), drain()
       page = pageContext(page ? page.url : document.referrer)
       landing = campaignOf(location.search)
-      record({ type: 'page', properties: { ...page, ...p } }, size)
+      record({ type: 'page', properties: { ...page, ...p } })
     }),
 
     /** Ties this visitor's events from now on to a known user id. */
@@ -207,7 +205,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
       const t = props(traits, 'identify')
       if (!t) return
       if (state != 'denied') kv.set('ff_uid', (userId = id))
-      record({ type: 'identify', traits: t }, chars)
+      record({ type: 'identify', traits: t })
     }),
 
     /** Sets the consent state: `granted`, `pending` or `denied`. */
