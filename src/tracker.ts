@@ -142,7 +142,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
   const props = (p: unknown, fn: string, copy: (p: Props) => unknown = sanitize): Props | undefined => {
     if (p == null) return {}
     if (isPlainObject(p)) return copy(p) as Props
-    warn(fn + ': props must be a plain object', 'invalid')
+    warn(fn + '(): props must be a plain object', 'invalid')
   }
 
   const setConsent = (s: ConsentState) => {
@@ -180,7 +180,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     // The hot path: it copies the props and defers the rest (see `pending`).
     track: safe((name: string, properties?: Props): void => {
       if (typeof name != 'string' || !name || name.length > 128)
-        return warn('track: bad name', 'invalid')
+        return warn('track(): bad name', 'invalid')
       const p = props(properties, 'track', snapshot)
       if (p && pending.push(name, p, Date.now()) == 3) setTimeout(drain)
     }),
@@ -200,7 +200,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     /** Ties this visitor's events from now on to a known user id. */
     identify: safe((id: string, traits?: Props): void => {
       if (typeof id == 'number') id = '' + id
-      if (typeof id != 'string' || !id || id.length > 256) return warn('identify: bad user id', 'invalid')
+      if (typeof id != 'string' || !id || id.length > 256) return warn('identify(): bad user id', 'invalid')
       drain()
       const t = props(traits, 'identify')
       if (!t) return
@@ -210,7 +210,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
 
     /** Sets the consent state: `granted`, `pending` or `denied`. */
     consent: safe((s: ConsentState): void => {
-      if (!STATES.includes(s)) return warn('consent: bad state')
+      if (!STATES.includes(s)) return warn('consent(): bad state')
       setConsent(consentFor(o, s))
       // Consent is the visitor's, not the tab's: the other tabs hear of it through a storage
       // event. The key is removed at once, so nothing stays behind.
@@ -233,7 +233,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     /** Subscribes to `track`, `send`, `ack`, `drop` or `error`; returns the unsubscribe function. */
     on: safe((type: string, cb: (data: any) => void): (() => void) => {
       if (typeof cb != 'function') {
-        warn('on: not a function')
+        warn('on(): not a function')
         return () => {}
       }
       return on(type, cb)
