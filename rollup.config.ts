@@ -80,7 +80,8 @@ const min = (mangleProps?: boolean) =>
     ecma: 2020,
     module: true,
     compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
-    mangle: { properties: { regex: mangleProps ? INTERNAL : /^_/ } },
+    // builtins: a name listed here is ours even where the DOM has the same one (`start`, `drop`).
+    mangle: { properties: mangleProps ? { regex: INTERNAL, builtins: true } : { regex: /^_/ } },
     format: { comments: false },
   })
 

@@ -168,8 +168,8 @@ export function createQueue(o: QueueOptions) {
   /** Drops what is beyond the bounds (7 days, 5,000 events), oldest first. */
   const trim = async (all: Entry[]): Promise<Entry[]> => {
     const cutoff = new Date(Date.now() - MAX_AGE_MS).toISOString()
-    let expired = all.findIndex((e) => e[0] >= cutoff)
-    if (expired < 0) expired = all.length
+    // Keys start with the event's ISO time and `all` is sorted: the expired ones come first.
+    const expired = all.filter((e) => e[0] < cutoff).length
     const keep = Math.max(expired, all.length - MAX_EVENTS)
     await give(all.slice(0, expired), 'expired')
     await give(all.slice(expired, keep), 'queue_full')

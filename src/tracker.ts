@@ -121,18 +121,9 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     const { session, start } = sessions.touch(landing, PASSIVE.test(fields.event!), t)
     landing = undefined
     if (!anonymousId) kv.set('ff_aid', (anonymousId = kv.get('ff_aid') || uuid()))
-    const e = envelope(fields, t, {
-      anonymousId,
-      userId,
-      sessionId: session.id,
-      sessionStart: start,
-      campaign: session.c,
-      // Before the first page view (calls replayed at start-up) the page is read, not kept:
-      // that page view still gets document.referrer and ends no earlier one.
-      page: page || pageContext(),
-    })
-    // The session's landing referrer rides on every event, like its campaign (Segment's context.referrer).
-    if (session.r) e.context.referrer = { url: session.r }
+    // Before the first page view (calls replayed at start-up) the page is read, not kept:
+    // that page view still gets document.referrer and ends no earlier one.
+    const e = envelope(fields, t, anonymousId, userId, session, start, page || pageContext())
     emit('track', e)
     if (state == 'granted') queue.add(e)
     else if (held.push(e) > MAX_EVENTS) emit('drop', { ids: [held.shift()!.messageId], reason: 'queue_full' }), dropped(1, 'queue_full')
@@ -231,13 +222,9 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     },
 
     /** Subscribes to `track`, `send`, `ack`, `drop` or `error`; returns the unsubscribe function. */
-    on: safe((type: string, cb: (data: any) => void): (() => void) => {
-      if (typeof cb != 'function') {
-        warn('on(): not a function')
-        return () => {}
-      }
-      return on(type, cb)
-    }),
+    on: safe((type: string, cb: (data: any) => void): (() => void) =>
+      typeof cb == 'function' ? on(type, cb) : (warn('on(): not a function'), () => {}),
+    ),
   }
 
   if (!o.endpoint) console.error('[footfall] no data-endpoint')
