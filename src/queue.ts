@@ -43,7 +43,11 @@ export interface QueueOptions {
 export function createQueue(o: QueueOptions) {
   /** This tab's events not yet acknowledged, oldest first, as JSON. */
   const mine = new Map<string, string>()
-  /** Keys of events sent with keepalive, by this page or by pages gone since, not yet acknowledged. */
+  /**
+   * Keys of events on their way and not yet acknowledged: in a request of this page (a browser
+   * aborts the ordinary ones as the page goes away, maybe after the collector got them), or sent
+   * with keepalive by this page or by pages gone since.
+   */
   const kept = new Set<string>()
   /** Events not yet serialised and stored: that work is batched after a burst so track() stays cheap. */
   let unsaved: [string, Envelope][] = []
@@ -122,15 +126,20 @@ export function createQueue(o: QueueOptions) {
   }
 
   const send = (c: Chunk, keepalive: boolean, ask: Entry[] = []) => {
+    c.entries.forEach((e) => kept.add(e[0]))
     o.emit('send', { ids: ids(c.entries), transport: keepalive ? 'keepalive' : 'fetch' })
     return post(o.endpoint, body(c, o.writeKey, ids(ask)), keepalive)
   }
 
   /**
-   * Sends one chunk, asking about `ask` (see `kept`); false when the collector is unreachable or
-   * busy and the rest must wait.
+   * Sends one chunk's worth of entries, asking about `ask` (see `kept`); false when the collector is
+   * unreachable or busy and the rest must wait. What left with keepalive meanwhile (the page hid
+   * while this flush read the store) is not sent again here.
    */
-  const deliver = async (c: Chunk, ask: Entry[] = []): Promise<boolean> => {
+  const deliver = async (list: Entry[], ask: Entry[] = []): Promise<boolean> => {
+    const [c = { entries: [], parts: '', bytes: 0 }] = chunk(list.filter((e) => !kept.has(e[0])))
+    const n = c.entries.length
+    if (!n && !ask.length) return true
     const r = await send(c, false, ask)
     const s = r.status
     if (s > 199 && s < 300) {
@@ -141,6 +150,9 @@ export function createQueue(o: QueueOptions) {
       attempt = 0
       return true
     }
+    // Refused: not held. No answer at all (a network error, a timeout, a request aborted as the page
+    // went away): the collector may hold them, so they stay `kept` and are asked about next time.
+    if (s) c.entries.forEach((e) => kept.delete(e[0]))
     if (s < 400 || s == 408 || s == 429 || s > 499) {
       retryAt = Date.now() + backoff(++attempt, r.retryAfter)
       o.emit('error', { message: 'send failed', status: s })
@@ -150,9 +162,8 @@ export function createQueue(o: QueueOptions) {
     // asked events are then sent again). Bisect until the refused events stand alone, drop only
     // those, and deliver the rest.
     again.push(...ask)
-    const n = c.entries.length
     if (n < 2) return n && give(c.entries, s == 413 ? 'too_large' : 'rejected'), true
-    return (await deliver(chunk(c.entries.slice(0, n >> 1))[0])) && deliver(chunk(c.entries.slice(n >> 1))[0])
+    return (await deliver(c.entries.slice(0, n >> 1))) && deliver(c.entries.slice(n >> 1))
   }
 
   /** Gives up on entries for `reason`, visibly: a `drop` event now, a footfall_dropped report later. */
@@ -199,12 +210,12 @@ export function createQueue(o: QueueOptions) {
       again = []
       if (ask.length) {
         // The first request carries the question (with the first chunk, or alone).
-        const [c = { entries: [], parts: '', bytes: 0 }] = chunk(list)
-        if ((rest = !(await deliver(c, ask)))) return
+        const first = chunk(list)[0]?.entries || []
+        if ((rest = !(await deliver(first, ask)))) return
         ask.forEach((e) => kept.delete(e[0]))
-        list = again.concat(list.slice(c.entries.length))
+        list = again.concat(list.slice(first.length))
       }
-      for (const c of chunk(list)) if ((rest = !(await deliver(c)))) break
+      for (const c of chunk(list)) if ((rest = !(await deliver(c.entries)))) break
       if (failing && !attempt) o.beforeSend()
     }
     await (navigator.locks ? navigator.locks.request('footfall', locked) : locked())
@@ -242,12 +253,12 @@ export function createQueue(o: QueueOptions) {
       // into the store on the next page load.
       rescue.save(store.durable() ? [...writing].map((k) => [k, mine.get(k)!]) : [...mine])
       // Keepalive requests of a page share one 64 KB budget in flight; what does not fit stays
-      // in IndexedDB for the next page load. pagehide often follows visibilitychange: what left
-      // with keepalive once is not sent that way again.
+      // in IndexedDB for the next page load. What is on its way already (an ordinary request in
+      // flight, or keepalive on an earlier hide: pagehide often follows visibilitychange) is not
+      // sent again now: the next page asks the collector about it.
       let budget = MAX_BODY
       for (const c of chunk([...mine].filter((e) => !kept.has(e[0])))) {
         if ((budget -= c.bytes + 100) < 0) break
-        c.entries.forEach((e) => kept.add(e[0]))
         send(c, true).then((r) => {
           if (r.status > 199 && r.status < 300 && !r.beacon) acked(c.entries)
         })

@@ -6,13 +6,15 @@ type Call = { batch: Envelope[]; check?: string[]; keepalive?: boolean }
 let calls: Call[] = []
 /** A status, a status and a body, or 'hang': a reply that never comes (the page is gone). */
 let answer: (b: Call) => number | { status: number; body: string } | 'hang' = () => 200
-vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
+const fakeFetch = async (_url: string, init: RequestInit) => {
   const b = { ...JSON.parse(init.body as string), keepalive: init.keepalive } as Call
   calls.push(b)
   const a = answer(b)
   if (a == 'hang') return new Promise(() => {})
+  if (a === 0) throw new TypeError('Failed to fetch')
   return typeof a == 'number' ? new Response('{}', { status: a }) : new Response(a.body, { status: a.status })
-})
+}
+vi.stubGlobal('fetch', fakeFetch)
 const { createQueue, MAX_EVENTS } = await import('../../src/queue')
 
 const ev = (props: Record<string, unknown> = {}, at = new Date()): Envelope => ({
@@ -187,6 +189,19 @@ describe('queue', () => {
     answer = () => 'hang'
     q.unload()
     answer = () => 503
+    await q.flush()
+    answer = (b) => (b.check ? { status: 200, body: '{"held":[]}' } : 200)
+    calls = []
+    await q.flush()
+    expect(calls[0].check).toEqual([e.messageId])
+    expect(calls.flatMap((c) => c.batch.map((x) => x.messageId))).toEqual([e.messageId])
+  })
+
+  it('asks about what a request without an answer carried (the collector may hold it), and sends it again when not held', async () => {
+    const { q } = setup()
+    const e = ev()
+    q.add(e)
+    answer = () => 0 // a network error
     await q.flush()
     answer = (b) => (b.check ? { status: 200, body: '{"held":[]}' } : 200)
     calls = []
