@@ -150,9 +150,10 @@ export function createQueue(o: QueueOptions) {
       attempt = 0
       return true
     }
-    // Refused: not held. No answer at all (a network error, a timeout, a request aborted as the page
-    // went away): the collector may hold them, so they stay `kept` and are asked about next time.
-    if (s) c.entries.forEach((e) => kept.delete(e[0]))
+    // Refused, or never sent (sendBeacon refused it): not held. No answer at all (a network error, a
+    // timeout, a request aborted as the page went away): the collector may hold them, so they stay
+    // `kept` and are asked about next time.
+    if (s || r.beacon) c.entries.forEach((e) => kept.delete(e[0]))
     if (s < 400 || s == 408 || s == 429 || s > 499) {
       retryAt = Date.now() + backoff(++attempt, r.retryAfter)
       o.emit('error', { message: 'send failed', status: s })
@@ -205,12 +206,16 @@ export function createQueue(o: QueueOptions) {
       const failing = attempt
       failing || o.beforeSend()
       for (const k of keptLog.take()) kept.add(k)
-      const ask = all.filter((e) => kept.has(e[0]))
+      // At most 500 ids are asked about (20 KB of the 64 KB a body may hold: a sendBeacon fallback
+      // must carry it too); the rest are sent again, as to any collector.
+      const ask = all.filter((e) => kept.has(e[0])).slice(0, 500)
+      kept.clear()
+      ask.forEach((e) => kept.add(e[0]))
       let list = all.filter((e) => !kept.has(e[0])).concat(await persist())
       again = []
       if (ask.length) {
         // The first request carries the question (with the first chunk, or alone).
-        const first = chunk(list)[0]?.entries || []
+        const first = chunk(list, MAX_BODY - 2e4)[0]?.entries || []
         if ((rest = !(await deliver(first, ask)))) return
         ask.forEach((e) => kept.delete(e[0]))
         list = again.concat(list.slice(first.length))

@@ -6,7 +6,7 @@ export interface Reply {
   retryAfter?: number
   /** The body of a 2xx reply. */
   text?: string
-  /** Handed to sendBeacon: queued by the browser, its reply never known. */
+  /** Went the sendBeacon way: queued by the browser (202, its reply never known) or refused (0, not sent). */
   beacon?: boolean
 }
 
@@ -38,9 +38,10 @@ export async function post(url: string, body: string, keepalive: boolean): Promi
   } catch (e) {
     // A real network failure or timeout is retried later; anything else means fetch itself is broken.
     if (!keepalive && /^(TypeError|TimeoutError)$/.test((e as Error)?.name)) return { status: 0 }
+    let queued = false
     try {
-      if (navigator.sendBeacon(url, body)) return { status: 202, beacon: true }
+      queued = navigator.sendBeacon(url, body)
     } catch {}
-    return { status: 0 }
+    return { status: queued ? 202 : 0, beacon: true }
   }
 }

@@ -94,7 +94,12 @@ export async function startEndpoint(fault: (n: number, req: Request) => Fault = 
         req.socket.destroy()
         return res
       }) as never
-    } else res.once('finish', () => res.statusCode < 300 && count())
+    } else {
+      // Counted when the reference collector answers 2xx, even if the client is gone by then (a
+      // navigation aborts an ordinary request): the events are stored all the same.
+      const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse
+      res.end = ((...a: unknown[]) => (res.statusCode < 300 && count(), end(...a))) as never
+    }
     ;(req as IncomingMessage & { body?: Buffer }).body = buf
     collector(req, res)
   }
