@@ -93,12 +93,20 @@ const stylesheet = (fileName: string, files: string[]): Plugin => ({
 
 const ts = () => typescript({ tsconfig: 'tsconfig.json', include: ['src/**/*.ts'], noEmit: false, declaration: false, outDir: 'dist' })
 
-const min = () =>
+/**
+ * Property names internal to the core, shortened by the minifier (a trick for bytes). Only names
+ * that never reach the wire, storage, the public API, the options (data-* attributes) or a lazy
+ * part (each file is minified on its own, so a part must see the core's real names) belong here.
+ */
+const INTERNAL = /^(parts|bytes|session|start|soon|unload|enable|durable|del|save|take|touch|retryAfter|beacon|emit|options|dropped|beforeSend|writeKey)$/
+
+const min = (mangleProps?: boolean) =>
   terser({
     ecma: 2020,
     module: true,
     compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
-    mangle: { properties: { regex: /^_/ } },
+    // builtins: a name listed here is ours even where the DOM has the same one (`start`, `drop`).
+    mangle: { properties: mangleProps ? { regex: INTERNAL, builtins: true } : { regex: /^_/ } },
     format: { comments: false },
   })
 
@@ -109,7 +117,7 @@ const browser: RollupOptions[] = [
   {
     input: 'src/script.ts',
     output: { file: 'dist/footfall.js', format: 'iife', sourcemap: false },
-    plugins: [version(), nodeResolve(), ts(), min(), sri()],
+    plugins: [version(), nodeResolve(), ts(), min(true), sri()],
   },
   // ES module build for bundlers and SPAs; web-vitals stays a lazy chunk.
   {

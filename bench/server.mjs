@@ -1,10 +1,14 @@
 // The bench's one origin on 127.0.0.1: pages, each SDK's browser files, and a collector that
 // accepts every peer's protocol (Segment-style batches, PostHog, Snowplow, Plausible, Jitsu,
-// beacons) and counts the bench's tagged events in whatever arrives.
+// beacons) and counts the bench's tagged events in whatever arrives. footfall's path (/collect)
+// is answered by footfall's reference collector (the built dist/collector.mjs), as a site would run it.
 import { createServer } from 'node:http'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { extname } from 'node:path'
+import { tmpdir } from 'node:os'
+import { extname, join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
+import { createCollector } from '../dist/collector.mjs'
 
 const types = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.html': 'text/html; charset=utf-8' }
 
@@ -41,14 +45,24 @@ export async function startBenchServer() {
     hits: [],
     /** First arrival time of each tag. */
     arrived: new Map(),
+    /** Requests each tag arrived in (copies on the wire). */
+    copies: new Map(),
     served: [],
     count(prefix) {
       let n = 0
       for (const t of s.arrived.keys()) if (t.startsWith(prefix)) n++
       return n
     },
-    close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => r()))),
+    /** Copies on the wire of the tags starting with `prefix`, beyond the first of each. */
+    duplicates(prefix) {
+      let n = 0
+      for (const [t, c] of s.copies) if (t.startsWith(prefix)) n += c - 1
+      return n
+    },
+    close: () => new Promise((r) => (server.closeAllConnections(), server.close(() => (collector.close().then(() => rmSync(dataDir, { recursive: true, force: true })), r())))),
   }
+  const dataDir = mkdtempSync(join(tmpdir(), 'footfall-bench-data-'))
+  const collector = createCollector({ dataDir, rateLimit: false, fsync: 'never' })
 
   const server = createServer(async (req, res) => {
     const [path, query = ''] = (req.url || '/').split('?')
@@ -72,6 +86,12 @@ export async function startBenchServer() {
     const at = performance.now()
     s.hits.push({ at, path, bytes: body.length + headerBytes, tags: tags.length })
     for (const t of tags) if (!s.arrived.has(t)) s.arrived.set(t, at)
+    for (const t of tags) s.copies.set(t, (s.copies.get(t) || 0) + 1)
+    if (path == '/collect') {
+      // Already read: the collector takes the body from req.body.
+      req.body = body
+      return collector(req, res)
+    }
     const reply = s.replies?.(path, s.url) ?? '{}'
     res.writeHead(200, { ...isolated, 'Content-Type': 'application/json' }).end(reply)
   })

@@ -31,6 +31,17 @@ export function chunk(list: Entry[], max = MAX_BODY - 200): Chunk[] {
   return out
 }
 
-/** The request body: `{"batch": [...], "sentAt": "ISO", "writeKey": "site"}`. */
-export const body = (c: Chunk, writeKey?: string | null): string =>
-  '{"batch":[' + c.parts + '],"sentAt":"' + new Date().toISOString() + '"' + (writeKey ? ',"writeKey":' + stringify(writeKey) : '') + '}'
+/**
+ * The request body: `{"batch": [...], "sentAt": "ISO", "writeKey": "site"}`, and `"check": [ids]`
+ * when footfall asks which of the events it sent with keepalive the collector already holds (a
+ * top-level field Segment-compatible endpoints ignore).
+ */
+export const body = (c: Chunk, writeKey?: string | null, check: string[] = []): string =>
+  '{"batch":[' +
+  c.parts +
+  '],"sentAt":"' +
+  new Date().toISOString() +
+  '"' +
+  (writeKey ? ',"writeKey":' + stringify(writeKey) : '') +
+  (check.length ? ',"check":' + stringify(check) : '') +
+  '}'

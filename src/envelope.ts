@@ -1,6 +1,7 @@
 import { redact } from './lib/redact'
 import { uuid } from './lib/uuid'
-import type { Campaign, Envelope, PageContext } from './types'
+import type { Session } from './session'
+import type { Envelope, PageContext } from './types'
 
 // Read once: Intl is slow to resolve and neither changes while the page lives.
 const timezone = (() => {
@@ -24,33 +25,37 @@ export function pageContext(referrer = document.referrer): PageContext {
 
 const library = { name: 'footfall', version: '__VERSION__' } as const
 
-export interface Who {
-  anonymousId: string
-  userId?: string | null
-  sessionId: string
-  sessionStart: boolean
-  campaign: Campaign
-  page: PageContext
-}
-
-/** A Segment-spec message with footfall's context. `messageId` is fixed here for good: retries reuse it. */
-export function envelope(fields: Pick<Envelope, 'type'> & Partial<Envelope>, t: number, who: Who): Envelope {
+/**
+ * A Segment-spec message with footfall's context. `messageId` is fixed here for good: retries
+ * reuse it. The session's campaign and landing referrer ride on every event of the session
+ * (Segment's context.campaign and context.referrer).
+ */
+export function envelope(
+  fields: Pick<Envelope, 'type'> & Partial<Envelope>,
+  t: number,
+  anonymousId: string,
+  userId: string | null | undefined,
+  session: Session,
+  sessionStart: boolean,
+  page: PageContext,
+): Envelope {
   const e: Envelope = {
     ...fields,
     messageId: uuid(),
     timestamp: new Date(t).toISOString(),
-    anonymousId: who.anonymousId,
+    anonymousId,
     context: {
       library,
-      page: who.page,
-      campaign: who.campaign,
-      sessionId: who.sessionId,
-      sessionStart: who.sessionStart,
+      page,
+      campaign: session.c,
+      sessionId: session.id,
+      sessionStart,
       locale: navigator.language,
       timezone,
       screen: { width: screen.width, height: screen.height },
     },
   }
-  if (who.userId) e.userId = who.userId
+  if (session.r) e.context.referrer = { url: session.r }
+  if (userId) e.userId = userId
   return e
 }

@@ -33,14 +33,26 @@ export interface QueueOptions {
  * also keeps its own unacknowledged events in memory so that they can leave with keepalive when
  * the page hides, when there is no time left to read IndexedDB. Sending from the store happens
  * under a Web Lock, so with several tabs open each stored event is sent by one tab at a time.
+ *
+ * The reply to a keepalive request usually arrives after the page is gone, so what left then is
+ * still stored on the next page load. Its keys are remembered (`kept`, in localStorage across
+ * pages), and the next request asks the collector which of them it holds (`"check": [ids]`);
+ * footfall's collector answers `"held": [ids]`, and only the others are sent again. An endpoint
+ * that does not answer holds none of them as far as footfall knows: they are all sent again.
  */
 export function createQueue(o: QueueOptions) {
   /** This tab's events not yet acknowledged, oldest first, as JSON. */
   const mine = new Map<string, string>()
-  /** Keys on their way in a keepalive request. */
-  const leaving = new Set<string>()
+  /**
+   * Keys of events on their way and not yet acknowledged: in a request of this page (a browser
+   * aborts the ordinary ones as the page goes away, maybe after the collector got them), or sent
+   * with keepalive by this page or by pages gone since.
+   */
+  const kept = new Set<string>()
   /** Events not yet serialised and stored: that work is batched after a burst so track() stays cheap. */
   let unsaved: [string, Envelope][] = []
+  /** Asked-about events the collector does not hold: sent again in this flush. */
+  let again: Entry[] = []
   let enabled = false
   let attempt = 0
   let retryAt = 0
@@ -53,9 +65,10 @@ export function createQueue(o: QueueOptions) {
   let chain = Promise.resolve()
   let next: Promise<void> | undefined
 
-  const rescue = createRescue()
+  const rescue = createRescue<Entry>('ff_rescue_')
+  const keptLog = createRescue<string>('ff_kept_')
   const store = createQueueStore((e) => {
-    o.emit('error', { message: 'IndexedDB unavailable, queue kept in memory', error: '' + e })
+    o.emit('error', { message: 'no IndexedDB', error: '' + e })
     store.put([...mine])
   })
 
@@ -70,17 +83,15 @@ export function createQueue(o: QueueOptions) {
       const part: Entry[] = []
       for (const [k, e] of unsaved.splice(0, now ? unsaved.length : 200)) {
         const json = stringify(e)
-        // Events are refused when made already, from an estimate; this exact check on the JSON that is
-        // stored catches what the estimate cannot see (a context made huge by a very long URL).
+        // The one size check: on the JSON that is stored and sent.
         if (tooBig(json, MAX_EVENT_BYTES)) {
           o.emit('drop', { ids: [e.messageId], reason: 'too_large' })
-          o.warn(`event "${e.event || e.type}" is larger than 32 KB and was refused`, 'too_large')
-        } else part.push([k, json]), mine.set(k, json)
+          o.warn(`"${e.event || e.type}" over 32 KB`, 'too_large')
+        } else part.push([k, json]), mine.set(k, json), writing.add(k)
       }
       // The unload path needs only the newest events; the store keeps them all.
       for (const k of mine.keys()) if (mine.size > MAX_EVENTS) mine.delete(k)
       list.push(...part)
-      part.forEach((e) => writing.add(e[0]))
       await store.put(part)
       part.forEach((e) => writing.delete(e[0]))
       // The page lived on after all (a tab switch, not an unload): the rescue copy is not needed.
@@ -99,36 +110,61 @@ export function createQueue(o: QueueOptions) {
     }, ms)
   }
 
-  const forget = async (entries: Entry[]) => {
-    const keys = entries.map((e) => e[0])
-    keys.forEach((k) => mine.delete(k))
-    await store.del(keys)
-  }
-
   // Keys end with the messageId (36 characters).
   const ids = (entries: Entry[]) => entries.map((e) => e[0].slice(-36))
 
-  /** Sends one chunk; false when the collector is unreachable or busy and the rest must wait. */
-  const deliver = async (c: Chunk): Promise<boolean> => {
-    o.emit('send', { ids: ids(c.entries), transport: 'fetch' })
-    const r = await post(o.endpoint, body(c, o.writeKey), false)
+  /** Forgets entries for good: delivered, or given up. */
+  const forget = async (entries: Entry[]) => {
+    const keys = entries.map((e) => e[0])
+    keys.forEach((k) => (mine.delete(k), kept.delete(k)))
+    await store.del(keys)
+  }
+
+  const acked = async (entries: Entry[]) => {
+    await forget(entries)
+    o.emit('ack', { ids: ids(entries) })
+  }
+
+  const send = (c: Chunk, keepalive: boolean, ask: Entry[] = []) => {
+    c.entries.forEach((e) => kept.add(e[0]))
+    o.emit('send', { ids: ids(c.entries), transport: keepalive ? 'keepalive' : 'fetch' })
+    return post(o.endpoint, body(c, o.writeKey, ids(ask)), keepalive)
+  }
+
+  /**
+   * Sends one chunk's worth of entries, asking about `ask` (see `kept`); false when the collector is
+   * unreachable or busy and the rest must wait. What left with keepalive meanwhile (the page hid
+   * while this flush read the store) is not sent again here.
+   */
+  const deliver = async (list: Entry[], ask: Entry[] = []): Promise<boolean> => {
+    const [c = { entries: [], parts: '', bytes: 0 }] = chunk(list.filter((e) => !kept.has(e[0])))
+    const n = c.entries.length
+    if (!n && !ask.length) return true
+    const r = await send(c, false, ask)
     const s = r.status
     if (s > 199 && s < 300) {
-      await forget(c.entries)
-      o.emit('ack', { ids: ids(c.entries) })
+      // Only footfall's collector answers `held`; any other endpoint gets every asked event again.
+      const held = /"held":\[([^\]]*)/.exec(r.text!)?.[1] || ''
+      for (const e of ask) (held.includes(e[0].slice(-36)) ? c.entries : again).push(e)
+      await acked(c.entries)
       attempt = 0
       return true
     }
+    // Refused, or never sent (sendBeacon refused it): not held. No answer at all (a network error, a
+    // timeout, a request aborted as the page went away): the collector may hold them, so they stay
+    // `kept` and are asked about next time.
+    if (s || r.beacon) c.entries.forEach((e) => kept.delete(e[0]))
     if (s < 400 || s == 408 || s == 429 || s > 499) {
       retryAt = Date.now() + backoff(++attempt, r.retryAfter)
-      o.emit('error', { message: `delivery failed (${s || 'network'}), retry #${attempt}`, status: s })
+      o.emit('error', { message: 'send failed', status: s })
       return false
     }
-    // 413 or another 4xx: the collector refuses something in this chunk. Bisect until the
-    // refused events stand alone, drop only those, and deliver the rest.
-    if (c.entries.length == 1) return give(c.entries, s == 413 ? 'too_large' : 'rejected'), true
-    const h = c.entries.length >> 1
-    return (await deliver(chunk(c.entries.slice(0, h))[0])) && deliver(chunk(c.entries.slice(h))[0])
+    // 413 or another 4xx: the collector refuses something in this chunk (or the question: the
+    // asked events are then sent again). Bisect until the refused events stand alone, drop only
+    // those, and deliver the rest.
+    again.push(...ask)
+    if (n < 2) return n && give(c.entries, s == 413 ? 'too_large' : 'rejected'), true
+    return (await deliver(c.entries.slice(0, n >> 1))) && deliver(c.entries.slice(n >> 1))
   }
 
   /** Gives up on entries for `reason`, visibly: a `drop` event now, a footfall_dropped report later. */
@@ -144,8 +180,8 @@ export function createQueue(o: QueueOptions) {
   /** Drops what is beyond the bounds (7 days, 5,000 events), oldest first. */
   const trim = async (all: Entry[]): Promise<Entry[]> => {
     const cutoff = new Date(Date.now() - MAX_AGE_MS).toISOString()
-    let expired = all.findIndex((e) => e[0] >= cutoff)
-    if (expired < 0) expired = all.length
+    // Keys start with the event's ISO time and `all` is sorted: the expired ones come first.
+    const expired = all.filter((e) => e[0] < cutoff).length
     const keep = Math.max(expired, all.length - MAX_EVENTS)
     await give(all.slice(0, expired), 'expired')
     await give(all.slice(expired, keep), 'queue_full')
@@ -159,7 +195,7 @@ export function createQueue(o: QueueOptions) {
     const locked = async () => {
       // Only when no write is under way is every key in `mine` already in the store.
       const known = writing.size ? [] : [...mine.keys()]
-      let all = await trim(await store.all())
+      const all = await trim(await store.all())
       // Another tab may have delivered some of ours: stop holding those for the unload path.
       const live = new Set(all.map((e) => e[0]))
       for (const k of known) live.has(k) || mine.delete(k)
@@ -169,8 +205,22 @@ export function createQueue(o: QueueOptions) {
       // but as soon as it answers again.
       const failing = attempt
       failing || o.beforeSend()
-      all = all.concat(await persist())
-      for (const c of chunk(all)) if ((rest = !(await deliver(c)))) break
+      for (const k of keptLog.take()) kept.add(k)
+      // At most 500 ids are asked about (20 KB of the 64 KB a body may hold: a sendBeacon fallback
+      // must carry it too); the rest are sent again, as to any collector.
+      const ask = all.filter((e) => kept.has(e[0])).slice(0, 500)
+      kept.clear()
+      ask.forEach((e) => kept.add(e[0]))
+      let list = all.filter((e) => !kept.has(e[0])).concat(await persist())
+      again = []
+      if (ask.length) {
+        // The first request carries the question (with the first chunk, or alone).
+        const first = chunk(list, MAX_BODY - 2e4)[0]?.entries || []
+        if ((rest = !(await deliver(first, ask)))) return
+        ask.forEach((e) => kept.delete(e[0]))
+        list = again.concat(list.slice(first.length))
+      }
+      for (const c of chunk(list)) if ((rest = !(await deliver(c.entries)))) break
       if (failing && !attempt) o.beforeSend()
     }
     await (navigator.locks ? navigator.locks.request('footfall', locked) : locked())
@@ -208,21 +258,17 @@ export function createQueue(o: QueueOptions) {
       // into the store on the next page load.
       rescue.save(store.durable() ? [...writing].map((k) => [k, mine.get(k)!]) : [...mine])
       // Keepalive requests of a page share one 64 KB budget in flight; what does not fit stays
-      // in IndexedDB for the next page load. pagehide often follows visibilitychange: events
-      // already on their way are not sent twice.
+      // in IndexedDB for the next page load. What is on its way already (an ordinary request in
+      // flight, or keepalive on an earlier hide: pagehide often follows visibilitychange) is not
+      // sent again now: the next page asks the collector about it.
       let budget = MAX_BODY
-      for (const c of chunk([...mine].filter((e) => !leaving.has(e[0])))) {
+      for (const c of chunk([...mine].filter((e) => !kept.has(e[0])))) {
         if ((budget -= c.bytes + 100) < 0) break
-        c.entries.forEach((e) => leaving.add(e[0]))
-        o.emit('send', { ids: ids(c.entries), transport: 'keepalive' })
-        post(o.endpoint, body(c, o.writeKey), true).then((r) => {
-          c.entries.forEach((e) => leaving.delete(e[0]))
-          if (r.status > 199 && r.status < 300 && !r.beacon) {
-            forget(c.entries)
-            o.emit('ack', { ids: ids(c.entries) })
-          }
+        send(c, true).then((r) => {
+          if (r.status > 199 && r.status < 300 && !r.beacon) acked(c.entries)
         })
       }
+      keptLog.save([...kept])
     },
     /** Consent granted: store and send. Otherwise hold nothing here. */
     enable(on: boolean) {
@@ -233,6 +279,8 @@ export function createQueue(o: QueueOptions) {
     /** Consent denied: forget every queued event, stored or not. */
     async clear() {
       rescue.take()
+      keptLog.take()
+      kept.clear()
       mine.clear()
       unsaved = []
       await store.clear()

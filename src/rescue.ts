@@ -1,19 +1,16 @@
 import { stringify } from './lib/json'
-import type { Entry } from './store'
-
-const PREFIX = 'ff_rescue_'
 
 /**
- * The last resort of the unload path. IndexedDB writes still under way when a page unloads are
- * aborted, and the keepalive budget (64 KB) may not carry everything; localStorage writes are
- * synchronous, so those events are copied there and moved into the queue on the next page load.
- * One key per page, so tabs closing together do not overwrite each other.
+ * A list a page leaves behind in localStorage as it goes away (localStorage writes are
+ * synchronous, so they survive an unload that aborts IndexedDB writes), for the next page to take.
+ * One key per page (`prefix` + a page id), so tabs closing together do not overwrite each other.
+ * Used for the events an unloading page could not store (`ff_rescue_`, moved into the queue on the
+ * next page load) and for the keys of events it sent with keepalive (`ff_kept_`, see queue.ts).
  */
-export function createRescue() {
-  const key = PREFIX + Date.now() + Math.random()
-  const keys = () => Object.keys(localStorage).filter((k) => k.startsWith(PREFIX))
+export function createRescue<T>(prefix: string) {
+  const key = prefix + Date.now() + Math.random()
   return {
-    save(list: Entry[]) {
+    save(list: T[]) {
       try {
         if (list.length) localStorage.setItem(key, stringify(list))
       } catch {}
@@ -23,14 +20,15 @@ export function createRescue() {
         localStorage.removeItem(key)
       } catch {}
     },
-    /** Every page's rescued entries, removed from localStorage. */
-    take(): Entry[] {
-      const out: Entry[] = []
+    /** Every page's lists, joined, removed from localStorage. */
+    take(): T[] {
+      const out: T[] = []
       try {
-        for (const k of keys()) {
-          out.push(...(JSON.parse(localStorage.getItem(k)!) as Entry[]))
-          localStorage.removeItem(k)
-        }
+        for (const k of Object.keys(localStorage))
+          if (k.startsWith(prefix)) {
+            out.push(...(JSON.parse(localStorage.getItem(k)!) as T[]))
+            localStorage.removeItem(k)
+          }
       } catch {}
       return out
     },

@@ -3,20 +3,11 @@ import type { Props } from './types'
 const MAX_DEPTH = 8
 
 /**
- * Roughly the JSON size of what the last sanitize() copied (string and key lengths, a few bytes
- * per other value), so that an event is serialised to check the 32 KB limit, when it is made,
- * only if it could be near it.
- */
-export let chars = 0
-
-/**
  * A JSON-safe deep copy of user props: functions, symbols and undefined dropped,
  * BigInt → string, Date → ISO string, cycles → "[Circular]", anything deeper than 8 levels cut.
  * `__proto__` keys are skipped so a copy can never change a prototype.
  */
 export function sanitize(v: unknown, depth = 0, parents: unknown[] = []): unknown {
-  if (!depth) chars = 0
-  chars += typeof v == 'string' ? v.length : 8
   if (typeof v == 'bigint') return '' + v
   if (typeof v == 'function' || typeof v == 'symbol') return undefined
   if (typeof v == 'number') return isFinite(v) ? v : null
@@ -32,7 +23,6 @@ export function sanitize(v: unknown, depth = 0, parents: unknown[] = []): unknow
   } else {
     const o: Props = {}
     for (const k of Object.keys(v)) {
-      chars += k.length
       const x = k == '__proto__' ? undefined : sanitize((v as Props)[k], depth + 1, parents)
       if (x !== undefined) o[k] = x
     }

@@ -18,7 +18,7 @@ if (!w.footfall?.track) {
   const api = ((cmd: string, ...args: unknown[]) => {
     const f = (api as unknown as Record<string, unknown>)[cmd]
     if (typeof f == 'function' && Object.hasOwn(api, cmd)) return f(...args)
-    console.warn(`[footfall] unknown command "${String(cmd)}"`)
+    console.warn('[footfall] unknown command', cmd)
   }) as Stub
   createTracker(options as Options, (t) => {
     Object.assign(api, t)

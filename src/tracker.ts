@@ -1,11 +1,9 @@
 import { pageviews } from './autocapture/pageviews'
 import { engagement } from './autocapture/engagement'
-import { declarative } from './autocapture/declarative'
-import { inquiry } from './autocapture/inquiry'
 import { envelope, pageContext } from './envelope'
 import { normalize } from './events'
 import { createEmitter } from './lib/emitter'
-import { stringify, tooBig } from './lib/json'
+import { stringify } from './lib/json'
 import { onHidden } from './lib/onHidden'
 import { onReady } from './lib/onReady'
 import { createKV } from './lib/storage'
@@ -13,8 +11,8 @@ import { uuid } from './lib/uuid'
 import { consentFor, STATES } from './consent'
 import { lazy } from './lib/lazy'
 import { isOn, type ConsentState, type Options } from './options'
-import { createQueue, MAX_EVENT_BYTES, MAX_EVENTS } from './queue'
-import { chars, isPlainObject, sanitize, snapshot } from './sanitize'
+import { createQueue, MAX_EVENTS } from './queue'
+import { isPlainObject, sanitize, snapshot } from './sanitize'
 import { campaignOf, createSessions } from './session'
 import type { Campaign, Envelope, PageContext, Props } from './types'
 
@@ -28,7 +26,13 @@ type Fields = Pick<Envelope, 'type'> & Partial<Envelope>
 export type Tracker = ReturnType<typeof createTracker>
 
 /** Everything an autocapture module may use: the public API plus the internal event hub. */
-export type Ctx = Tracker & { emit(type: string, data?: unknown): void; options: Options; warn(message: string, reason?: string): void }
+export type Ctx = Tracker & {
+  emit(type: string, data?: unknown): void
+  options: Options
+  /** Clicks and submits made before the click capture part arrived, kept for it (see `clicks`). */
+  early?: Event[]
+  warn(message: string, reason?: string): void
+}
 
 /**
  * One tracker: the public API over the queue, sessions and consent. Public functions
@@ -79,7 +83,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     beforeSend() {
       const d = drops()
       drops({})
-      for (const reason of Object.keys(d)) record({ type: 'track', event: 'footfall_dropped', properties: { count: d[reason], reason } }, 0)
+      for (const reason of Object.keys(d)) record({ type: 'track', event: 'footfall_dropped', properties: { count: d[reason], reason } })
     },
   })
 
@@ -100,48 +104,38 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
         const name = p[i] as string
         try {
           const props = sanitize(p[i + 1]) as Props
-          record({ type: 'track', event: name, properties: normalize(name, props) }, chars, p[i + 2] as number)
+          record({ type: 'track', event: name, properties: normalize(name, props) }, p[i + 2] as number)
         } catch (e) {
-          warn('internal error: ' + e)
+          warn('internal error ' + e)
         }
       }
     }
     if (pending.length) setTimeout(drain)
   }
 
-  /** Makes an event of `fields` at time `t`; `size` is the estimate of its props' size (see `chars`). */
-  function record(fields: Fields, size: number, t = Date.now()) {
+  /**
+   * Makes an event of `fields` at time `t`. An event over 32 KB is refused once, where it is
+   * serialised for the store (queue.ts), not here as well.
+   */
+  function record(fields: Fields, t = Date.now()) {
     if (state == 'denied' || !o.endpoint) return
     // Only what the visitor does extends or starts a session.
     const { session, start } = sessions.touch(landing, PASSIVE.test(fields.event!), t)
     landing = undefined
     if (!anonymousId) kv.set('ff_aid', (anonymousId = kv.get('ff_aid') || uuid()))
-    const e = envelope(fields, t, {
-      anonymousId,
-      userId,
-      sessionId: session.id,
-      sessionStart: start,
-      campaign: session.c,
-      // Before the first page view (calls replayed at start-up) the page is read, not kept:
-      // that page view still gets document.referrer and ends no earlier one.
-      page: page || pageContext(),
-    })
-    // The session's landing referrer rides on every event, like its campaign (Segment's context.referrer).
-    if (session.r) e.context.referrer = { url: session.r }
-    // Refused here, before it counts as recorded. Serialising whole events is left to the queue
-    // (once, off the hot path): only large properties make the full check worth it.
-    if (size > 8e3 && tooBig(stringify(e), MAX_EVENT_BYTES))
-      return warn(`event "${fields.event || fields.type}" is larger than 32 KB; refused`, 'too_large')
+    // Before the first page view (calls replayed at start-up) the page is read, not kept:
+    // that page view still gets document.referrer and ends no earlier one.
+    const e = envelope(fields, t, anonymousId, userId, session, start, page || pageContext())
     emit('track', e)
     if (state == 'granted') queue.add(e)
     else if (held.push(e) > MAX_EVENTS) emit('drop', { ids: [held.shift()!.messageId], reason: 'queue_full' }), dropped(1, 'queue_full')
   }
 
   /** A copy of `p` fit to send; undefined (and a warning naming the call) when it is not a plain object. */
-  const props = (p: unknown, fn: string, name = '', copy: (p: Props) => unknown = sanitize): Props | undefined => {
+  const props = (p: unknown, fn: string, copy: (p: Props) => unknown = sanitize): Props | undefined => {
     if (p == null) return {}
     if (isPlainObject(p)) return copy(p) as Props
-    warn(`${fn}(${name && `"${name}"`}): props must be a plain object; refused`, 'invalid')
+    warn(fn + '(): props must be a plain object', 'invalid')
   }
 
   const setConsent = (s: ConsentState) => {
@@ -170,7 +164,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
       try {
         return f(a, b)
       } catch (e) {
-        warn('internal error: ' + e)
+        warn('internal error ' + e)
       }
     }) as (...a: Parameters<F>) => ReturnType<F> | undefined
 
@@ -179,8 +173,8 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     // The hot path: it copies the props and defers the rest (see `pending`).
     track: safe((name: string, properties?: Props): void => {
       if (typeof name != 'string' || !name || name.length > 128)
-        return warn('track(): name must be a string of 1-128 characters; refused', 'invalid')
-      const p = props(properties, 'track', name, snapshot)
+        return warn('track(): bad name', 'invalid')
+      const p = props(properties, 'track', snapshot)
       if (p && pending.push(name, p, Date.now()) == 3) setTimeout(drain)
     }),
 
@@ -189,28 +183,27 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
       drain()
       const p = props(properties, 'page')
       if (!p) return
-      const size = chars
       // The page view that ends reports its engagement: recorded now, while it is still the page.
       if (page) emit('pageend', page), drain()
       page = pageContext(page ? page.url : document.referrer)
       landing = campaignOf(location.search)
-      record({ type: 'page', properties: { ...page, ...p } }, size)
+      record({ type: 'page', properties: { ...page, ...p } })
     }),
 
     /** Ties this visitor's events from now on to a known user id. */
     identify: safe((id: string, traits?: Props): void => {
       if (typeof id == 'number') id = '' + id
-      if (typeof id != 'string' || !id || id.length > 256) return warn('identify(): user id must be a non-empty string; refused', 'invalid')
+      if (typeof id != 'string' || !id || id.length > 256) return warn('identify(): bad user id', 'invalid')
       drain()
       const t = props(traits, 'identify')
       if (!t) return
       if (state != 'denied') kv.set('ff_uid', (userId = id))
-      record({ type: 'identify', traits: t }, chars)
+      record({ type: 'identify', traits: t })
     }),
 
     /** Sets the consent state: `granted`, `pending` or `denied`. */
     consent: safe((s: ConsentState): void => {
-      if (!STATES.includes(s)) return warn('consent(): expected granted, pending or denied')
+      if (!STATES.includes(s)) return warn('consent(): bad state')
       setConsent(consentFor(o, s))
       // Consent is the visitor's, not the tab's: the other tabs hear of it through a storage
       // event. The key is removed at once, so nothing stays behind.
@@ -231,16 +224,12 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     },
 
     /** Subscribes to `track`, `send`, `ack`, `drop` or `error`; returns the unsubscribe function. */
-    on: safe((type: string, cb: (data: any) => void): (() => void) => {
-      if (typeof cb != 'function') {
-        warn('on(): the callback must be a function')
-        return () => {}
-      }
-      return on(type, cb)
-    }),
+    on: safe((type: string, cb: (data: any) => void): (() => void) =>
+      typeof cb == 'function' ? on(type, cb) : (warn('on(): not a function'), () => {}),
+    ),
   }
 
-  if (!o.endpoint) console.error('[footfall] no endpoint (data-endpoint) is set: nothing will be sent')
+  if (!o.endpoint) console.error('[footfall] no data-endpoint')
   setConsent(consentFor(o, o.consent))
   addEventListener('storage', (e) => {
     if (e.key == CONSENT_KEY && STATES.includes(e.newValue as ConsentState)) setConsent(consentFor(o, e.newValue as ConsentState))
@@ -259,9 +248,16 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
   // -- capture:begin
   pageviews(ctx)
   if (isOn(o.autocapture)) {
-    declarative(ctx)
-    inquiry(ctx)
-    // Optional parts live in files of their own (chunks in the ES module build).
+    // Click capture and chat adapters live in a file of their own (a chunk in the ES module build),
+    // added now; until it runs, clicks and submits are kept for it (at most 100: a part that never
+    // arrives must not make this grow forever).
+    ctx.early = []
+    const keep = (e: Event) => {
+      const q = ctx.early
+      if (q && q.length < 100) q.push(e)
+    }
+    addEventListener('click', keep, true)
+    addEventListener('submit', keep, true)
     lazy(ctx, 'chat')
     if (o.datalayer) lazy(ctx, 'datalayer')
     // Shopify and WooCommerce add-to-cart without markup: the file comes only to such a shop.

@@ -4,6 +4,10 @@ export interface Reply {
   status: number
   /** Milliseconds asked for by `Retry-After`. */
   retryAfter?: number
+  /** The body of a 2xx reply. */
+  text?: string
+  /** Went the sendBeacon way: queued by the browser (202, its reply never known) or refused (0, not sent). */
+  beacon?: boolean
 }
 
 // Taken once at load: a page that later replaces window.fetch cannot break delivery.
@@ -15,7 +19,7 @@ const nativeFetch = typeof fetch == 'function' ? fetch.bind(globalThis) : undefi
  * (missing, replaced, or refused by a content blocker) sendBeacon takes over, and a queued
  * beacon counts as delivered since its reply can never be read.
  */
-export async function post(url: string, body: string, keepalive: boolean): Promise<Reply & { beacon?: boolean }> {
+export async function post(url: string, body: string, keepalive: boolean): Promise<Reply> {
   try {
     const r = await nativeFetch!(url, {
       method: 'POST',
@@ -24,17 +28,20 @@ export async function post(url: string, body: string, keepalive: boolean): Promi
       credentials: 'omit',
       signal: keepalive ? undefined : AbortSignal.timeout?.(60e3),
     })
-    if (typeof r?.status != 'number') throw 0
+    const s = r?.status
+    if (typeof s != 'number') throw 0
+    const text = s < 300 ? await r.text() : ''
     // A 2xx HTML page is a captive portal or a catch-all route, not a collector: acknowledging it would lose the batch.
     // (A short "ok" that a framework labels text/html is still an acknowledgement: only a page counts.)
-    const html = r.status < 300 && /html/.test(r.headers?.get('Content-Type') || '') && /<(!doctype|html|head|body)/i.test(await r.text())
-    return { status: html ? 0 : r.status, retryAfter: parseRetryAfter(r.headers?.get('Retry-After')) }
+    const html = /html/.test(r.headers?.get('Content-Type') || '') && /<(!doctype|html|head|body)/i.test(text)
+    return { status: html ? 0 : s, retryAfter: parseRetryAfter(r.headers?.get('Retry-After')), text }
   } catch (e) {
     // A real network failure or timeout is retried later; anything else means fetch itself is broken.
     if (!keepalive && /^(TypeError|TimeoutError)$/.test((e as Error)?.name)) return { status: 0 }
+    let queued = false
     try {
-      if (navigator.sendBeacon(url, body)) return { status: 202, beacon: true }
+      queued = navigator.sendBeacon(url, body)
     } catch {}
-    return { status: 0 }
+    return { status: queued ? 202 : 0, beacon: true }
   }
 }

@@ -24,6 +24,8 @@ export type Fault =
 export interface Request {
   at: number
   ids: string[]
+  /** Ids the client asked about (`check`: sent with keepalive, reply unseen). */
+  check?: string[]
 }
 
 /** One event as the endpoint saw it: its wire name (`event` of a track, else `type`) and properties. */
@@ -58,11 +60,12 @@ export async function startEndpoint(fault: (n: number, req: Request) => Fault = 
     for await (const c of req) chunks.push(c as Buffer)
     const buf = Buffer.concat(chunks)
     let batch: { messageId: string; type: string; event?: string; properties?: Record<string, any> }[] = []
+    let check: string[] | undefined
     try {
-      batch = JSON.parse(buf.toString('utf8')).batch || []
+      ;({ batch = [], check } = JSON.parse(buf.toString('utf8')))
     } catch {}
     const ids = batch.map((e) => e.messageId)
-    const r: Request = { at: Date.now(), ids }
+    const r: Request = { at: Date.now(), ids, check }
     requests.push(r)
     const f = policy(requests.length, r)
     if (f == 'reset') return req.socket.destroy()
@@ -91,7 +94,12 @@ export async function startEndpoint(fault: (n: number, req: Request) => Fault = 
         req.socket.destroy()
         return res
       }) as never
-    } else res.once('finish', () => res.statusCode < 300 && count())
+    } else {
+      // Counted when the reference collector answers 2xx, even if the client is gone by then (a
+      // navigation aborts an ordinary request): the events are stored all the same.
+      const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse
+      res.end = ((...a: unknown[]) => (res.statusCode < 300 && count(), end(...a))) as never
+    }
     ;(req as IncomingMessage & { body?: Buffer }).body = buf
     collector(req, res)
   }

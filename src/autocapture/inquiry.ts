@@ -24,14 +24,10 @@ export function inquiryOf(el: Element): Props {
 }
 
 /** Clicks on mailto:, tel:, sms: and WhatsApp links are inquiries. Marked links are left to declarative capture. */
-export function inquiry(t: Ctx): void {
-  addEventListener(
-    'click',
-    (e) => {
-      const a = (e.target as Element).closest?.('a[href]')
-      const p = a && !a.closest('[data-ff-event]') && inquiryOf(a)
-      if (p && p.method != 'custom') t.track('inquiry', p)
-    },
-    true,
-  )
-}
+export const inquiry =
+  (t: Ctx) =>
+  (e: Event): void => {
+    const a = e.type == 'click' && (e.target as Element).closest?.('a[href]')
+    const p = a && !a.closest('[data-ff-event]') && inquiryOf(a)
+    if (p && p.method != 'custom') t.track('inquiry', p)
+  }

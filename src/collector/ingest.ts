@@ -14,7 +14,7 @@ export interface Rejected {
 
 export interface IngestReply {
   status: number
-  body: { ok: boolean; accepted: number; duplicates: number; rejected: Rejected[]; error?: string }
+  body: { ok: boolean; accepted: number; duplicates: number; rejected: Rejected[]; error?: string; held?: string[] }
 }
 
 export interface IngestDeps {
@@ -46,7 +46,23 @@ export const correctTimestamp = (timestamp: string | undefined, sentAt: string |
   return new Date(receivedAt.getTime() - (s - Date.parse(timestamp))).toISOString()
 }
 
-/** Ingest one request body (`{batch, sentAt?, writeKey?}` or a single message). */
+/** At most this many ids are answered in `held`; the client sends the others again. */
+export const MAX_CHECK = 10_000
+
+/**
+ * The answer to a client's `check` (ids it sent with keepalive as a page went away, reply unseen):
+ * those this collector holds on disk. Anything it cannot vouch for is left out, so the client sends
+ * it again. Undefined when the body asks nothing.
+ */
+export const held = async (check: unknown, store: Store): Promise<string[] | undefined> => {
+  if (!Array.isArray(check)) return
+  const ids = check.slice(0, MAX_CHECK).filter((id): id is string => typeof id == 'string' && store.has(id))
+  // A copy still being written counts once it landed; a failed write forgets the id (has() turns false).
+  await Promise.allSettled(ids.map((id) => store.stored([id])))
+  return ids.filter((id) => store.has(id))
+}
+
+/** Ingest one request body (`{batch, sentAt?, writeKey?, check?}` or a single message). */
 export const ingest = async (payload: unknown, authKey: string | undefined, deps: IngestDeps): Promise<IngestReply> => {
   if (!isPlainObject(payload)) return reply(400, 'body must be a JSON object')
   // Segment's single-message endpoints post one message, not a batch: accept both.
@@ -100,10 +116,11 @@ export const ingest = async (payload: unknown, authKey: string | undefined, deps
   if (batch.length > 0 && rejected.length === batch.length) {
     return { status: 400, body: { ok: false, accepted: 0, duplicates, rejected, error: 'no valid message in batch' } }
   }
-  const [wrote, before] = await Promise.allSettled([deps.store.append(fresh, lines), deps.store.stored(earlier)])
+  const [wrote, before, asked] = await Promise.allSettled([deps.store.append(fresh, lines), deps.store.stored(earlier), held(payload.check, deps.store)])
   // What this request stored is forwarded even when the request then fails: its retry will see duplicates.
   if (wrote.status == 'fulfilled' && deps.forward && fresh.length) await deps.forward(fresh, writeKey as string | undefined)
   // A failed write of either kind fails the request (500 + Retry-After): the client keeps the events and retries.
   for (const r of [wrote, before]) if (r.status == 'rejected') throw r.reason
-  return { status: 200, body: { ok: true, accepted: fresh.length, duplicates, rejected } }
+  const answer = asked.status == 'fulfilled' && asked.value ? { held: asked.value } : {}
+  return { status: 200, body: { ok: true, accepted: fresh.length, duplicates, rejected, ...answer } }
 }

@@ -13,7 +13,7 @@ export const parts: Record<string, () => Promise<Start>> = {}
  * carries the context, so no global is needed. `afterLoad` keeps it off the page's own loading.
  */
 export function lazy(t: Ctx, name: string, afterLoad?: boolean): void {
-  const fail = () => t.emit('error', { message: `footfall-${name}.js could not be loaded` })
+  const fail = () => t.emit('error', { message: 'no footfall-' + name })
   const load = () => {
     try {
       if (parts[name]) return void parts[name]().then((start) => start(t), fail)

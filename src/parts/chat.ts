@@ -1,5 +1,6 @@
 import { chat } from '../autocapture/chat'
+import { clicks } from '../autocapture/clicks'
 import { boot } from '../lib/lazy'
 
-// dist/footfall-chat.js: the chat widget adapters.
-boot((t) => chat(t))
+// dist/footfall-chat.js: click capture (declarative markup, contact links) and the chat widget adapters.
+boot((t) => (clicks(t), chat(t)))

@@ -50,3 +50,39 @@ describe('ingest of a retried batch', () => {
     await store.close()
   })
 })
+
+describe('check: which events sent with keepalive the collector already holds', () => {
+  const now = () => new Date('2030-01-01T00:00:01.000Z')
+
+  it('answers held with the asked ids it has on disk, and only those', async () => {
+    const store = await openStore({ dir: tempDir() })
+    await ingest({ batch: [event('k-1'), event('k-2')] }, undefined, { store, now })
+    const r = await ingest({ batch: [event('k-4')], check: ['k-1', 'k-3', 'k-2', 42] }, undefined, { store, now })
+    expect(r.status).toBe(200)
+    expect(r.body.held).toEqual(['k-1', 'k-2'])
+    expect(r.body.accepted).toBe(1)
+    await store.close()
+  })
+
+  it('answers a check with an empty batch, and says nothing when nothing is asked', async () => {
+    const store = await openStore({ dir: tempDir() })
+    await ingest({ batch: [event('k-5')] }, undefined, { store, now })
+    const asked = await ingest({ batch: [], check: ['k-5', 'k-6'] }, undefined, { store, now })
+    expect(asked).toMatchObject({ status: 200, body: { ok: true, accepted: 0, held: ['k-5'] } })
+    const plain = await ingest({ batch: [event('k-7')] }, undefined, { store, now })
+    expect(plain.body).not.toHaveProperty('held')
+    await store.close()
+  })
+
+  it('does not vouch for a copy whose write then fails', async () => {
+    const dir = tempDir()
+    const store = await openStore({ dir })
+    mkdirSync(join(dir, '2030-01-01.ndjson'))
+    const first = ingest({ batch: [event('k-8')] }, undefined, { store, now })
+    // Asked on another day (whose file works) while k-8 is still being written, and fails.
+    const asked = ingest({ batch: [], check: ['k-8'] }, undefined, { store, now: () => new Date('2030-01-02T00:00:01.000Z') })
+    await expect(first).rejects.toThrow()
+    expect((await asked).body.held).toEqual([])
+    await store.close()
+  })
+})

@@ -2,14 +2,19 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { Envelope } from '../../src/types'
 
 // The transport takes fetch once at load, like in a page: install the fake before importing.
-type Call = { batch: Envelope[] }
+type Call = { batch: Envelope[]; check?: string[]; keepalive?: boolean }
 let calls: Call[] = []
-let answer: (b: Call) => number = () => 200
-vi.stubGlobal('fetch', async (_url: string, init: RequestInit) => {
-  const b = JSON.parse(init.body as string) as Call
+/** A status, a status and a body, or 'hang': a reply that never comes (the page is gone). */
+let answer: (b: Call) => number | { status: number; body: string } | 'hang' = () => 200
+const fakeFetch = async (_url: string, init: RequestInit) => {
+  const b = { ...JSON.parse(init.body as string), keepalive: init.keepalive } as Call
   calls.push(b)
-  return new Response('{}', { status: answer(b) })
-})
+  const a = answer(b)
+  if (a == 'hang') return new Promise(() => {})
+  if (a === 0) throw new TypeError('Failed to fetch')
+  return typeof a == 'number' ? new Response('{}', { status: a }) : new Response(a.body, { status: a.status })
+}
+vi.stubGlobal('fetch', fakeFetch)
 const { createQueue, MAX_EVENTS } = await import('../../src/queue')
 
 const ev = (props: Record<string, unknown> = {}, at = new Date()): Envelope => ({
@@ -131,6 +136,78 @@ describe('queue', () => {
     expect(sent()).toHaveLength(1)
     expect(events.find((e) => e[0] == 'warn')![1][1]).toBe('too_large')
     expect(events.find((e) => e[0] == 'drop')![1]).toEqual({ ids: [big.messageId], reason: 'too_large' })
+  })
+
+  it('asks which events that left with keepalive the collector holds, and sends only the others again', async () => {
+    const { q, events } = setup()
+    const list = [ev(), ev(), ev()]
+    list.forEach(q.add)
+    answer = () => 'hang'
+    q.unload()
+    expect(calls).toEqual([expect.objectContaining({ keepalive: true, batch: list })])
+    const later = ev()
+    q.add(later)
+    // footfall's collector holds the first two.
+    answer = (b) => (b.check ? { status: 200, body: JSON.stringify({ ok: true, held: b.check.slice(0, 2) }) } : 200)
+    await q.flush()
+    expect(calls[1].check).toEqual(list.map((e) => e.messageId))
+    expect(calls[1].batch.map((e) => e.messageId)).toEqual([later.messageId])
+    expect(calls.slice(2).flatMap((c) => c.batch.map((e) => e.messageId))).toEqual([list[2].messageId])
+    const acked = events.filter((e) => e[0] == 'ack').flatMap((e) => e[1].ids)
+    expect(acked.sort()).toEqual([...list, later].map((e) => e.messageId).sort())
+    // Nothing is left to send or to ask about.
+    const n = calls.length
+    await q.flush()
+    expect(calls).toHaveLength(n)
+  })
+
+  it('sends everything again to an endpoint that does not answer the question', async () => {
+    const { q } = setup()
+    const list = [ev(), ev()]
+    list.forEach(q.add)
+    answer = () => 'hang'
+    q.unload()
+    // A Segment-compatible endpoint: 200 without `held` (or 400 for a batch with nothing in it).
+    for (const reply of [200, 400]) {
+      calls = []
+      answer = (b) => (b.batch.length ? 200 : reply)
+      await q.flush()
+      expect(calls[0].check).toEqual(list.map((e) => e.messageId))
+      expect(calls.flatMap((c) => c.batch.map((e) => e.messageId))).toEqual(list.map((e) => e.messageId))
+      // Sent, acknowledged: the second round has a fresh pair that left with keepalive.
+      list.splice(0, 2, ev(), ev())
+      list.forEach(q.add)
+      answer = () => 'hang'
+      q.unload()
+    }
+  })
+
+  it('asks again, and loses nothing, when the question itself fails', async () => {
+    const { q } = setup()
+    const e = ev()
+    q.add(e)
+    answer = () => 'hang'
+    q.unload()
+    answer = () => 503
+    await q.flush()
+    answer = (b) => (b.check ? { status: 200, body: '{"held":[]}' } : 200)
+    calls = []
+    await q.flush()
+    expect(calls[0].check).toEqual([e.messageId])
+    expect(calls.flatMap((c) => c.batch.map((x) => x.messageId))).toEqual([e.messageId])
+  })
+
+  it('asks about what a request without an answer carried (the collector may hold it), and sends it again when not held', async () => {
+    const { q } = setup()
+    const e = ev()
+    q.add(e)
+    answer = () => 0 // a network error
+    await q.flush()
+    answer = (b) => (b.check ? { status: 200, body: '{"held":[]}' } : 200)
+    calls = []
+    await q.flush()
+    expect(calls[0].check).toEqual([e.messageId])
+    expect(calls.flatMap((c) => c.batch.map((x) => x.messageId))).toEqual([e.messageId])
   })
 
   it('sends nothing until enabled (consent) and nothing after clear()', async () => {

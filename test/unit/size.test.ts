@@ -10,12 +10,14 @@ import { describe, expect, it } from 'vitest'
  * files of their own. The budget holds it there: a change that grows the core must pay for itself.
  * 6,700 → 6,850: deferring the envelope out of track() (now 1.4 µs a call, from 10.7) took
  * 170 B with the ordering guarantees around it (drain before page/identify/consent/flush/hide).
- * 6,850 → 6,950: the platform detection (data-platform; Shopify and WooCommerce found without
- * markup) costs the core 87 B; the platform code itself is a file of its own, loaded only on a shop.
+ * 6,850 → 6,350 (core at 6,312): click capture moved into footfall-chat.js (800 → 1,250), shorter
+ * messages, one 32 KB check, internal property names mangled; the unload dedupe (check / held)
+ * costs about 150 B of it. The 5,000 B target is not met: bench/results.md lists what is left.
+ * + the platform detection (data-platform; Shopify and WooCommerce found without markup), 87 B.
  */
 export const BUDGETS: Record<string, number> = {
-  'footfall.js': 6950,
-  'footfall-chat.js': 800,
+  'footfall.js': 6450,
+  'footfall-chat.js': 1250,
   'footfall-datalayer.js': 500,
   'footfall-vitals.js': 3300,
   'footfall-stub.js': 100,
