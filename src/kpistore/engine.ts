@@ -10,7 +10,7 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import { factOf, Kind, type KpiEvent } from '../kpi/event'
 import { metricsOf, sortedRecord, type Counts, type KpiReport, type Metrics } from '../kpi/index'
 import { boundaries, localIso, type Interval } from './intervals'
-import { CROSSING_SPAN, FOLD_ALL, FOLD_TOUCHED, INCOMING, INSERT_NEW, REPORT, SCHEMA, SCHEMA_VERSION } from './schema'
+import { CROSSING_KEYS, FOLD_ALL, FOLD_TOUCHED, INCOMING, INSERT_NEW, REPORT, SCHEMA, SCHEMA_VERSION } from './schema'
 
 export interface EngineOptions {
   /** Directory of the day files (`YYYY-MM-DD.ndjson`), or the files themselves. */
@@ -280,8 +280,10 @@ export const openEngine = async (options: EngineOptions) => {
   /** Counts per interval (boundaries ascending, ≥ 2), channel and campaign. */
   const report = async (bounds: number[]): Promise<IntervalReport[]> => {
     const list = duckdb.listValue(bounds.map((b) => BigInt(Math.round(b))))
-    const [span] = await get(CROSSING_SPAN, [list])
-    const rows = await get(REPORT, [list, BigInt(span.lo as number), BigInt(span.hi as number)])
+    const [crossing] = await get(CROSSING_KEYS, [list])
+    // '' first: an empty list would have no type, and no session key is '' (they start with `s:`).
+    const keys = duckdb.listValue(['', ...(crossing.keys as string[])])
+    const rows = await get(REPORT, [list, BigInt(crossing.lo as number), BigInt(crossing.hi as number), keys])
     const out = new Map<number, IntervalReport>()
     for (let i = 0; i < bounds.length - 1; i++) {
       out.set(bounds[i], { from: bounds[i], to: bounds[i + 1], overall: metricsOf(ZERO), byChannel: {}, byCampaign: {} })

@@ -123,8 +123,8 @@ export const FOLD_TOUCHED = [
 ]
 
 /**
- * The report over intervals [b0, b1), [b1, b2) … ($1 = the boundaries, ascending; $2, $3 =
- * CROSSING_SPAN): for each
+ * The report over intervals [b0, b1), [b1, b2) … ($1 = the boundaries, ascending; $2, $3, $4 =
+ * CROSSING_KEYS): for each
  * interval, what computeKpis returns for that range alone, as counts per channel and campaign.
  *
  * - Sessions that start and end inside one interval are read from `sessions` as they are.
@@ -161,21 +161,20 @@ const CROSSING = `crossing AS MATERIALIZED (
   UNION ALL SELECT session_key, start_ts, end_ts FROM sessions, lim WHERE start_ts < lo0 AND end_ts >= lo0
 )`
 
-/** The time span of the sessions that cross a boundary of $1 (REPORT's $2 and $3). */
-export const CROSSING_SPAN = `WITH ${LIM}, ${PLACED}, ${CROSSING}
-SELECT coalesce(min(start_ts), 0)::DOUBLE AS lo, coalesce(max(end_ts), -1)::DOUBLE AS hi FROM crossing`
+/** The sessions that cross a boundary of $1, and their time span: REPORT's $2, $3 and $4. */
+export const CROSSING_KEYS = `WITH ${LIM}, ${PLACED}, ${CROSSING}
+SELECT coalesce(min(start_ts), 0)::DOUBLE AS lo, coalesce(max(end_ts), -1)::DOUBLE AS hi, coalesce(list(session_key), []) AS keys FROM crossing`
 
 export const REPORT = `
 WITH ${LIM},
 ${PLACED},
 whole AS NOT MATERIALIZED (SELECT * FROM placed WHERE end_ts < hi),
-${CROSSING},
--- The events of crossing sessions ($2–$3: the span of those sessions, so the scan reads only
--- row groups near the boundaries), and those without a session id.
+-- The events of the crossing sessions (their keys found first: a join on a short list, not a
+-- scan of the year), and those without a session id.
 ev AS MATERIALIZED (
   ${BUCKET(EVENT_COLUMNS, 'ts', 'session_key IS NULL')}
   UNION ALL
-  ${BUCKET(EVENT_COLUMNS, 'ts', 'ts BETWEEN $2 AND $3 AND session_key IN (SELECT session_key FROM crossing)')}
+  ${BUCKET(`(SELECT e.* FROM ${EVENT_COLUMNS} e SEMI JOIN (SELECT unnest($4::VARCHAR[]) AS k) c ON e.session_key = c.k)`, 'ts', 'ts BETWEEN $2 AND $3')}
 ),
 gaps AS (
   SELECT *, CASE WHEN ts - lag(ts) OVER (PARTITION BY lo, visitor ORDER BY ts) <= ${SESSION_MS} THEN 0 ELSE 1 END AS starts
