@@ -121,6 +121,8 @@ export const openEngine = async (options: EngineOptions) => {
   let progress: Progress = { phase: 'ready', files: { done: 0, total: 0 }, bytes: { done: 0, total: 0 }, events: 0, rate: 0, eta: 0 }
 
   let seq = 0
+  /** Grows whenever events are applied: a report made at one version holds until the next. */
+  let version = 0
   /** Append events to `table` through the appender (DuckDB's own loader: no SQL text from data). */
   const load = async (table: string, events: KpiEvent[]) => {
     const appender = await db.createAppender(table)
@@ -208,6 +210,7 @@ export const openEngine = async (options: EngineOptions) => {
       if (events.length) await applyChunk(events, offsets, bulk)
       else for (const [file, bytes] of offsets) await db.run(`INSERT OR REPLACE INTO applied VALUES ($1, $2)`, [file, BigInt(bytes)])
       progress.events += events.length
+      if (events.length) version++
       progress.bytes.done = read
       events = []
       offsets = new Map()
@@ -271,6 +274,7 @@ export const openEngine = async (options: EngineOptions) => {
 
   /** Drop everything and apply the files from the start. */
   const rebuild = async () => {
+    version++
     await db.run('BEGIN TRANSACTION')
     for (const table of ['events', 'sessions', 'applied']) await db.run(`DELETE FROM ${table}`)
     await db.run('COMMIT')
@@ -331,6 +335,7 @@ export const openEngine = async (options: EngineOptions) => {
     report,
     series,
     span,
+    version: () => version,
     progress: () => progress,
     async close() {
       db.closeSync()
