@@ -169,13 +169,14 @@ export const createCollector = (options: CollectorOptions): Collector => {
   void clickhouse.sink.then((s) => (sink = s), () => {})
 
   const kpi = clickhouse.reports ?? (options.kpiStore === false ? undefined : openKpiStore({ dataDir, log, ...(options.kpiStore === true ? {} : options.kpiStore) }))
-  // Stored lines reach the KPI store in micro-batches: one wake-up per 250 ms at most.
+  // Stored lines reach the KPI store in micro-batches: one wake-up per 2 s at most (a report
+  // applies whatever is newer itself, so this only keeps the store near the files).
   let waking: NodeJS.Timeout | undefined
   const wakeKpi = () => {
     waking ??= setTimeout(() => {
       waking = undefined
       kpi?.wake()
-    }, 250).unref()
+    }, 2000).unref()
   }
 
   const clientKey = (req: IncomingMessage) => {

@@ -24,6 +24,8 @@ export interface KpiStoreOptions {
   maxQueue?: number
   /** DuckDB's memory limit. Default 256MB. */
   memoryLimit?: string
+  /** DuckDB's threads. Default 1. */
+  threads?: number
   /** Run in this thread rather than a worker (tests, one-shot commands). */
   inProcess?: boolean
   log?: (line: string) => void
@@ -49,7 +51,8 @@ const workerFile = (): URL | undefined =>
 /** Open the store: it builds or catches up in the background; `status()` says how far. */
 export const openKpiStore = (options: KpiStoreOptions) => {
   const { dataDir, maxQueue = 16, log = () => {} } = options
-  const engineOptions = { source: { dir: dataDir }, db: options.db ?? join(dataDir, 'kpi.duckdb'), memoryLimit: options.memoryLimit }
+  // One DuckDB thread: the other core stays with ingest, which must never wait for reports.
+  const engineOptions = { source: { dir: dataDir }, db: options.db ?? join(dataDir, 'kpi.duckdb'), memoryLimit: options.memoryLimit, threads: options.threads ?? 1 }
   let status: KpiStoreStatus = { state: 'starting' }
   let send: (req: Request) => Promise<unknown>
   let stop: () => Promise<void>
