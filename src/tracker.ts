@@ -32,8 +32,6 @@ export type Ctx = Tracker & {
   /** Clicks and submits made before the click capture part arrived, kept for it (see `clicks`). */
   early?: Event[]
   warn(message: string, reason?: string): void
-  /** `data-platform`, for the platform part. */
-  platform?: Options['platform']
 }
 
 /**
@@ -240,8 +238,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
   // consent, identify and on() apply to the landing page view too.
   replay?.(api)
 
-  // `platform` on its own: the minifier renames `options` in the core, and the platform part is a file apart.
-  const ctx: Ctx = { ...api, emit, options: o, warn, platform: o.platform }
+  const ctx: Ctx = { ...api, emit, options: o, warn }
   onHidden(() => {
     emit('hidden')
     drain()

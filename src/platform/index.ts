@@ -9,7 +9,7 @@ import { woocommerce } from './woocommerce'
  * `wc_add_to_cart_params` or the `woocommerce` body class.
  */
 export function platform(t: Ctx): void {
-  const p = t.platform
+  const p = t.options.platform
   watchMarkup()
   p == 'shopify' || (p != 'woocommerce' && (window as any).Shopify) ? shopify(t) : woocommerce(t)
 }
