@@ -32,6 +32,13 @@ describe('markdown helpers', () => {
     expect(slug('Shops on Shopify and WooCommerce (`data-platform`)')).toBe('shops-on-shopify-and-woocommerce-data-platform')
     expect(slug('Benchmarks → Size')).toBe('benchmarks--size')
   })
+  it('read fences as GitHub does', () => {
+    const md = 'a ```` ```sh runnable ```` span\n```sh runnable\nfootfall-collector --help\n```\n   ```js\nx\n   ```'
+    expect(blocksOf(md)).toEqual([
+      { lang: 'sh', runnable: true, browser: false, code: 'footfall-collector --help', line: 2 },
+      { lang: 'js', runnable: false, browser: false, code: 'x', line: 5 },
+    ])
+  })
   it('find links outside code only', () => {
     const md = 'a [x](y.md#z) `[no](n.md)`\n```\n[no](n.md)\n```\n![img](i.png)'
     expect(linksOf(md).map((l) => l.target)).toEqual(['y.md#z', 'i.png'])
@@ -64,13 +71,11 @@ describe('pages', () => {
       const headings = headingsOf(md)
       expect(headings.filter((h, i) => headings.indexOf(h) !== i)).toEqual([])
       // A heading followed directly by another of the same or a higher level has nothing under it.
-      const lines = md.split('\n')
-      let fence = false
       let last: { level: number; title: string; body: boolean } | undefined
       const empty: string[] = []
-      for (const l of [...lines, '# end']) {
-        if (/^(```|~~~)/.test(l)) fence = !fence
-        const m = !fence && /^(#{1,6}) (.*)/.exec(l)
+      const code = new Set(blocksOf(md).flatMap((b) => Array.from({ length: b.code.split('\n').length + 2 }, (_, i) => b.line + i)))
+      for (const [i, l] of [...md.split('\n'), '# end'].entries()) {
+        const m = !code.has(i + 1) && /^(#{1,6}) (.*)/.exec(l)
         if (m) {
           if (last && !last.body && m[1].length <= last.level) empty.push(last.title)
           last = { level: m[1].length, title: m[2], body: false }

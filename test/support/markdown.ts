@@ -9,14 +9,38 @@ export interface Block {
   line: number
 }
 
+/**
+ * A fence as CommonMark reads one: up to 3 spaces, then 3 or more backticks; an opening fence's
+ * info string has no backtick (so an inline ```` ```sh ```` span is not a fence), and a closing
+ * one is at least as long as the opening one.
+ */
+const OPEN = /^ {0,3}(`{3,})([^`]*)$/
+const CLOSE = /^ {0,3}(`{3,})\s*$/
+
+/** Walks the lines: each gets the fence it is inside (with the fence lines themselves reported). */
+const walk = (md: string, line: (text: string, n: number, state: 'prose' | 'open' | 'code' | 'close', info: string) => void) => {
+  let fence: { size: number; info: string } | undefined
+  md.split('\n').forEach((text, i) => {
+    const c = fence && CLOSE.exec(text)
+    if (fence && c && c[1].length >= fence.size) {
+      line(text, i + 1, 'close', fence.info)
+      fence = undefined
+      return
+    }
+    if (fence) return line(text, i + 1, 'code', fence.info)
+    const o = OPEN.exec(text)
+    if (o) {
+      fence = { size: o[1].length, info: o[2].trim() }
+      return line(text, i + 1, 'open', fence.info)
+    }
+    line(text, i + 1, 'prose', '')
+  })
+}
+
 /** Lines outside fenced code blocks, with their 1-based numbers. */
 const prose = (md: string) => {
   const out: { text: string; line: number }[] = []
-  let fence = false
-  md.split('\n').forEach((text, i) => {
-    if (/^\s*(```|~~~)/.test(text)) fence = !fence
-    else if (!fence) out.push({ text, line: i + 1 })
-  })
+  walk(md, (text, line, state) => state === 'prose' && out.push({ text, line }))
   return out
 }
 
@@ -56,15 +80,15 @@ export const linksOf = (md: string): { target: string; line: number }[] =>
 /** Fenced code blocks with their info string: ```js runnable browser. */
 export const blocksOf = (md: string): Block[] => {
   const blocks: Block[] = []
-  let open: { info: string[]; line: number; code: string[] } | undefined
-  md.split('\n').forEach((text, i) => {
-    const m = /^\s*```(.*)$/.exec(text)
-    if (m && !open) open = { info: m[1].trim().split(/\s+/), line: i + 1, code: [] }
-    else if (m && open) {
-      const [lang = '', ...flags] = open.info
-      blocks.push({ lang, runnable: flags.includes('runnable'), browser: flags.includes('browser'), code: open.code.join('\n'), line: open.line })
-      open = undefined
-    } else open?.code.push(text)
+  let code: string[] = []
+  let start = 0
+  walk(md, (text, line, state, info) => {
+    if (state === 'open') (code = []), (start = line)
+    else if (state === 'code') code.push(text)
+    else if (state === 'close') {
+      const [lang = '', ...flags] = info.split(/\s+/)
+      blocks.push({ lang, runnable: flags.includes('runnable'), browser: flags.includes('browser'), code: code.join('\n'), line: start })
+    }
   })
   return blocks
 }
