@@ -98,7 +98,7 @@ const ts = () => typescript({ tsconfig: 'tsconfig.json', include: ['src/**/*.ts'
  * that never reach the wire, storage, the public API, the options (data-* attributes) or a lazy
  * part (each file is minified on its own, so a part must see the core's real names) belong here.
  */
-const INTERNAL = /^(parts|bytes|session|start|soon|unload|enable|durable|del|save|take|touch|retryAfter|beacon|emit|options|dropped|beforeSend|writeKey)$/
+const INTERNAL = /^(parts|bytes|session|start|soon|unload|enable|durable|del|save|take|touch|retryAfter|beacon|emit|dropped|beforeSend|writeKey)$/
 
 const min = (mangleProps?: boolean) =>
   terser({

@@ -5,7 +5,8 @@ import { test, expect, sitePage, ready, nameOf, STUB } from '../support/fixtures
 import { startServer } from '../support/server'
 
 const dist = new URL('../../dist/', import.meta.url).pathname
-const readme = () => readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+/** The installing page, which shows the stub, its CSP hash and its SRI hash. */
+const installing = () => readFileSync(new URL('../../docs/installing.md', import.meta.url), 'utf8')
 /** The CSP source expression that allows exactly the inline one-line stub. */
 const stubHash = `'sha256-${createHash('sha256').update(STUB).digest('base64')}'`
 
@@ -100,9 +101,9 @@ test.describe('Content-Security-Policy', () => {
     }
   })
 
-  test('the inline stub allowed by its hash, as the README shows, runs with zero violations', async ({ page, server }) => {
-    expect(readme()).toContain(STUB)
-    expect(readme()).toContain(stubHash)
+  test('the inline stub allowed by its hash, as the installing page shows, runs with zero violations', async ({ page, server }) => {
+    expect(installing()).toContain(STUB)
+    expect(installing()).toContain(stubHash)
     server.pageHeaders['Content-Security-Policy'] = `default-src 'self'; script-src 'self' ${stubHash}; connect-src 'self'`
     server.pages.set('/', sitePage({ head: '', attrs: { 'data-vitals': 'on' } }))
     await loadsWithoutViolations(page, server)
@@ -140,8 +141,8 @@ test.describe('Subresource Integrity', () => {
     }
   })
 
-  test("the README quotes the stub's current hash", () => {
-    expect(readme()).toContain(readFileSync(dist + 'footfall-stub.js.sri', 'utf8').trim())
+  test("the installing page quotes the stub's current hash", () => {
+    expect(installing()).toContain(readFileSync(dist + 'footfall-stub.js.sri', 'utf8').trim())
   })
 
   test('the script tag with integrity and crossorigin loads from another origin and tracks', async ({ page, server }) => {
