@@ -8,7 +8,7 @@
 import { computeCommitments } from '../dist/kpi.mjs'
 import { asSeries, weekly } from './synthetic.mjs'
 
-const SEEDS = Number(process.env.SEEDS ?? 300)
+const SEEDS = Number(process.env.SEEDS ?? 150)
 const HORIZON = 4
 const CONFIDENCE = 0.9
 const WEEK = 7 * 86_400_000
