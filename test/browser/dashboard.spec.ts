@@ -1,8 +1,7 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { test as base, expect, type Page } from '@playwright/test'
-import { startDemo, type Demo } from '../../demo/server.mjs'
+import { readFile } from 'node:fs/promises'
+import { expect, type Page } from '@playwright/test'
+import type { Demo } from '../../demo/server.mjs'
+import { demoTest } from '../support/demo'
 import type { Commitment } from '../../src/dashboard/data'
 
 /**
@@ -10,26 +9,7 @@ import type { Commitment } from '../../src/dashboard/data'
  * a year of sample history loaded through the inspector, drawn under the strict CSP. Every page
  * fails its test on a script error, a dialog, or a CSP violation.
  */
-const test = base.extend<{ demo: Demo; page: Page }>({
-  demo: async ({}, use) => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'footfall-dash-'))
-    const d = await startDemo({ port: 0, dataDir })
-    await use(d)
-    await d.close()
-    await rm(dataDir, { recursive: true, force: true })
-  },
-  page: async ({ page }, use) => {
-    const problems: string[] = []
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
-    page.on('dialog', (d) => (problems.push(`dialog: ${d.message()}`), d.dismiss()))
-    page.on('console', (m) => m.type() == 'error' && !/Failed to load resource/.test(m.text()) && problems.push(`console: ${m.text()}`))
-    await page.addInitScript(() => {
-      document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.effectiveDirective} ${e.blockedURI} ${e.sample}`))
-    })
-    await use(page)
-    expect(problems).toEqual([])
-  },
-})
+const test = demoTest(/Failed to load resource/)
 
 let demo: Demo
 test.beforeEach(({ demo: d }) => void (demo = d))

@@ -1,31 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { test as base, expect, type Page } from '@playwright/test'
-import { startDemo, type Demo } from '../../demo/server.mjs'
+import { expect, type Page } from '@playwright/test'
+import type { Demo } from '../../demo/server.mjs'
+import { demoTest } from '../support/demo'
 import type { Envelope } from '../../src/types'
 
 /**
  * Each test gets its own demo server (over the built dist/, with a temporary data dir) and a
  * page that fails the test on any script error or alert: the demo must run clean.
  */
-const test = base.extend<{ demo: Demo; page: Page }>({
-  demo: async ({}, use) => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'footfall-demo-'))
-    const d = await startDemo({ port: 0, dataDir })
-    await use(d)
-    await d.close()
-    await rm(dataDir, { recursive: true, force: true })
-  },
-  page: async ({ page }, use) => {
-    const problems: string[] = []
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
-    page.on('dialog', (d) => (problems.push(`dialog: ${d.message()}`), d.dismiss()))
-    page.on('console', (m) => m.type() == 'error' && !/ERR_|Failed to load resource/.test(m.text()) && problems.push(`console: ${m.text()}`))
-    await use(page)
-    expect(problems).toEqual([])
-  },
-})
+const test = demoTest(/ERR_|Failed to load resource/)
 
 let demo: Demo
 test.beforeEach(({ demo: d }) => void (demo = d))

@@ -1,20 +1,8 @@
 import { test, expect, sitePage, ready } from '../support/fixtures'
-import type { Page } from '@playwright/test'
 import { shopifyBackend, SHOPIFY_GLOBAL } from '../support/shopify/backend'
 import { productPage } from '../support/shopify/pages'
 
-const flush = (page: Page) => page.evaluate(() => (window as any).footfall.flush())
-const saw = (page: Page) => page.evaluate(() => (window as any).themeSaw)
-/** Resolves once footfall-platform.js has run (it wraps fetch). */
-const wrapped = (page: Page) => page.waitForFunction(() => !/\[native code\]/.test(String(window.fetch)))
-const carts = (server: any) => server.events().filter((e: any) => e.event == 'add_to_cart')
-
-/** Tracks a marker and waits for it: everything the page recorded before has reached the collector. */
-const settle = async (page: Page, server: any) => {
-  await page.evaluate(`footfall.track('marker')`)
-  await flush(page)
-  await server.waitFor((e: any[]) => e.some((x) => x.event == 'marker'))
-}
+import { carts, flush, saw, settle, wrapped } from '../support/platform'
 
 test.describe('Shopify theme', () => {
   test('Dawn product form: one add_to_cart per confirmed add, with the quantity added, and the theme sees its own reply', async ({ page, server }) => {

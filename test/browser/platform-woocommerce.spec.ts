@@ -1,17 +1,8 @@
 import { test, expect, ready } from '../support/fixtures'
-import type { Page } from '@playwright/test'
 import { wooBackend } from '../support/woocommerce/backend'
 import { archivePage, blocksPage, singlePage } from '../support/woocommerce/pages'
 
-const flush = (page: Page) => page.evaluate(() => (window as any).footfall.flush())
-const saw = (page: Page) => page.evaluate(() => (window as any).themeSaw)
-const wrapped = (page: Page) => page.waitForFunction(() => !/\[native code\]/.test(String(window.fetch)))
-const carts = (server: any) => server.events().filter((e: any) => e.event == 'add_to_cart')
-const settle = async (page: Page, server: any) => {
-  await page.evaluate(`footfall.track('marker')`)
-  await flush(page)
-  await server.waitFor((e: any[]) => e.some((x) => x.event == 'marker'))
-}
+import { carts, saw, settle, wrapped } from '../support/platform'
 
 test.describe('WooCommerce', () => {
   test('archive button (add-to-cart.js): one add_to_cart from added_to_cart, price from the markup; the theme’s own handler still hears it', async ({ page, server }) => {

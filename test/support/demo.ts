@@ -1,0 +1,32 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test as base, expect, type Page } from '@playwright/test'
+import { startDemo, type Demo } from '../../demo/server.mjs'
+
+/**
+ * Tests against their own demo server (over the built dist/, a temporary data dir) and a page
+ * that fails its test on any script error, dialog or console error (`ignore`: console errors
+ * that are expected, such as a refused resource), and on a CSP violation.
+ */
+export const demoTest = (ignore: RegExp) =>
+  base.extend<{ demo: Demo; page: Page }>({
+    demo: async ({}, use) => {
+      const dataDir = await mkdtemp(join(tmpdir(), 'footfall-demo-'))
+      const d = await startDemo({ port: 0, dataDir })
+      await use(d)
+      await d.close()
+      await rm(dataDir, { recursive: true, force: true })
+    },
+    page: async ({ page }, use) => {
+      const problems: string[] = []
+      page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
+      page.on('dialog', (d) => (problems.push(`dialog: ${d.message()}`), d.dismiss()))
+      page.on('console', (m) => m.type() == 'error' && !ignore.test(m.text()) && problems.push(`console: ${m.text()}`))
+      await page.addInitScript(() => {
+        document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.effectiveDirective} ${e.blockedURI} ${e.sample}`))
+      })
+      await use(page)
+      expect(problems).toEqual([])
+    },
+  })
