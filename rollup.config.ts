@@ -98,7 +98,7 @@ const ts = () => typescript({ tsconfig: 'tsconfig.json', include: ['src/**/*.ts'
  * that never reach the wire, storage, the public API, the options (data-* attributes) or a lazy
  * part (each file is minified on its own, so a part must see the core's real names) belong here.
  */
-const INTERNAL = /^(parts|bytes|session|start|soon|unload|enable|durable|del|save|take|touch|retryAfter|beacon|emit|dropped|beforeSend|writeKey)$/
+const INTERNAL = /^(session|start|soon|unload|enable|durable|save|touch|retryAfter|beacon)$/
 
 const min = (mangleProps?: boolean) =>
   terser({
@@ -127,7 +127,7 @@ const browser: RollupOptions[] = [
     plugins: [version(), nodeResolve(), ts()],
   },
   // Optional parts of the script tag, each a file of its own fetched by the core when needed.
-  ...['vitals', 'chat', 'datalayer', 'platform'].map(
+  ...['vitals', 'live', 'datalayer', 'platform'].map(
     (name): RollupOptions => ({
       input: `src/parts/${name}.ts`,
       output: { file: `dist/footfall-${name}.js`, format: 'iife', sourcemap: false },

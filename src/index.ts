@@ -1,5 +1,5 @@
 import { createTracker, type Tracker } from './tracker'
-import './parts'
+import { load } from './parts'
 import type { Options } from './options'
 import type { Props } from './types'
 
@@ -29,10 +29,14 @@ export function init(options: Options): Tracker {
     return tracker
   }
   try {
-    return createTracker(options || {}, (t) => {
-      tracker = t
-      for (const [cmd, args, resolve] of early.splice(0)) resolve(call(cmd, args))
-    })
+    return createTracker(
+      options || {},
+      (t) => {
+        tracker = t
+        for (const [cmd, args, resolve] of early.splice(0)) resolve(call(cmd, args))
+      },
+      load,
+    )
   } catch (e) {
     console.warn('[footfall] init() needs a browser: ' + e)
     return tracker!

@@ -1,20 +1,20 @@
-import { backoff } from './backoff'
-import { body, chunk, MAX_BODY, type Chunk } from './batch'
+import { chunk, MAX_BODY, body } from './batch'
 import { stringify, tooBig } from './lib/json'
 import { createRescue } from './rescue'
 import { createQueueStore, type Entry } from './store'
-import { post } from './transport'
 import type { Envelope } from './types'
 
 /** The queue bounds: beyond them the oldest events go first, and every one is reported. */
 export const MAX_EVENTS = 5000
-export const MAX_AGE_MS = 7 * 864e5
 /** A flush starts as soon as this many events wait. */
 export const FLUSH_AT = 20
 /** …and otherwise every 5 s while anything waits. */
 export const FLUSH_MS = 5e3
 /** An event larger than this is refused. */
 export const MAX_EVENT_BYTES = 32768
+
+// Taken once at load: a page that later replaces window.fetch cannot break delivery.
+const nativeFetch = typeof fetch == 'function' ? /* @__PURE__ */ fetch.bind(globalThis) : undefined
 
 export interface QueueOptions {
   endpoint: string
@@ -28,40 +28,31 @@ export interface QueueOptions {
   warn(message: string, reason: string): void
 }
 
+export type Queue = ReturnType<typeof createQueue>
+
 /**
- * track() → queue → batch → transport → ack. Events are kept in IndexedDB until a 2xx; the tab
- * also keeps its own unacknowledged events in memory so that they can leave with keepalive when
- * the page hides, when there is no time left to read IndexedDB. Sending from the store happens
- * under a Web Lock, so with several tabs open each stored event is sent by one tab at a time.
+ * track() → queue → IndexedDB, and out with keepalive when the page hides. This is the part of
+ * delivery that cannot wait: every event is kept in IndexedDB (idb-keyval) until a 2xx, and the
+ * tab also keeps its own unacknowledged events in memory (`mine`) so that they can leave with
+ * keepalive as the page hides, when there is no time left to read IndexedDB.
  *
- * The reply to a keepalive request usually arrives after the page is gone, so what left then is
- * still stored on the next page load. Its keys are remembered (`kept`, in localStorage across
- * pages), and the next request asks the collector which of them it holds (`"check": [ids]`);
- * footfall's collector answers `"held": [ids]`, and only the others are sent again. An endpoint
- * that does not answer holds none of them as far as footfall knows: they are all sent again.
+ * Sending from the store (batches, acknowledgements, retries, bounds, several tabs) is `run`,
+ * which the sender (send.ts, in the part the core adds at start) attaches; `ready` settles when
+ * it did or could not. Without it the queue still sends this tab's events with keepalive on
+ * every flush and as the page hides, and the next page with a sender finishes the job.
+ *
+ * A keepalive reply usually arrives after the page is gone, so what left that way is still stored
+ * on the next page load. Its keys are remembered (`kept`, in localStorage across pages), and the
+ * next request asks the collector which of them it holds (see send.ts).
  */
-export function createQueue(o: QueueOptions) {
-  /** This tab's events not yet acknowledged, oldest first, as JSON. */
-  const mine = new Map<string, string>()
-  /**
-   * Keys of events on their way and not yet acknowledged: in a request of this page (a browser
-   * aborts the ordinary ones as the page goes away, maybe after the collector got them), or sent
-   * with keepalive by this page or by pages gone since.
-   */
-  const kept = new Set<string>()
+export function createQueue(o: QueueOptions, ready: Promise<unknown> = Promise.resolve()) {
   /** Events not yet serialised and stored: that work is batched after a burst so track() stays cheap. */
   let unsaved: [string, Envelope][] = []
-  /** Asked-about events the collector does not hold: sent again in this flush. */
-  let again: Entry[] = []
   let enabled = false
-  let attempt = 0
-  let retryAt = 0
   let timer: ReturnType<typeof setTimeout> | undefined
   let timerAt = 0
   let sinceFlush = 0
   let seq = 0
-  /** Keys whose write to the store is under way: in `mine`, not yet safe in IndexedDB. */
-  const writing = new Set<string>()
   let chain = Promise.resolve()
   let next: Promise<void> | undefined
 
@@ -69,7 +60,7 @@ export function createQueue(o: QueueOptions) {
   const keptLog = createRescue<string>('ff_kept_')
   const store = createQueueStore((e) => {
     o.emit('error', { message: 'no IndexedDB', error: '' + e })
-    store.put([...mine])
+    store.put([...q.mine])
   })
 
   /**
@@ -78,6 +69,7 @@ export function createQueue(o: QueueOptions) {
    * not become one long task. `now`: all of it before the first await, as the unload path needs.
    */
   const persist = async (now?: boolean) => {
+    const { mine, writing } = q
     const list: Entry[] = []
     while (unsaved.length) {
       const part: Entry[] = []
@@ -106,125 +98,43 @@ export function createQueue(o: QueueOptions) {
     timerAt = Date.now() + ms
     timer = setTimeout(() => {
       timer = undefined
-      Date.now() < retryAt ? schedule(retryAt - Date.now()) : flush()
+      Date.now() < q.retryAt ? schedule(q.retryAt - Date.now()) : flush()
     }, ms)
   }
 
-  // Keys end with the messageId (36 characters).
-  const ids = (entries: Entry[]) => entries.map((e) => e[0].slice(-36))
-
-  /** Forgets entries for good: delivered, or given up. */
-  const forget = async (entries: Entry[]) => {
-    const keys = entries.map((e) => e[0])
-    keys.forEach((k) => (mine.delete(k), kept.delete(k)))
-    await store.del(keys)
-  }
-
-  const acked = async (entries: Entry[]) => {
-    await forget(entries)
-    o.emit('ack', { ids: ids(entries) })
-  }
-
-  const send = (c: Chunk, keepalive: boolean, ask: Entry[] = []) => {
-    c.entries.forEach((e) => kept.add(e[0]))
-    o.emit('send', { ids: ids(c.entries), transport: keepalive ? 'keepalive' : 'fetch' })
-    return post(o.endpoint, body(c, o.writeKey, ids(ask)), keepalive)
-  }
-
   /**
-   * Sends one chunk's worth of entries, asking about `ask` (see `kept`); false when the collector is
-   * unreachable or busy and the rest must wait. What left with keepalive meanwhile (the page hid
-   * while this flush read the store) is not sent again here.
+   * Sends this tab's events that are not on their way already, with keepalive (the requests of a
+   * page share one 64 KB budget in flight; what does not fit stays stored for the next page). The
+   * reply is not read: the keys are `kept`, and the next request asks about them.
    */
-  const deliver = async (list: Entry[], ask: Entry[] = []): Promise<boolean> => {
-    const [c = { entries: [], parts: '', bytes: 0 }] = chunk(list.filter((e) => !kept.has(e[0])))
-    const n = c.entries.length
-    if (!n && !ask.length) return true
-    const r = await send(c, false, ask)
-    const s = r.status
-    if (s > 199 && s < 300) {
-      // Only footfall's collector answers `held`; any other endpoint gets every asked event again.
-      const held = /"held":\[([^\]]*)/.exec(r.text!)?.[1] || ''
-      for (const e of ask) (held.includes(e[0].slice(-36)) ? c.entries : again).push(e)
-      await acked(c.entries)
-      attempt = 0
-      return true
+  const leave = () => {
+    let budget = MAX_BODY
+    for (const c of chunk([...q.mine].filter((e) => !q.kept.has(e[0])))) {
+      if ((budget -= c.bytes + 100) < 0) break
+      const ids = c.entries.map((e) => (q.kept.add(e[0]), e[0].slice(-36)))
+      o.emit('send', { ids, transport: 'keepalive' })
+      const b = body(c, o.writeKey)
+      // Content blockers often refuse sendBeacon: it is only the fallback, for a fetch that is missing or broken.
+      const beacon = () => {
+        try {
+          navigator.sendBeacon(o.endpoint, b)
+        } catch {}
+      }
+      try {
+        q.fetch!(o.endpoint, { method: 'POST', body: b, keepalive: true, credentials: 'omit' }).catch(beacon)
+      } catch {
+        beacon()
+      }
     }
-    // Refused, or never sent (sendBeacon refused it): not held. No answer at all (a network error, a
-    // timeout, a request aborted as the page went away): the collector may hold them, so they stay
-    // `kept` and are asked about next time.
-    if (s || r.beacon) c.entries.forEach((e) => kept.delete(e[0]))
-    if (s < 400 || s == 408 || s == 429 || s > 499) {
-      retryAt = Date.now() + backoff(++attempt, r.retryAfter)
-      o.emit('error', { message: 'send failed', status: s })
-      return false
-    }
-    // 413 or another 4xx: the collector refuses something in this chunk (or the question: the
-    // asked events are then sent again). Bisect until the refused events stand alone, drop only
-    // those, and deliver the rest.
-    again.push(...ask)
-    if (n < 2) return n && give(c.entries, s == 413 ? 'too_large' : 'rejected'), true
-    return (await deliver(c.entries.slice(0, n >> 1))) && deliver(c.entries.slice(n >> 1))
-  }
-
-  /** Gives up on entries for `reason`, visibly: a `drop` event now, a footfall_dropped report later. */
-  const give = async (entries: Entry[], reason: string) => {
-    if (!entries.length) return
-    await forget(entries)
-    o.emit('drop', { ids: ids(entries), reason })
-    // A refused drop report is not reported again: with a collector that refuses everything that
-    // would be one more report every few seconds, forever.
-    o.dropped(entries.filter((e) => !e[1].includes('"event":"footfall_dropped"')).length, reason)
-  }
-
-  /** Drops what is beyond the bounds (7 days, 5,000 events), oldest first. */
-  const trim = async (all: Entry[]): Promise<Entry[]> => {
-    const cutoff = new Date(Date.now() - MAX_AGE_MS).toISOString()
-    // Keys start with the event's ISO time and `all` is sorted: the expired ones come first.
-    const expired = all.filter((e) => e[0] < cutoff).length
-    const keep = Math.max(expired, all.length - MAX_EVENTS)
-    await give(all.slice(0, expired), 'expired')
-    await give(all.slice(expired, keep), 'queue_full')
-    return all.slice(keep)
+    keptLog.save([...q.kept])
   }
 
   const run = async () => {
     if (!enabled) return
+    await ready
     await persist()
-    let rest = false
-    const locked = async () => {
-      // Only when no write is under way is every key in `mine` already in the store.
-      const known = writing.size ? [] : [...mine.keys()]
-      const all = await trim(await store.all())
-      // Another tab may have delivered some of ours: stop holding those for the unload path.
-      const live = new Set(all.map((e) => e[0]))
-      for (const k of known) live.has(k) || mine.delete(k)
-      if (!navigator.onLine) return
-      // Drop reports are created only when they can leave, so they never crowd the queue: not while
-      // the collector keeps failing (at the bound each retry would push out one more real event),
-      // but as soon as it answers again.
-      const failing = attempt
-      failing || o.beforeSend()
-      for (const k of keptLog.take()) kept.add(k)
-      // At most 500 ids are asked about (20 KB of the 64 KB a body may hold: a sendBeacon fallback
-      // must carry it too); the rest are sent again, as to any collector.
-      const ask = all.filter((e) => kept.has(e[0])).slice(0, 500)
-      kept.clear()
-      ask.forEach((e) => kept.add(e[0]))
-      let list = all.filter((e) => !kept.has(e[0])).concat(await persist())
-      again = []
-      if (ask.length) {
-        // The first request carries the question (with the first chunk, or alone).
-        const first = chunk(list, MAX_BODY - 2e4)[0]?.entries || []
-        if ((rest = !(await deliver(first, ask)))) return
-        ask.forEach((e) => kept.delete(e[0]))
-        list = again.concat(list.slice(first.length))
-      }
-      for (const c of chunk(list)) if ((rest = !(await deliver(c.entries)))) break
-      if (failing && !attempt) o.beforeSend()
-    }
-    await (navigator.locks ? navigator.locks.request('footfall', locked) : locked())
-    if (rest || mine.size || unsaved.length) schedule(Math.max(FLUSH_MS, retryAt - Date.now()))
+    if (!q.run) return leave()
+    if ((await q.run()) || q.mine.size || unsaved.length) schedule(Math.max(FLUSH_MS, q.retryAt - Date.now()))
   }
 
   /** Runs one flush after the current one; calls made while one waits share it. */
@@ -235,12 +145,31 @@ export function createQueue(o: QueueOptions) {
       return run().catch((e) => o.emit('error', { message: 'flush failed', error: '' + e }))
     }))
 
-  addEventListener('online', () => {
-    retryAt = attempt = 0
-    flush()
-  })
-
-  return {
+  const q = {
+    o,
+    fetch: nativeFetch,
+    /** This tab's events not yet acknowledged, oldest first, as JSON. */
+    mine: new Map<string, string>(),
+    /**
+     * Keys of events on their way and not yet acknowledged: in a request of this page (a browser
+     * aborts the ordinary ones as the page goes away, maybe after the collector got them), or sent
+     * with keepalive by this page or by pages gone since.
+     */
+    kept: new Set<string>(),
+    /** Keys whose write to the store is under way: in `mine`, not yet safe in IndexedDB. */
+    writing: new Set<string>(),
+    /** No retry before this time (set by the sender from its backoff). */
+    retryAt: 0,
+    // Shared with the sender rather than bundled into its file twice.
+    chunk,
+    body,
+    /** One flush from the store, attached by the sender; true when some of it must wait for a retry. */
+    run: undefined as undefined | (() => Promise<boolean>),
+    all: store.all,
+    del: store.del,
+    persist,
+    /** The keys every page gone since sent with keepalive (see `kept`), taken out of localStorage. */
+    take: keptLog.take,
     flush,
     /** Makes sure a flush comes within 5 s (e.g. to report drops). */
     soon: () => schedule(FLUSH_MS),
@@ -256,34 +185,25 @@ export function createQueue(o: QueueOptions) {
       // A page being unloaded aborts its IndexedDB writes: what is not yet safely stored (all of it
       // when the queue lives in memory) is also copied, synchronously, to localStorage, and moved
       // into the store on the next page load.
-      rescue.save(store.durable() ? [...writing].map((k) => [k, mine.get(k)!]) : [...mine])
-      // Keepalive requests of a page share one 64 KB budget in flight; what does not fit stays
-      // in IndexedDB for the next page load. What is on its way already (an ordinary request in
-      // flight, or keepalive on an earlier hide: pagehide often follows visibilitychange) is not
-      // sent again now: the next page asks the collector about it.
-      let budget = MAX_BODY
-      for (const c of chunk([...mine].filter((e) => !kept.has(e[0])))) {
-        if ((budget -= c.bytes + 100) < 0) break
-        send(c, true).then((r) => {
-          if (r.status > 199 && r.status < 300 && !r.beacon) acked(c.entries)
-        })
-      }
-      keptLog.save([...kept])
+      rescue.save(store.durable() ? [...q.writing].map((k) => [k, q.mine.get(k)!]) : [...q.mine])
+      // What is on its way already (an ordinary request in flight, or keepalive on an earlier
+      // hide: pagehide often follows visibilitychange) is not sent again now.
+      leave()
     },
     /** Consent granted: store and send. Otherwise hold nothing here. */
     enable(on: boolean) {
       enabled = on
-      if (on) store.put(rescue.take())
-      if (on) schedule(0)
+      if (on) store.put(rescue.take()), schedule(0)
     },
     /** Consent denied: forget every queued event, stored or not. */
     async clear() {
       rescue.take()
       keptLog.take()
-      kept.clear()
-      mine.clear()
+      q.kept.clear()
+      q.mine.clear()
       unsaved = []
       await store.clear()
     },
   }
+  return q
 }

@@ -1,17 +1,14 @@
-import { pageviews } from './autocapture/pageviews'
-import { engagement } from './autocapture/engagement'
 import { envelope, pageContext } from './envelope'
 import { normalize } from './events'
 import { createEmitter } from './lib/emitter'
 import { stringify } from './lib/json'
 import { onHidden } from './lib/onHidden'
-import { onReady } from './lib/onReady'
 import { createKV } from './lib/storage'
 import { uuid } from './lib/uuid'
 import { consentFor, STATES } from './consent'
-import { lazy } from './lib/lazy'
+import { script, type Loader } from './lib/lazy'
 import { isOn, type ConsentState, type Options } from './options'
-import { createQueue, MAX_EVENTS } from './queue'
+import { createQueue, MAX_EVENTS, type Queue } from './queue'
 import { isPlainObject, sanitize, snapshot } from './sanitize'
 import { campaignOf, createSessions } from './session'
 import type { Campaign, Envelope, PageContext, Props } from './types'
@@ -32,13 +29,18 @@ export type Ctx = Tracker & {
   /** Clicks and submits made before the click capture part arrived, kept for it (see `clicks`). */
   early?: Event[]
   warn(message: string, reason?: string): void
+  queue: Queue
+  /** The URL of the landing page view, for route changes made before the part arrived. */
+  landed: string
+  /** Adds an optional part (see lib/lazy.ts). */
+  load(name: string): Promise<void>
 }
 
 /**
  * One tracker: the public API over the queue, sessions and consent. Public functions
  * never throw into the host page: bad input is refused with one console.warn and an `error` event.
  */
-export function createTracker(options: Options, replay?: (t: Tracker) => void) {
+export function createTracker(options: Options, replay?: (t: Tracker) => void, loader: Loader = script) {
   const o = options
   const { on, emit } = createEmitter(o.debug)
   const kv = createKV(o.persistence || 'local')
@@ -74,6 +76,8 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     queue.soon()
   }
 
+  /** Settles when the part added at start (sending, page capture) ran, or could not be loaded. */
+  let started!: () => void
   const queue = createQueue({
     endpoint: o.endpoint!,
     writeKey: o.site,
@@ -85,7 +89,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
       drops({})
       for (const reason of Object.keys(d)) record({ type: 'track', event: 'footfall_dropped', properties: { count: d[reason], reason } })
     },
-  })
+  }, new Promise<void>((r) => (started = r)))
 
   /**
    * track() calls not yet made into events: the props copied, the time taken. Building the
@@ -238,19 +242,16 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
   // consent, identify and on() apply to the landing page view too.
   replay?.(api)
 
-  const ctx: Ctx = { ...api, emit, options: o, warn }
+  const ctx: Ctx = { ...api, emit, options: o, warn, queue, landed: location.href, load: (name) => loader(ctx, name) }
   onHidden(() => {
     emit('hidden')
     drain()
     queue.unload()
   })
-  // Capture modules: each is independent and gets the same context. One line each.
-  // -- capture:begin
-  pageviews(ctx)
+  api.page()
   if (isOn(o.autocapture)) {
-    // Click capture and chat adapters live in a file of their own (a chunk in the ES module build),
-    // added now; until it runs, clicks and submits are kept for it (at most 100: a part that never
-    // arrives must not make this grow forever).
+    // Click capture lives in the part added below; until it runs, clicks and submits are kept for
+    // it (at most 100: a part that never arrives must not make this grow forever).
     ctx.early = []
     const keep = (e: Event) => {
       const q = ctx.early
@@ -258,16 +259,9 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void) {
     }
     addEventListener('click', keep, true)
     addEventListener('submit', keep, true)
-    lazy(ctx, 'chat')
-    if (o.datalayer) lazy(ctx, 'datalayer')
-    // Shopify and WooCommerce add-to-cart without markup: the file comes only to such a shop.
-    const p = o.platform
-    if (p != 'off')
-      onReady(() => (p == 'shopify' || p == 'woocommerce' || (window as any).Shopify || (window as any).wc_add_to_cart_params || document.body.classList.contains('woocommerce')) && lazy(ctx, 'platform'))
   }
-  engagement(ctx)
-  if (isOn(o.vitals)) lazy(ctx, 'vitals', true)
-  // -- capture:end
+  // Sending from the store, SPA routes, engagement, clicks, chat and the other optional parts.
+  ctx.load('live').then(started)
 
   return api
 }

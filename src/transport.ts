@@ -10,24 +10,16 @@ export interface Reply {
   beacon?: boolean
 }
 
-// Taken once at load: a page that later replaces window.fetch cannot break delivery.
-const nativeFetch = typeof fetch == 'function' ? fetch.bind(globalThis) : undefined
-
 /**
- * POSTs one batch body. `text/plain` (a string body's default type) keeps it a simple request,
- * so no CORS preflight. `keepalive` lets the request outlive the page; if fetch is unusable
- * (missing, replaced, or refused by a content blocker) sendBeacon takes over, and a queued
- * beacon counts as delivered since its reply can never be read.
+ * POSTs one batch body and reads the reply. `text/plain` (a string body's default type) keeps it a
+ * simple request, so no CORS preflight. `keepalive` lets the request outlive the page (the script
+ * tag's last requests leave from queue.ts, which does not wait for replies). If fetch is unusable
+ * (missing, replaced, or refused by a content blocker) sendBeacon takes over, and a queued beacon
+ * counts as delivered since its reply can never be read. `f` is fetch as the core found it at load.
  */
-export async function post(url: string, body: string, keepalive: boolean): Promise<Reply> {
+export async function post(f: typeof fetch | undefined, url: string, body: string, keepalive = false): Promise<Reply> {
   try {
-    const r = await nativeFetch!(url, {
-      method: 'POST',
-      body,
-      keepalive,
-      credentials: 'omit',
-      signal: keepalive ? undefined : AbortSignal.timeout?.(60e3),
-    })
+    const r = await f!(url, { method: 'POST', body, keepalive, credentials: 'omit', signal: keepalive ? undefined : AbortSignal.timeout?.(60e3) })
     const s = r?.status
     if (typeof s != 'number') throw 0
     const text = s < 300 ? await r.text() : ''

@@ -9,15 +9,16 @@ import type { Ctx } from '../tracker'
 export const SETTLE_MS = 300
 
 /**
- * Page views: one on load, then one per SPA route change (`data-spa`): `history` hooks
- * pushState/replaceState/popstate, `hash` also counts fragment changes, `off` leaves it to page().
- * A bfcache restore is always a new page view.
+ * Page views after the one the core records on load: one per SPA route change (`data-spa`):
+ * `history` hooks pushState/replaceState/popstate, `hash` also counts fragment changes, `off`
+ * leaves it to page(). A bfcache restore is always a new page view. This runs in the part the core
+ * adds at start: a route change made before it arrived is recorded when it does.
  */
 export function pageviews(t: Ctx): void {
   const mode = t.options.spa || 'history'
   // What makes a route: in history mode the fragment is an anchor on the same page.
-  const route = () => location.origin + location.pathname + location.search + (mode == 'hash' ? location.hash : '')
-  let last = ''
+  const route = (l: URL | Location = location) => l.origin + l.pathname + l.search + (mode == 'hash' ? l.hash : '')
+  let last = route(new URL(t.landed))
   let timer: ReturnType<typeof setTimeout> | 0 = 0
   const record = () => {
     clearTimeout(timer)
@@ -32,7 +33,6 @@ export function pageviews(t: Ctx): void {
       timer = 0
     }
   })
-  t.page()
   if (mode == 'off') return
   const change = () => {
     clearTimeout(timer)
@@ -54,4 +54,5 @@ export function pageviews(t: Ctx): void {
   })
   // Leaving before the route settled: record it now so that it goes out with the last batch.
   t.on('hidden', () => timer && record())
+  if (route() != last) change()
 }

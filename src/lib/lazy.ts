@@ -1,37 +1,44 @@
 import type { Ctx } from '../tracker'
-import { onLoad } from './onLoad'
 
 export type Start = (t: Ctx) => void
+/** Adds the optional part `name` to the page; settles once it ran, or could not be loaded (an `error` event says so). */
+export type Loader = (t: Ctx, name: string) => Promise<void>
 
-/** The ES module build fills this with dynamic imports, which bundlers turn into chunks. */
-export const parts: Record<string, () => Promise<Start>> = {}
+const failed = (t: Ctx, name: string) => t.emit('error', { message: 'no footfall-' + name })
 
 /**
- * Starts the optional part `name` (web vitals, chat adapters, dataLayer bridge) without making
- * the core bigger: a dynamic import in the ES module build, else `footfall-<name>.js` from beside
- * the core's own file, added as a plain script element (fine under `script-src 'self'`) that
- * carries the context, so no global is needed. `afterLoad` keeps it off the page's own loading.
+ * The script tag's loader: `footfall-<name>.js` from beside the core's own file, added as a plain
+ * script element (fine under `script-src 'self'`) that carries the context, so no global is needed.
  */
-export function lazy(t: Ctx, name: string, afterLoad?: boolean): void {
-  const fail = () => t.emit('error', { message: 'no footfall-' + name })
-  const load = () => {
+export const script: Loader = (t, name) =>
+  new Promise((done) => {
+    const fail = () => (failed(t, name), done())
     try {
-      if (parts[name]) return void parts[name]().then((start) => start(t), fail)
       const s = document.createElement('script')
-      // Throws without a script URL (an ES module build without parts) or under Trusted Types.
+      // Throws under Trusted Types.
       s.src = new URL(`footfall-${name}.js`, t.options.src).href
       ;(s as { ff?: Ctx } & HTMLScriptElement).ff = t
+      s.onload = () => done()
       s.onerror = fail
       document.head.append(s)
     } catch {
       fail()
     }
-  }
-  afterLoad ? onLoad(load) : load()
-}
+  })
+
+/** The ES module build's loader: each part is a dynamic import, which bundlers turn into a chunk. */
+export const chunks =
+  (parts: Record<string, () => Promise<Start>>): Loader =>
+  (t, name) =>
+    parts[name]().then(
+      (start) => start(t),
+      () => failed(t, name),
+    )
 
 /** The script-tag side: a part's file runs this with the context the core put on its element. */
 export const boot = (start: Start): void => {
-  const t = (document.currentScript as { ff?: Ctx } | null)?.ff
-  if (t) start(t)
+  const s = document.currentScript as ({ ff?: Ctx } & HTMLScriptElement) | null
+  const t = s?.ff
+  // The element lets go of the context: nothing on the page keeps a way into the tracker.
+  if (t) delete s.ff, start(t)
 }

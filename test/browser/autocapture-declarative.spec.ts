@@ -33,11 +33,11 @@ test.describe('declarative capture and inquiries', () => {
   })
 
   test('clicks and submits made before the capture part arrived are counted once it does, in order', async ({ page, server }) => {
-    // footfall-chat.js (click capture + chat adapters) is held back until the clicks are done.
+    // footfall-live.js (click capture among the rest) is held back until the clicks are done.
     let release!: () => void
     const held = new Promise<void>((r) => (release = r))
     let asked = false
-    await page.route('**/footfall-chat.js', async (route) => {
+    await page.route('**/footfall-live.js', async (route) => {
       asked = true
       await held
       await route.continue()
@@ -52,12 +52,12 @@ test.describe('declarative capture and inquiries', () => {
     )
     // The held script keeps the load event from firing: wait for the DOM only.
     await page.goto(server.url + '/', { waitUntil: 'domcontentloaded' })
-    await ready(page)
+    await page.waitForFunction(() => !!(window as any).footfall?.track)
     await expect.poll(() => asked).toBe(true)
     await page.click('#add')
     await page.click('#mail')
     await page.click('#send')
-    expect(await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/footfall-chat.js')))).toBe(false)
+    expect(await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/footfall-live.js')))).toBe(false)
     release()
     const ev = await server.waitFor((e) => e.some((x) => x.event == 'add_to_cart') && e.filter((x) => x.event == 'inquiry').length == 2, 20e3, 'early clicks')
     const named = ev.filter((x) => x.event == 'add_to_cart' || x.event == 'inquiry')

@@ -13,5 +13,12 @@ export const test = base.extend<{ server: TestServer }>({
   },
 })
 
-/** Resolves once the script-tag build has replaced the stub. */
-export const ready = (page: Page) => page.waitForFunction(() => !!(window as any).footfall?.track)
+/**
+ * The script tag is ready: the core has started and the part it adds at start (footfall-live.js:
+ * sending, SPA routes, engagement, clicks) has run; its element gives the context back then.
+ */
+export const ready = (page: Page) =>
+  page.waitForFunction(() => {
+    const live = document.querySelector('script[src*="footfall-live.js"]')
+    return !!(window as any).footfall?.track && !!live && !('ff' in live)
+  })

@@ -16,6 +16,7 @@ const fakeFetch = async (_url: string, init: RequestInit) => {
 }
 vi.stubGlobal('fetch', fakeFetch)
 const { createQueue, MAX_EVENTS } = await import('../../src/queue')
+const { sender } = await import('../../src/send')
 
 const ev = (props: Record<string, unknown> = {}, at = new Date()): Envelope => ({
   type: 'track',
@@ -38,6 +39,8 @@ const setup = () => {
     beforeSend() {},
     warn: (m, r) => events.push(['warn', [m, r]]),
   })
+  // In a page the sender arrives with the part the core adds at start; here it is there at once.
+  q.run = sender(q)
   q.enable(true)
   queues.push(q)
   return { q, dropped, events }

@@ -17,7 +17,7 @@ import { describe, expect, it } from 'vitest'
  */
 export const BUDGETS: Record<string, number> = {
   'footfall.js': 6450,
-  'footfall-chat.js': 1250,
+  'footfall-live.js': 3200,
   'footfall-datalayer.js': 500,
   'footfall-vitals.js': 3300,
   'footfall-stub.js': 100,

@@ -1,0 +1,5 @@
+import { boot } from '../lib/lazy'
+import { live } from '../live'
+
+// dist/footfall-live.js: sending from the store, SPA routes, engagement, clicks and chat (see live.ts).
+boot(live)
