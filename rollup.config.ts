@@ -94,19 +94,28 @@ const stylesheet = (fileName: string, files: string[]): Plugin => ({
 const ts = () => typescript({ tsconfig: 'tsconfig.json', include: ['src/**/*.ts'], noEmit: false, declaration: false, outDir: 'dist' })
 
 /**
- * Property names internal to the core, shortened by the minifier (a trick for bytes). Only names
- * that never reach the wire, storage, the public API, the options (data-* attributes) or a lazy
- * part (each file is minified on its own, so a part must see the core's real names) belong here.
+ * Property names internal to the script tag, shortened by the minifier (a trick for bytes): only
+ * names that never reach the wire, storage, the public API, the options (data-* attributes), a DOM
+ * or built-in property the same file reads (`Promise.all`, a fetch `body`), or a part minified
+ * without this list (vitals, dataLayer, platform: they see `track`, `on`, `warn`, `options`).
+ * OWN names are the core's alone. SHARED names are read by footfall-live.js as well: each file is
+ * minified on its own, so both get the same fixed short name for each (`$a`, `$b`, …; terser only
+ * makes up names without a `$` here).
  */
-const INTERNAL = /^(session|start|soon|unload|enable|durable|save|touch|retryAfter|beacon)$/
+const OWN = ['session', 'start', 'soon', 'unload', 'enable', 'durable', 'save', 'touch', 'ready', 'retryAfter', 'beacon']
+const SHARED = ['queue', 'mine', 'kept', 'writing', 'take', 'retryAt', 'persist', 'stored', 'del', 'run', 'chunk', 'wrap', 'nativeFetch', 'landed', 'load', 'early', 'emit', 'dropped', 'beforeSend', 'writeKey', 'parts', 'bytes']
+const INTERNAL = new RegExp(`^(${[...OWN, ...SHARED].join('|')})$`)
+/** terser's name cache, filled in advance: `$name` → the short name. A fresh copy for each file. */
+const shared = () => ({ props: Object.fromEntries(SHARED.map((n, i) => ['$' + n, '$' + (i + 10).toString(36)])) })
 
 const min = (mangleProps?: boolean) =>
   terser({
     ecma: 2020,
     module: true,
     compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
-    // builtins: a name listed here is ours even where the DOM has the same one (`start`, `drop`).
-    mangle: { properties: mangleProps ? { regex: INTERNAL, builtins: true } : { regex: /^_/ } },
+    // builtins: a name listed here is ours even where the DOM has the same one (`start`).
+    // (`cache` is a documented mangle.properties option that the typings leave out.)
+    mangle: { properties: mangleProps ? ({ regex: INTERNAL, builtins: true, cache: shared() } as { regex: RegExp }) : { regex: /^_/ } },
     format: { comments: false },
   })
 
@@ -131,7 +140,7 @@ const browser: RollupOptions[] = [
     (name): RollupOptions => ({
       input: `src/parts/${name}.ts`,
       output: { file: `dist/footfall-${name}.js`, format: 'iife', sourcemap: false },
-      plugins: [nodeResolve(), ts(), min(), sri()],
+      plugins: [nodeResolve(), ts(), min(name == 'live'), sri()],
     }),
   ),
   // The Shopify customer-events pixel: one file a merchant pastes into Shopify's admin, its settings on top.

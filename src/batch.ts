@@ -1,9 +1,8 @@
-import { stringify } from './lib/json'
+import { stringify, utf8 } from './lib/json'
 import type { Entry } from './store'
 
 /** The keepalive / sendBeacon limit for one request body. */
 export const MAX_BODY = 64e3
-const enc = new TextEncoder()
 
 export interface Chunk {
   entries: Entry[]
@@ -22,7 +21,7 @@ export function chunk(list: Entry[], max = MAX_BODY - 200): Chunk[] {
   let c: Chunk | undefined
   for (const e of list) {
     const s = e[1]
-    const n = enc.encode(s).length + 1
+    const n = utf8.encode(s).length + 1
     if (!c || c.bytes + n > max) out.push((c = { entries: [], parts: '', bytes: 0 }))
     c.entries.push(e)
     c.parts += (c.parts ? ',' : '') + s

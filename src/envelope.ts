@@ -4,11 +4,7 @@ import type { Session } from './session'
 import type { Envelope, PageContext } from './types'
 
 // Read once: Intl is slow to resolve and neither changes while the page lives.
-const timezone = (() => {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone
-  } catch {}
-})()
+const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone
 
 /** The page as it is now, every URL redacted. `referrer` is the previous SPA route, if any. */
 export function pageContext(referrer = document.referrer): PageContext {

@@ -38,14 +38,14 @@ export type Queue = ReturnType<typeof createQueue>
  *
  * Sending from the store (batches, acknowledgements, retries, bounds, several tabs) is `run`,
  * which the sender (send.ts, in the part the core adds at start) attaches; `ready` settles when
- * it did or could not. Without it the queue still sends this tab's events with keepalive on
+ * it did or could not (the tracker sets it). Without it the queue still sends this tab's events with keepalive on
  * every flush and as the page hides, and the next page with a sender finishes the job.
  *
  * A keepalive reply usually arrives after the page is gone, so what left that way is still stored
  * on the next page load. Its keys are remembered (`kept`, in localStorage across pages), and the
  * next request asks the collector which of them it holds (see send.ts).
  */
-export function createQueue(o: QueueOptions, ready: Promise<unknown> = Promise.resolve()) {
+export function createQueue(o: QueueOptions) {
   /** Events not yet serialised and stored: that work is batched after a burst so track() stays cheap. */
   let unsaved: [string, Envelope][] = []
   let enabled = false
@@ -121,7 +121,7 @@ export function createQueue(o: QueueOptions, ready: Promise<unknown> = Promise.r
         } catch {}
       }
       try {
-        q.fetch!(o.endpoint, { method: 'POST', body: b, keepalive: true, credentials: 'omit' }).catch(beacon)
+        q.nativeFetch!(o.endpoint, { method: 'POST', body: b, keepalive: true, credentials: 'omit' }).catch(beacon)
       } catch {
         beacon()
       }
@@ -131,7 +131,7 @@ export function createQueue(o: QueueOptions, ready: Promise<unknown> = Promise.r
 
   const run = async () => {
     if (!enabled) return
-    await ready
+    await q.ready
     await persist()
     if (!q.run) return leave()
     if ((await q.run()) || q.mine.size || unsaved.length) schedule(Math.max(FLUSH_MS, q.retryAt - Date.now()))
@@ -147,7 +147,7 @@ export function createQueue(o: QueueOptions, ready: Promise<unknown> = Promise.r
 
   const q = {
     o,
-    fetch: nativeFetch,
+    nativeFetch,
     /** This tab's events not yet acknowledged, oldest first, as JSON. */
     mine: new Map<string, string>(),
     /**
@@ -158,14 +158,16 @@ export function createQueue(o: QueueOptions, ready: Promise<unknown> = Promise.r
     kept: new Set<string>(),
     /** Keys whose write to the store is under way: in `mine`, not yet safe in IndexedDB. */
     writing: new Set<string>(),
+    /** Settles once the sender's part ran or could not be loaded. */
+    ready: Promise.resolve() as Promise<unknown>,
     /** No retry before this time (set by the sender from its backoff). */
     retryAt: 0,
     // Shared with the sender rather than bundled into its file twice.
     chunk,
-    body,
+    wrap: body,
     /** One flush from the store, attached by the sender; true when some of it must wait for a retry. */
     run: undefined as undefined | (() => Promise<boolean>),
-    all: store.all,
+    stored: store.all,
     del: store.del,
     persist,
     /** The keys every page gone since sent with keepalive (see `kept`), taken out of localStorage. */

@@ -38,7 +38,7 @@ export function sender(q: Queue): Queue['run'] {
   const send = (c: Chunk, ask: Entry[]) => {
     c.entries.forEach((e) => kept.add(e[0]))
     o.emit('send', { ids: ids(c.entries), transport: 'fetch' })
-    return post(q.fetch, o.endpoint, q.body(c, o.writeKey, ids(ask)))
+    return post(q.nativeFetch, o.endpoint, q.wrap(c, o.writeKey, ids(ask)))
   }
 
   /**
@@ -109,7 +109,7 @@ export function sender(q: Queue): Queue['run'] {
     const locked = async () => {
       // Only when no write is under way is every key in `mine` already in the store.
       const known = q.writing.size ? [] : [...mine.keys()]
-      const all = await trim(await q.all())
+      const all = await trim(await q.stored())
       // Another tab may have delivered some of ours: stop holding those for the unload path.
       const live = new Set(all.map((e) => e[0]))
       for (const k of known) live.has(k) || mine.delete(k)

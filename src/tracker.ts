@@ -76,8 +76,6 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void, l
     queue.soon()
   }
 
-  /** Settles when the part added at start (sending, page capture) ran, or could not be loaded. */
-  let started!: () => void
   const queue = createQueue({
     endpoint: o.endpoint!,
     writeKey: o.site,
@@ -89,7 +87,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void, l
       drops({})
       for (const reason of Object.keys(d)) record({ type: 'track', event: 'footfall_dropped', properties: { count: d[reason], reason } })
     },
-  }, new Promise<void>((r) => (started = r)))
+  })
 
   /**
    * track() calls not yet made into events: the props copied, the time taken. Building the
@@ -218,14 +216,8 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void, l
     }),
 
     /** Sends what is queued now; resolves when it is acknowledged or this attempt failed. Never rejects. */
-    flush: (): Promise<void> => {
-      try {
-        drain()
-        return queue.flush()
-      } catch {
-        return Promise.resolve()
-      }
-    },
+    // drain() catches what each event may throw, and a flush is a promise that never rejects.
+    flush: (): Promise<void> => (drain(), queue.flush()),
 
     /** Subscribes to `track`, `send`, `ack`, `drop` or `error`; returns the unsubscribe function. */
     on: safe((type: string, cb: (data: any) => void): (() => void) =>
@@ -261,7 +253,7 @@ export function createTracker(options: Options, replay?: (t: Tracker) => void, l
     addEventListener('submit', keep, true)
   }
   // Sending from the store, SPA routes, engagement, clicks, chat and the other optional parts.
-  ctx.load('live').then(started)
+  queue.ready = ctx.load('live')
 
   return api
 }

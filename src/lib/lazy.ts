@@ -18,7 +18,7 @@ export const script: Loader = (t, name) =>
       // Throws under Trusted Types.
       s.src = new URL(`footfall-${name}.js`, t.options.src).href
       ;(s as { ff?: Ctx } & HTMLScriptElement).ff = t
-      s.onload = () => done()
+      s.onload = done as () => void
       s.onerror = fail
       document.head.append(s)
     } catch {

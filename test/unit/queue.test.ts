@@ -29,7 +29,7 @@ const ev = (props: Record<string, unknown> = {}, at = new Date()): Envelope => (
 })
 
 const queues: { clear(): Promise<void>; enable(on: boolean): void }[] = []
-const setup = () => {
+const setup = (withSender = true) => {
   const dropped: [number, string][] = []
   const events: [string, any][] = []
   const q = createQueue({
@@ -40,7 +40,7 @@ const setup = () => {
     warn: (m, r) => events.push(['warn', [m, r]]),
   })
   // In a page the sender arrives with the part the core adds at start; here it is there at once.
-  q.run = sender(q)
+  if (withSender) q.run = sender(q)
   q.enable(true)
   queues.push(q)
   return { q, dropped, events }
@@ -211,6 +211,24 @@ describe('queue', () => {
     await q.flush()
     expect(calls[0].check).toEqual([e.messageId])
     expect(calls.flatMap((c) => c.batch.map((x) => x.messageId))).toEqual([e.messageId])
+  })
+
+  it('without the sender (its part not loaded), a flush sends with keepalive and forgets nothing; the sender then asks', async () => {
+    const { q, events } = setup(false)
+    const list = [ev(), ev()]
+    list.forEach(q.add)
+    await q.flush()
+    expect(calls).toEqual([expect.objectContaining({ keepalive: true, batch: list })])
+    expect(events.filter((e) => e[0] == 'ack')).toEqual([])
+    // Sent once: the next flush has nothing new for keepalive.
+    await q.flush()
+    expect(calls).toHaveLength(1)
+    // The sender arrives (here, or on the next page): it asks rather than sends again.
+    q.run = sender(q)
+    answer = (b) => ({ status: 200, body: JSON.stringify({ ok: true, held: b.check || [] }) })
+    await q.flush()
+    expect(calls[1]).toMatchObject({ check: list.map((e) => e.messageId), batch: [] })
+    expect(events.filter((e) => e[0] == 'ack').flatMap((e) => e[1].ids)).toEqual(list.map((e) => e.messageId))
   })
 
   it('sends nothing until enabled (consent) and nothing after clear()', async () => {
