@@ -139,7 +139,8 @@ const browser: RollupOptions[] = [
   ...['vitals', 'live', 'datalayer', 'platform'].map(
     (name): RollupOptions => ({
       input: `src/parts/${name}.ts`,
-      output: { file: `dist/footfall-${name}.js`, format: 'iife', sourcemap: false },
+      // A module: the core starts it through import() and its default export.
+      output: { file: `dist/footfall-${name}.js`, format: 'es', sourcemap: false },
       plugins: [nodeResolve(), ts(), min(name == 'live'), sri()],
     }),
   ),

@@ -35,4 +35,6 @@ export function live(t: Ctx): void {
       )
   }
   if (isOn(o.vitals)) onLoad(() => t.load('vitals'))
+  // Started (the browser tests wait for this; nothing in the page needs it).
+  t.emit('live')
 }

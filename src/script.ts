@@ -1,3 +1,4 @@
+import { script } from './lib/lazy'
 import { createTracker } from './tracker'
 import type { Options } from './options'
 
@@ -20,10 +21,14 @@ if (!w.footfall?.track) {
     if (typeof f == 'function' && Object.hasOwn(api, cmd)) return f(...args)
     console.warn('[footfall] unknown command', cmd)
   }) as Stub
-  createTracker(options as Options, (t) => {
-    Object.assign(api, t)
-    w.footfall = api
-    // Calls made through the stub before this script arrived, in their order.
-    for (const args of Array.from(queued)) api(...(args as unknown[]))
-  })
+  createTracker(
+    options as Options,
+    (t) => {
+      Object.assign(api, t)
+      w.footfall = api
+      // Calls made through the stub before this script arrived, in their order.
+      for (const args of Array.from(queued)) api(...(args as unknown[]))
+    },
+    script,
+  )
 }

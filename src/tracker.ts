@@ -6,7 +6,7 @@ import { onHidden } from './lib/onHidden'
 import { createKV } from './lib/storage'
 import { uuid } from './lib/uuid'
 import { consentFor, STATES } from './consent'
-import { script, type Loader } from './lib/lazy'
+import type { Loader } from './lib/lazy'
 import { isOn, type ConsentState, type Options } from './options'
 import { createQueue, MAX_EVENTS, type Queue } from './queue'
 import { isPlainObject, sanitize, snapshot } from './sanitize'
@@ -40,7 +40,7 @@ export type Ctx = Tracker & {
  * One tracker: the public API over the queue, sessions and consent. Public functions
  * never throw into the host page: bad input is refused with one console.warn and an `error` event.
  */
-export function createTracker(options: Options, replay?: (t: Tracker) => void, loader: Loader = script) {
+export function createTracker(options: Options, replay: ((t: Tracker) => void) | undefined, loader: Loader) {
   const o = options
   const { on, emit } = createEmitter(o.debug)
   const kv = createKV(o.persistence || 'local')

@@ -22,7 +22,7 @@ export const stringify = (v: unknown): string =>
                 .join() +
               '}'
 
-export const utf8 = new TextEncoder()
+export const utf8 = /* @__PURE__ */ new TextEncoder()
 
 /** UTF-8 length, computed only when the string could be over `limit` bytes (a char is at most 3 bytes). */
 export const tooBig = (s: string, limit: number): boolean => s.length * 3 > limit && utf8.encode(s).length > limit

@@ -1,5 +1,4 @@
-import { boot } from '../lib/lazy'
 import { live } from '../live'
 
 // dist/footfall-live.js: sending from the store, SPA routes, engagement, clicks and chat (see live.ts).
-boot(live)
+export default live

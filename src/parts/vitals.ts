@@ -1,5 +1,4 @@
-import { boot } from '../lib/lazy'
 import { start } from '../vitals-impl'
 
 // dist/footfall-vitals.js: web-vitals and the events made of its metrics.
-boot(start)
+export default start

@@ -120,6 +120,19 @@ test.describe('Content-Security-Policy', () => {
     await loadsWithoutViolations(page, server)
   })
 
+  test("under Trusted Types (require-trusted-types-for 'script') the parts load too: clicks and vitals, zero violations", async ({ page, server }) => {
+    server.pageHeaders['Content-Security-Policy'] = `require-trusted-types-for 'script'; default-src 'self'; script-src 'self'; connect-src 'self'`
+    server.pages.set('/', strictPage('/collect'))
+    server.pages.set('/app.js', '/* the site */')
+    const violations = await watchViolations(page)
+    await page.goto(server.url + '/')
+    await ready(page)
+    await page.click('button[data-ff-event=add_to_cart]')
+    await server.waitForCount(1, 'add_to_cart')
+    await vitalsLoaded(page)
+    expect(await violations()).toEqual({ events: [], console: [] })
+  })
+
   test('the violation detector sees an inline script under the same policy (control)', async ({ page, server }) => {
     server.pageHeaders['Content-Security-Policy'] = `default-src 'self'; script-src 'self'; connect-src 'self'`
     server.pages.set('/', `<!doctype html><html><head><script src="/footfall-stub.js"></script><script>window.x=1</script></head><body></body></html>`)
