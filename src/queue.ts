@@ -98,7 +98,7 @@ export function createQueue(o: QueueOptions) {
     timerAt = Date.now() + ms
     timer = setTimeout(() => {
       timer = undefined
-      Date.now() < q.retryAt ? schedule(q.retryAt - Date.now()) : flush()
+      flush(true)
     }, ms)
   }
 
@@ -129,21 +129,29 @@ export function createQueue(o: QueueOptions) {
     keptLog.save([...q.kept])
   }
 
-  const run = async () => {
+  /** `now`: asked for (flush(), `online`), not timed: it does not wait out a backoff. */
+  const run = async (now: boolean) => {
     if (!enabled) return
     await q.ready
     await persist()
     if (!q.run) return leave()
+    // A timed flush that waited behind another one may find a backoff that one has just set.
+    if (!now && Date.now() < q.retryAt) return schedule(q.retryAt - Date.now())
     if ((await q.run()) || q.mine.size || unsaved.length) schedule(Math.max(FLUSH_MS, q.retryAt - Date.now()))
   }
 
   /** Runs one flush after the current one; calls made while one waits share it. */
-  const flush = (): Promise<void> =>
-    (next ||= chain = chain.then(() => {
+  let asked = false
+  const flush = (timed?: boolean): Promise<void> => {
+    asked ||= !timed
+    return (next ||= chain = chain.then(() => {
       next = undefined
       sinceFlush = 0
-      return run().catch((e) => o.emit('error', { message: 'flush failed', error: '' + e }))
+      const now = asked
+      asked = false
+      return run(now).catch((e) => o.emit('error', { message: 'flush failed', error: '' + e }))
     }))
+  }
 
   const q = {
     o,
