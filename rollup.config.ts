@@ -103,7 +103,7 @@ const ts = () => typescript({ tsconfig: 'tsconfig.json', include: ['src/**/*.ts'
  * makes up names without a `$` here).
  */
 const OWN = ['session', 'start', 'soon', 'unload', 'enable', 'durable', 'save', 'touch', 'ready', 'retryAfter', 'beacon']
-const SHARED = ['queue', 'mine', 'kept', 'writing', 'take', 'retryAt', 'persist', 'stored', 'del', 'run', 'chunk', 'wrap', 'nativeFetch', 'landed', 'load', 'early', 'emit', 'dropped', 'beforeSend', 'writeKey', 'parts', 'bytes']
+const SHARED = ['queue', 'mine', 'kept', 'writing', 'take', 'retryAt', 'persist', 'stored', 'del', 'run', 'chunk', 'wrap', 'nativeFetch', 'landed', 'load', 'early', 'emit', 'dropped', 'taken', 'writeKey', 'parts', 'bytes', 'release']
 const INTERNAL = new RegExp(`^(${[...OWN, ...SHARED].join('|')})$`)
 /** terser's name cache, filled in advance: `$name` → the short name. A fresh copy for each file. */
 const shared = () => ({ props: Object.fromEntries(SHARED.map((n, i) => ['$' + n, '$' + (i + 10).toString(36)])) })
@@ -141,7 +141,7 @@ const browser: RollupOptions[] = [
       input: `src/parts/${name}.ts`,
       // A module: the core starts it through import() and its default export.
       output: { file: `dist/footfall-${name}.js`, format: 'es', sourcemap: false },
-      plugins: [nodeResolve(), ts(), min(name == 'live'), sri()],
+      plugins: [version(), nodeResolve(), ts(), min(name == 'live'), sri()],
     }),
   ),
   // The Shopify customer-events pixel: one file a merchant pastes into Shopify's admin, its settings on top.

@@ -17,8 +17,10 @@ import type { Ctx } from './tracker'
  * vitals after `load`.
  */
 export function live(t: Ctx): void {
+  // A core of another release (one cached, the other not) names what they share differently.
+  if (t.release != '__VERSION__') throw 0
   const o = t.options
-  t.queue.run = sender(t.queue)
+  t.queue.run = sender(t.queue, (count, reason) => t.track('footfall_dropped', { count, reason }))
   pageviews(t)
   engagement(t)
   if (isOn(o.autocapture)) {

@@ -22,8 +22,8 @@ export interface QueueOptions {
   emit(type: string, data: unknown): void
   /** Counts events given up for `reason`; the tracker turns the counts into footfall_dropped events. */
   dropped(count: number, reason: string): void
-  /** Called when delivery is possible, right before a flush sends: the moment to report drops. */
-  beforeSend(): void
+  /** Drop counts by reason not reported yet, taken (the sender reports them as footfall_dropped events). */
+  taken(): Record<string, number>
   /** Tells the site about an event it sent that cannot be accepted (console.warn + `error` + count). */
   warn(message: string, reason: string): void
 }
@@ -98,7 +98,7 @@ export function createQueue(o: QueueOptions) {
     timerAt = Date.now() + ms
     timer = setTimeout(() => {
       timer = undefined
-      flush(true)
+      flush()
     }, ms)
   }
 
@@ -114,11 +114,13 @@ export function createQueue(o: QueueOptions) {
       const ids = c.entries.map((e) => (q.kept.add(e[0]), e[0].slice(-36)))
       o.emit('send', { ids, transport: 'keepalive' })
       const b = body(c, o.writeKey)
-      // Content blockers often refuse sendBeacon: it is only the fallback, for a fetch that is missing or broken.
+      // Content blockers often refuse sendBeacon: it is only the fallback, for a fetch that is
+      // missing or broken. Refused both ways, the events were not sent: the next flush tries again.
       const beacon = () => {
         try {
-          navigator.sendBeacon(o.endpoint, b)
+          if (navigator.sendBeacon(o.endpoint, b)) return
         } catch {}
+        c.entries.forEach((e) => q.kept.delete(e[0]))
       }
       try {
         q.nativeFetch!(o.endpoint, { method: 'POST', body: b, keepalive: true, credentials: 'omit' }).catch(beacon)
@@ -126,32 +128,27 @@ export function createQueue(o: QueueOptions) {
         beacon()
       }
     }
-    keptLog.save([...q.kept])
+    // For the next page's sender to ask about. Without a sender on this page (its part missing)
+    // they are not remembered, so that a site serving only footfall.js does not fill localStorage
+    // with lists nobody reads: the next page with a sender sends them again (same messageId).
+    if (q.run) keptLog.save([...q.kept])
   }
 
-  /** `now`: asked for (flush(), `online`), not timed: it does not wait out a backoff. */
-  const run = async (now: boolean) => {
+  const run = async () => {
     if (!enabled) return
     await q.ready
     await persist()
     if (!q.run) return leave()
-    // A timed flush that waited behind another one may find a backoff that one has just set.
-    if (!now && Date.now() < q.retryAt) return schedule(q.retryAt - Date.now())
     if ((await q.run()) || q.mine.size || unsaved.length) schedule(Math.max(FLUSH_MS, q.retryAt - Date.now()))
   }
 
   /** Runs one flush after the current one; calls made while one waits share it. */
-  let asked = false
-  const flush = (timed?: boolean): Promise<void> => {
-    asked ||= !timed
-    return (next ||= chain = chain.then(() => {
+  const flush = (): Promise<void> =>
+    (next ||= chain = chain.then(() => {
       next = undefined
       sinceFlush = 0
-      const now = asked
-      asked = false
-      return run(now).catch((e) => o.emit('error', { message: 'flush failed', error: '' + e }))
+      return run().catch((e) => o.emit('error', { message: 'flush failed', error: '' + e }))
     }))
-  }
 
   const q = {
     o,
@@ -168,7 +165,7 @@ export function createQueue(o: QueueOptions) {
     writing: new Set<string>(),
     /** Settles once the sender's part ran or could not be loaded. */
     ready: Promise.resolve() as Promise<unknown>,
-    /** No retry before this time (set by the sender from its backoff). */
+    /** No retry before this time (set by the sender from its backoff; flush() and `online` clear it). */
     retryAt: 0,
     // Shared with the sender rather than bundled into its file twice.
     chunk,

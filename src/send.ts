@@ -19,8 +19,13 @@ export const MAX_AGE_MS = 7 * 864e5
  * footfall's collector answers `"held": [ids]`, and only the others are sent again. An endpoint
  * that does not answer holds none of them as far as footfall knows: they are all sent again.
  */
-export function sender(q: Queue): Queue['run'] {
+export function sender(q: Queue, report: (count: number, reason: string) => void): Queue['run'] {
   const { o, mine, kept, chunk } = q
+  /** Called when delivery is possible, right before a flush sends: drops become footfall_dropped events. */
+  const beforeSend = () => {
+    const d = o.taken()
+    for (const reason of Object.keys(d)) report(d[reason], reason)
+  }
   let attempt = 0
   /** Asked-about events the collector does not hold: sent again in this flush. */
   let again: Entry[] = []
@@ -105,6 +110,8 @@ export function sender(q: Queue): Queue['run'] {
   })
 
   return async () => {
+    // Backing off (a flush the timer started, maybe queued behind the one that failed): wait.
+    if (Date.now() < q.retryAt) return true
     let rest = false
     const locked = async () => {
       // Only when no write is under way is every key in `mine` already in the store.
@@ -118,7 +125,7 @@ export function sender(q: Queue): Queue['run'] {
       // the collector keeps failing (at the bound each retry would push out one more real event),
       // but as soon as it answers again.
       const failing = attempt
-      failing || o.beforeSend()
+      failing || beforeSend()
       for (const k of q.take()) kept.add(k)
       // At most 500 ids are asked about (20 KB of the 64 KB a body may hold: a sendBeacon fallback
       // must carry it too); the rest are sent again, as to any collector.
@@ -135,7 +142,7 @@ export function sender(q: Queue): Queue['run'] {
         list = again.concat(list.slice(first.length))
       }
       for (const c of chunk(list)) if ((rest = !(await deliver(c.entries)))) break
-      if (failing && !attempt) o.beforeSend()
+      if (failing && !attempt) beforeSend()
     }
     await (navigator.locks ? navigator.locks.request('footfall', locked) : locked())
     return rest

@@ -30,8 +30,10 @@ export type Ctx = Tracker & {
   early?: Event[]
   warn(message: string, reason?: string): void
   queue: Queue
-  /** The URL of the landing page view, for route changes made before the part arrived. */
-  landed: string
+  /** The URL of the latest page view (the landing one, or one the app recorded), for route changes made before the part arrived. */
+  landed(): string
+  /** The core's version: a part of another release does not start (see live.ts). */
+  release: string
   /** Adds an optional part (see lib/lazy.ts). */
   load(name: string): Promise<void>
 }
@@ -51,6 +53,8 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
   let anonymousId: string | undefined
   let userId = kv.get('ff_uid')
   let page: PageContext | undefined
+  /** location.href when the latest page view was recorded. */
+  let href = ''
   /** The campaign of the latest page view, applied to the session by the next event. */
   let landing: Campaign | undefined = campaignOf(location.search)
 
@@ -82,10 +86,11 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
     emit,
     dropped,
     warn,
-    beforeSend() {
+    /** The counts waiting to be reported, taken out of storage. */
+    taken() {
       const d = drops()
       drops({})
-      for (const reason of Object.keys(d)) record({ type: 'track', event: 'footfall_dropped', properties: { count: d[reason], reason } })
+      return d
     },
   })
 
@@ -188,6 +193,7 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
       // The page view that ends reports its engagement: recorded now, while it is still the page.
       if (page) emit('pageend', page), drain()
       page = pageContext(page ? page.url : document.referrer)
+      href = location.href
       landing = campaignOf(location.search)
       record({ type: 'page', properties: { ...page, ...p } })
     }),
@@ -216,8 +222,9 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
     }),
 
     /** Sends what is queued now; resolves when it is acknowledged or this attempt failed. Never rejects. */
-    // drain() catches what each event may throw, and a flush is a promise that never rejects.
-    flush: (): Promise<void> => (drain(), queue.flush()),
+    // Asked for: now, whatever backoff is under way. drain() catches what each event may throw,
+    // and a flush is a promise that never rejects.
+    flush: (): Promise<void> => (drain(), (queue.retryAt = 0), queue.flush()),
 
     /** Subscribes to `track`, `send`, `ack`, `drop` or `error`; returns the unsubscribe function. */
     on: safe((type: string, cb: (data: any) => void): (() => void) =>
@@ -234,7 +241,7 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
   // consent, identify and on() apply to the landing page view too.
   replay?.(api)
 
-  const ctx: Ctx = { ...api, emit, options: o, warn, queue, landed: location.href, load: (name) => loader(ctx, name) }
+  const ctx: Ctx = { ...api, emit, options: o, warn, queue, landed: () => href, release: '__VERSION__', load: (name) => loader(ctx, name) }
   onHidden(() => {
     emit('hidden')
     drain()

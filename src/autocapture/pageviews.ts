@@ -18,7 +18,7 @@ export function pageviews(t: Ctx): void {
   const mode = t.options.spa || 'history'
   // What makes a route: in history mode the fragment is an anchor on the same page.
   const route = (l: URL | Location = location) => l.origin + l.pathname + l.search + (mode == 'hash' ? l.hash : '')
-  let last = route(new URL(t.landed))
+  let last = route(new URL(t.landed()))
   let timer: ReturnType<typeof setTimeout> | 0 = 0
   const record = () => {
     clearTimeout(timer)

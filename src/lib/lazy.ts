@@ -14,7 +14,8 @@ const failed = (t: Ctx, name: string) => t.emit('error', { message: 'no footfall
  * A part that cannot be loaded or throws as it starts is reported, and the promise still settles.
  */
 export const script: Loader = (t, name) =>
-  import(new URL(`footfall-${name}.js`, t.options.src).href)
+  // (A core inlined in the page has no URL of its own: the page's is tried, not a throw.)
+  import(new URL(`footfall-${name}.js`, t.options.src || location.href).href)
     .then((m: { default: Start }) => m.default(t))
     .catch(() => failed(t, name))
 

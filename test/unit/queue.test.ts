@@ -5,14 +5,14 @@ import type { Envelope } from '../../src/types'
 type Call = { batch: Envelope[]; check?: string[]; keepalive?: boolean }
 let calls: Call[] = []
 /** A status, a status and a body, or 'hang': a reply that never comes (the page is gone). */
-let answer: (b: Call) => number | { status: number; body: string } | 'hang' = () => 200
+let answer: (b: Call) => number | { status: number; body: string; headers?: Record<string, string> } | 'hang' = () => 200
 const fakeFetch = async (_url: string, init: RequestInit) => {
   const b = { ...JSON.parse(init.body as string), keepalive: init.keepalive } as Call
   calls.push(b)
   const a = answer(b)
   if (a == 'hang') return new Promise(() => {})
   if (a === 0) throw new TypeError('Failed to fetch')
-  return typeof a == 'number' ? new Response('{}', { status: a }) : new Response(a.body, { status: a.status })
+  return typeof a == 'number' ? new Response('{}', { status: a }) : new Response(a.body, { status: a.status, headers: a.headers })
 }
 vi.stubGlobal('fetch', fakeFetch)
 const { createQueue, MAX_EVENTS } = await import('../../src/queue')
@@ -36,14 +36,17 @@ const setup = (withSender = true) => {
     endpoint: 'http://127.0.0.1/collect',
     emit: (t, d) => events.push([t, d]),
     dropped: (c, r) => dropped.push([c, r]),
-    beforeSend() {},
+    taken: () => ({}),
     warn: (m, r) => events.push(['warn', [m, r]]),
   })
   // In a page the sender arrives with the part the core adds at start; here it is there at once.
-  if (withSender) q.run = sender(q)
+  if (withSender) q.run = sender(q, () => {})
   q.enable(true)
   queues.push(q)
-  return { q, dropped, events }
+  // What the timer calls; `q.flush()` below is what the tracker's flush() calls: now, whatever the backoff.
+  const timed = q.flush
+  q.flush = () => ((q.retryAt = 0), timed())
+  return { q, dropped, events, timed }
 }
 
 const sent = () => calls.flatMap((c) => c.batch.map((e) => e.messageId))
@@ -224,11 +227,24 @@ describe('queue', () => {
     await q.flush()
     expect(calls).toHaveLength(1)
     // The sender arrives (here, or on the next page): it asks rather than sends again.
-    q.run = sender(q)
+    q.run = sender(q, () => {})
     answer = (b) => ({ status: 200, body: JSON.stringify({ ok: true, held: b.check || [] }) })
     await q.flush()
     expect(calls[1]).toMatchObject({ check: list.map((e) => e.messageId), batch: [] })
     expect(events.filter((e) => e[0] == 'ack').flatMap((e) => e[1].ids)).toEqual(list.map((e) => e.messageId))
+  })
+
+  it('a timed flush waits out the backoff (Retry-After); flush() does not', async () => {
+    const { q, timed } = setup()
+    answer = () => ({ status: 503, body: '', headers: { 'Retry-After': '60' } })
+    q.add(ev())
+    await q.flush()
+    expect(calls).toHaveLength(1)
+    answer = () => 200
+    await timed()
+    expect(calls).toHaveLength(1)
+    await q.flush()
+    expect(calls).toHaveLength(2)
   })
 
   it('sends nothing until enabled (consent) and nothing after clear()', async () => {
