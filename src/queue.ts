@@ -98,7 +98,8 @@ export function createQueue(o: QueueOptions) {
     timerAt = Date.now() + ms
     timer = setTimeout(() => {
       timer = undefined
-      flush()
+      // Backing off: the retry comes when the backoff (Retry-After) ends, not before.
+      Date.now() < q.retryAt ? schedule(q.retryAt - Date.now()) : flush()
     }, ms)
   }
 

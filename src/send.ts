@@ -110,7 +110,7 @@ export function sender(q: Queue, report: (count: number, reason: string) => void
   })
 
   return async () => {
-    // Backing off (a flush the timer started, maybe queued behind the one that failed): wait.
+    // Backing off (a timed flush queued behind the one that failed and set it): wait.
     if (Date.now() < q.retryAt) return true
     let rest = false
     const locked = async () => {

@@ -14,7 +14,7 @@ import { describe, expect, it } from 'vitest'
  * messages, one 32 KB check, internal property names mangled; the unload dedupe (check / held)
  * costs about 150 B of it. The 5,000 B target is not met: bench/results.md lists what is left.
  * + the platform detection (data-platform; Shopify and WooCommerce found without markup), 87 B.
- * 6,450 → 5,000 (core at 4,954): the core keeps what cannot wait (recording, IndexedDB, keepalive
+ * 6,450 → 5,000 (core at 4,977): the core keeps what cannot wait (recording, IndexedDB, keepalive
  * as the page hides); sending from the store, SPA routes, engagement and clicks are in
  * footfall-live.js, which it imports at start (1,250 → 3,150). bench/size.md lists each step.
  */
