@@ -38,8 +38,9 @@ export type Queue = ReturnType<typeof createQueue>
  *
  * Sending from the store (batches, acknowledgements, retries, bounds, several tabs) is `run`,
  * which the sender (send.ts, in the part the core adds at start) attaches; `ready` settles when
- * it did or could not (the tracker sets it). Without it the queue still sends this tab's events with keepalive on
- * every flush and as the page hides, and the next page with a sender finishes the job.
+ * it did or could not (the tracker sets it). Without a sender the queue still sends this tab's
+ * events with keepalive on every flush and as the page hides, and deletes nothing: the next page
+ * with a sender sends what is stored.
  *
  * A keepalive reply usually arrives after the page is gone, so what left that way is still stored
  * on the next page load. Its keys are remembered (`kept`, in localStorage across pages), and the
