@@ -8,8 +8,8 @@ import { readdirSync } from 'node:fs'
 const nm = 'node_modules/'
 const files = (dir, under, re = /\.js$/) => Object.fromEntries(readdirSync(dir).filter((f) => re.test(f)).map((f) => [`${under}/${f}`, `${dir}/${f}`]))
 
-/** footfall's lazy chunks: the other footfall-*.js files the build writes next to the core (the stub is the page's own inline snippet as a file, not a chunk). */
-export const footfallChunks = () => readdirSync('dist').filter((f) => /^footfall-.+\.js$/.test(f) && f != 'footfall-stub.js')
+/** footfall's parts: the footfall-*.js files the core may add to a page (not the stub, which is the page's own snippet as a file, nor the Shopify pixel or the collector's dashboard). */
+export const footfallChunks = () => readdirSync('dist').filter((f) => /^footfall-.+\.js$/.test(f) && !/^footfall-(stub|shopify-pixel|dashboard)\.js$/.test(f))
 
 export const peers = [
   {

@@ -226,7 +226,7 @@ for (const p of rows) {
   const extra = loaded.filter((u) => u != p.main)
   const lazy = extra.map((u) => `\`${u}\`` + (typeof p.fileMap[u] == 'string' ? ` ${kb(size(p.fileMap[u]).brotli)} B` : ''))
   out.push(`| ${p.name} | ${ver(p)} | \`${p.main}\` | ${kb(p.size.raw)} | ${kb(p.size.gzip)} | **${kb(p.size.brotli)}** | ${lazy.length ? 'also ' + lazy.join(', ') : 'main file only'} |`)
-  if (p.name == ff) for (const c of chunkSizes) out.push(`| ↳ footfall lazy chunk | | \`/${c.file}\` | ${kb(c.raw)} | ${kb(c.gzip)} | ${kb(c.brotli)} | |`)
+  if (p.name == ff) for (const c of chunkSizes) out.push(`| ↳ footfall part | | \`/${c.file}\` | ${kb(c.raw)} | ${kb(c.gzip)} | ${kb(c.brotli)} | |`)
 }
 out.push('')
 out.push(`## Main thread, delivery, unload, init`, '')
