@@ -188,6 +188,15 @@ describe('queue', () => {
     }
   })
 
+  /** The next flush asks about `e`, the collector does not hold it, and it is sent again. */
+  const asksThenSendsAgain = async (q: { flush(): Promise<void> }, e: Envelope) => {
+    answer = (b) => (b.check ? { status: 200, body: '{"held":[]}' } : 200)
+    calls = []
+    await q.flush()
+    expect(calls[0].check).toEqual([e.messageId])
+    expect(calls.flatMap((c) => c.batch.map((x) => x.messageId))).toEqual([e.messageId])
+  }
+
   it('asks again, and loses nothing, when the question itself fails', async () => {
     const { q } = setup()
     const e = ev()
@@ -196,11 +205,7 @@ describe('queue', () => {
     q.unload()
     answer = () => 503
     await q.flush()
-    answer = (b) => (b.check ? { status: 200, body: '{"held":[]}' } : 200)
-    calls = []
-    await q.flush()
-    expect(calls[0].check).toEqual([e.messageId])
-    expect(calls.flatMap((c) => c.batch.map((x) => x.messageId))).toEqual([e.messageId])
+    await asksThenSendsAgain(q, e)
   })
 
   it('asks about what a request without an answer carried (the collector may hold it), and sends it again when not held', async () => {
@@ -209,11 +214,7 @@ describe('queue', () => {
     q.add(e)
     answer = () => 0 // a network error
     await q.flush()
-    answer = (b) => (b.check ? { status: 200, body: '{"held":[]}' } : 200)
-    calls = []
-    await q.flush()
-    expect(calls[0].check).toEqual([e.messageId])
-    expect(calls.flatMap((c) => c.batch.map((x) => x.messageId))).toEqual([e.messageId])
+    await asksThenSendsAgain(q, e)
   })
 
   it('without the sender (its part not loaded), a flush sends with keepalive and forgets nothing; the sender then asks', async () => {
