@@ -186,5 +186,5 @@ export const tally = () => {
   }
 }
 
-export { computeCommitments, checkOptions, changePoints, despike, CLASSES, CommitmentError, MIN_WEEKS, FULL_WEEKS } from './commitments'
-export type { Commitment, CommitmentOptions, OwnershipClass, KpiName, SeriesPoint } from './commitments'
+export { computeCommitments, checkOptions, changePoints, CLASSES, CommitmentError, MIN_WEEKS, FULL_WEEKS } from './commitments'
+export type { Commitment, CommitmentOptions, OwnershipClass, KpiName, SeriesPoint, Day, Period } from './commitments'

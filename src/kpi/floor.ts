@@ -1,0 +1,177 @@
+/**
+ * The floor and its evidence, from one walk through the weeks: at every week (an origin), with
+ * only the weeks before it, the walk dates level shifts, forecasts the next `horizon` weeks by
+ * each method, picks the method whose past forecasts erred least, and sets a floor; when the
+ * weeks pass, it judges the floors and keeps the ratios of actual to forecast. The last origin
+ * (today) gives the commitment; the floors before it give the hit rate, an honest out-of-sample
+ * figure because nothing at an origin saw the weeks it is judged on.
+ *
+ * The floor (split conformal prediction, on ratios): of the n latest ratios of a week's actual to
+ * the lowest forecast of its origin's `horizon` weeks, the k-th smallest, k = ⌊α (n+1)⌋, times
+ * that lowest forecast. Guarantee: when the coming weeks' ratios behave like those n
+ * (exchangeable), each week reaches the floor with probability at least 1 − k/(n+1) ≥ 1 − α.
+ * α is adapted as weeks are judged (adaptive conformal inference, Gibbs & Candès 2021: α += γ
+ * (target − miss)), which keeps the long-run share of misses near the target when the series
+ * shifts and the exchangeability assumption fails.
+ */
+import { forecast, METHODS, type Method } from './forecast'
+import { shiftDetector } from './shifts'
+
+/** Complete weeks since the last level shift before a commitment is given. */
+export const MIN_WEEKS = 8
+/** Latest ratios a floor is taken from (52 origins at a 4-week horizon: about a year). */
+const WINDOW = 208
+/** Step of the adaptive α. */
+const GAMMA = 0.015
+/** The floor stays at least this far below the lowest baseline week. */
+const BELOW = 0.995
+/** Events a week a floor needs to be more than noise (rates: sessions × rate; counts: the count). */
+export const MIN_EVENTS = 10
+/** Sessions a week an average per session needs. */
+export const MIN_SESSIONS = 30
+
+export type Kind = 'count' | 'rate' | 'mean'
+
+export interface Walk {
+  /** Index where the current level began (0 without a shift); shifts found, as week indices. */
+  start: number
+  shifts: number[]
+  /** Complete weeks since `start` that are not gaps. */
+  clean: number
+  method: Method
+  baseline: number[]
+  /** Ratios (actual ÷ forecast of that week) behind the band, sorted. */
+  ratios: number[]
+  /** The commitment, or why there is none. */
+  floor?: number
+  q?: number
+  k?: number
+  n?: number
+  why?: string
+  /** Judged (floor, week) pairs, how many held, and how many distinct weeks were judged. */
+  judged: number
+  held: number
+  weeks: number
+}
+
+interface Score {
+  /** Where the level its forecast was made from began, and the week it forecast. */
+  from: number
+  target: number
+  /** Actual ÷ the lowest forecast of the origin's horizon. */
+  s: number
+  /** Actual ÷ the forecast of this week. */
+  r: number
+}
+
+const kth = (xs: number[], k: number) => xs.sort((a, b) => a - b)[k - 1]
+
+/**
+ * Walk `ys` (complete weeks, null where not usable: gaps, rates without sessions) with `sessions`
+ * of the same scope, for a KPI of `kind`.
+ */
+export const walk = (ys: readonly (number | null)[], sessions: readonly (number | null)[], kind: Kind, horizon: number, confidence: number): Walk => {
+  const target = 1 - confidence
+  const nMin = Math.ceil(1 / target - 1e-9) - 1
+  const detector = shiftDetector()
+  const pushed: number[] = []
+  let start = 0
+  let alpha = target
+  let judged = 0, held = 0, weeks = 0
+  const floors = new Map<number, number[]>()
+  const pending = new Map<number, { m: Method; origin: number; from: number; low: number; f: number }[]>()
+  const scores: Record<Method, Score[]> = { level: [], trend: [], season: [] }
+  const err: Record<Method, [number, number]> = { level: [0, 0], trend: [0, 0], season: [0, 0] }
+  const n = ys.length
+  let out!: Walk
+
+  for (let o = 0; o <= n; o++) {
+    if (o > 0) {
+      const t = o - 1, y = ys[t]
+      if (y !== null) {
+        const fs = floors.get(t) ?? []
+        if (fs.length) weeks++
+        for (const f of fs) {
+          judged++
+          const hit = y >= f
+          if (hit) held++
+          alpha = Math.min(0.5, Math.max(0.001, alpha + GAMMA * (target - (hit ? 0 : 1))))
+        }
+        for (const p of pending.get(t) ?? []) {
+          if (!(p.low > 0 && p.f > 0)) continue
+          scores[p.m].push({ from: p.from, target: t, s: y / p.low, r: y / p.f })
+          err[p.m][0] += Math.abs(Math.log(Math.max(y, 1e-9) / p.f))
+          err[p.m][1]++
+        }
+        detector.push(y)
+        pushed.push(t)
+        start = detector.start ? pushed[detector.start] : 0
+      }
+      floors.delete(t)
+      pending.delete(t)
+    }
+
+    // Forecasts at this origin, from the current level's weeks.
+    const ahead: Partial<Record<Method, number[]>> = {}
+    for (const m of METHODS) {
+      const f = forecast(ys, start, o, horizon, m)
+      if (!f) continue
+      ahead[m] = f
+      const low = Math.min(...f)
+      for (let j = 0; j < horizon && o + j < n; j++) {
+        const list = pending.get(o + j) ?? []
+        list.push({ m, origin: o, from: start, low, f: f[j] })
+        pending.set(o + j, list)
+      }
+    }
+    // The method whose past forecasts erred least (the level until each has 10 errors).
+    let method: Method = 'level'
+    for (const m of METHODS) {
+      const [sum, count] = err[m]
+      if (ahead[m] && count >= 10 && sum / count < (err[method][1] >= 10 ? err[method][0] / err[method][1] : Infinity)) method = m
+    }
+    let clean = 0
+    for (let i = start; i < o; i++) if (ys[i] !== null) clean++
+    const base = ahead[method]
+    let floor: number | undefined, q: number | undefined, k: number | undefined, count = 0, why: string | undefined
+    if (!base) why = 'history'
+    else if (clean < MIN_WEEKS) why = 'history'
+    else {
+      // Ratios of weeks forecast within one level: none forecast from before a shift known now for a week after it.
+      const usable = scores[method].filter((s) => !(s.from < start && s.target >= start)).slice(-WINDOW)
+      count = usable.length
+      const low = Math.min(...base)
+      const recent = sessions.slice(start, o).filter((v): v is number => v !== null).slice(-8).sort((a, b) => a - b)
+      const perWeek = recent.length ? recent[recent.length >> 1] : 0
+      if (count < nMin) why = 'ratios'
+      else if (kind === 'rate' && perWeek * low < MIN_EVENTS) why = 'few'
+      else if (kind === 'mean' && perWeek < MIN_SESSIONS) why = 'few'
+      else if (kind === 'count' && low < MIN_EVENTS) why = 'few'
+      else {
+        k = Math.max(1, Math.floor(alpha * (count + 1)))
+        q = Math.min(kth(usable.map((s) => s.s), k), BELOW)
+        floor = low * q
+        if (!(floor > 0)) {
+          why = 'few'
+          floor = undefined
+        }
+      }
+    }
+    if (o === n) {
+      const ratios = scores[method].filter((s) => !(s.from < start && s.target >= start)).slice(-WINDOW).map((s) => s.r).sort((a, b) => a - b)
+      out = { start, shifts: detector.points.map((p) => pushed[p]), clean, method, baseline: base ?? [], ratios, floor, q, k, n: count, why, judged, held, weeks }
+    } else if (floor !== undefined) {
+      for (let j = 0; j < horizon && o + j < n; j++) floors.set(o + j, [...(floors.get(o + j) ?? []), floor])
+    }
+  }
+  return out
+}
+
+/** Lower end of the 95 % Wilson score interval of a share `p` of `n` trials. */
+export const wilsonLow = (p: number, n: number): number => {
+  if (!n) return 0
+  const z = 1.959964, z2 = z * z
+  const centre = p + z2 / (2 * n)
+  const spread = z * Math.sqrt((p * (1 - p) + z2 / (4 * n)) / n)
+  return Math.max(0, (centre - spread) / (1 + z2 / n))
+}
