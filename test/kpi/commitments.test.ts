@@ -267,7 +267,7 @@ describe('calibration on real public traffic series (bench/real/)', () => {
   it('dates the sudden fall of March 2020 within 3 weeks and promises nothing from the old level', async () => {
     const { loadReal } = await import('../../bench/real/index.mjs')
     const { weeksOf } = await import('../../bench/real/backtest.mjs')
-    const { weeks, days } = weeksOf(loadReal().find((s: any) => s.name === 'melbourne-pedestrians-covid'))
+    const { weeks, days } = weeksOf(loadReal().find((s) => s.name === 'melbourne-pedestrians-covid')!)
     const upTo = (end: string) => {
       const o = weeks.findIndex((w: any) => w.start === end)
       const series = weeks.slice(0, o).map((w: any) => ({ start: `${w.start}T00:00:00+00:00`, overall: { sessions: w.sessions } }))
