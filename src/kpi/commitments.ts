@@ -58,7 +58,7 @@ export interface Commitment {
   class: OwnershipClass
   /** Backtested weeks behind `hitRate` (0 when there is no commitment). */
   weeks: number
-  status: 'insufficient' | 'provisional' | 'full'
+  status: 'insufficient' | 'provisional' | 'full' | 'stale'
   /** Baseline and its spread for each of the next `horizon` weeks. */
   baseline: number[]
   low: number[]
@@ -67,11 +67,15 @@ export interface Commitment {
   commitment: number | null
   /** Share of backtested weeks in which the floor rule held. */
   hitRate: number | null
+  /** Lower 95 % bound of `hitRate` given `weeks`. */
+  hitRateLow?: number | null
+  /** Stretches of missing data (ISO week starts, `to` exclusive). */
+  gaps?: { from: string; to: string }[]
   /** Week starts of sustained level shifts. */
   changePoints: string[]
   note: string
   /** Complete weeks: start and value (null where not usable: a rate of a week without sessions). */
-  history: { start: string; value: number | null }[]
+  history: { start: string; value: number | null; gap?: true }[]
   /** Week starts of the next `horizon` weeks. */
   forecast: string[]
 }
