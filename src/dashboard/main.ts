@@ -176,11 +176,10 @@ async function load() {
   const range = rangeOf(view)
   // As of a day: nothing after it, in the campaigns either.
   if (asOf) range.to = Math.min(range.to ?? now(), now())
-  const [series, commitments, report, events, health] = await Promise.all([
-    loadSeries(range, tz, asOf), loadCommitments(tz, asOf), loadReport(range), loadEvents(50), loadHealth(tz, asOf),
-  ])
+  const [series, commitments, report, events] = await Promise.all([loadSeries(range, tz, asOf), loadCommitments(tz, asOf), loadReport(range), loadEvents(50)])
+  // Asked once the store has answered: until then /health cannot name silent sites.
+  if (series.ok) renderSilent(await loadHealth(tz, asOf))
   if (id !== loads) return
-  renderSilent(health)
   // The store is building (or catching up after a restart): show how far, ask again shortly.
   const waiting = [series, commitments, report].find(notYet)
   if (waiting && (notYet(series) || waiting.progress)) {
