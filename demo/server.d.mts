@@ -7,4 +7,4 @@ export interface Demo {
 }
 
 /** Starts the demo shop, inspector and reference collector on one origin (port 0: a free one). */
-export function startDemo(options?: { port?: number; host?: string; dataDir?: string; log?: (line: string) => void }): Promise<Demo>
+export function startDemo(options?: { port?: number; host?: string; dataDir?: string; now?: string | number; log?: (line: string) => void }): Promise<Demo>

@@ -88,13 +88,18 @@ const serveFile = async (res, dir, path) => {
 
 /**
  * Starts the demo on `host:port` (port 0 picks a free one). `dataDir` holds the collector's
- * NDJSON files. Resolves with the URL and a `close()` that stops the server and the collector.
+ * NDJSON files. `now` (ISO 8601 or epoch ms) pins the reports' clock: the sample history ends the
+ * day before it and the commitments are those of that day. Resolves with the URL and a `close()`
+ * that stops the server and the collector.
  */
-export async function startDemo({ port = 8787, host = '127.0.0.1', dataDir = join(root, '.data', 'demo'), log = () => {} } = {}) {
+export async function startDemo({ port = 8787, host = '127.0.0.1', dataDir = join(root, '.data', 'demo'), now, log = () => {} } = {}) {
   // The collector is built by `npm run build`; imported late so that start.mjs can build first.
   const { createCollector, writeSample } = await import(new URL('../dist/collector.mjs', import.meta.url).href)
+  const pinned = now === undefined ? undefined : typeof now === 'number' ? now : Date.parse(now)
+  if (Number.isNaN(pinned)) throw new Error(`now must be an ISO 8601 date or epoch milliseconds, not ${now}`)
+  const clock = () => pinned ?? Date.now()
   let mode = 'ok'
-  const open = () => createCollector({ dataDir, fault: () => FAULTS[mode], rateLimit: false, log })
+  const open = () => createCollector({ dataDir, fault: () => FAULTS[mode], rateLimit: false, log, now: pinned })
   let collector = open()
   await collector.ready
 
@@ -126,7 +131,7 @@ export async function startDemo({ port = 8787, host = '127.0.0.1', dataDir = joi
   }
 
   /**
-   * A year of sample history, ending yesterday, written beside what the shop sent. The collector
+   * A year of sample history, ending yesterday (the day before the pinned `now`), written beside what the shop sent. The collector
    * is closed meanwhile (ingest answers 503 and footfall retries), and the KPI store is rebuilt
    * from the day files: a bulk build of a year takes seconds, where catching up event by event
    * would take a minute. The page follows the build's progress on `/health`.
@@ -140,8 +145,8 @@ export async function startDemo({ port = 8787, host = '127.0.0.1', dataDir = joi
     collector = undefined
     try {
       await old.close()
-      const written = await writeSample({ dir: dataDir, events, end: new Date(Date.now() - 86_400_000), site: 'demo-shop' })
-      await writeFile(SAMPLED, JSON.stringify({ events: written, at: new Date().toISOString() }))
+      const written = await writeSample({ dir: dataDir, events, end: new Date(clock() - 86_400_000), site: 'demo-shop' })
+      await writeFile(SAMPLED, JSON.stringify({ events: written, at: new Date(clock()).toISOString() }))
       // The KPI store is derived from the day files: rebuilt from them in one pass.
       await rm(join(dataDir, 'kpi.duckdb'), { force: true })
       await rm(join(dataDir, 'kpi.duckdb.wal'), { force: true })

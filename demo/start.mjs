@@ -2,7 +2,8 @@
 /**
  * `npm run demo`: installs dependencies when they are missing, builds, then serves the demo shop,
  * its QA inspector and the reference collector on http://127.0.0.1:$PORT (default 8787).
- * `--no-build` (or DEMO_NO_BUILD=1) reuses the current dist/. Ctrl-C stops everything.
+ * `--no-build` (or DEMO_NO_BUILD=1) reuses the current dist/. `--now 2026-12-07` (or FOOTFALL_NOW)
+ * pins the reports' clock: the sample history and the commitments are those of that day. Ctrl-C stops everything.
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
@@ -25,9 +26,11 @@ if (!process.argv.includes('--no-build') && !process.env.DEMO_NO_BUILD) run(['ru
 
 const { startDemo } = await import('./server.mjs')
 const port = process.env.PORT === undefined ? 8787 : Number(process.env.PORT)
+const at = process.argv.indexOf('--now')
+const now = (at > 0 ? process.argv[at + 1] : undefined) ?? (process.env.FOOTFALL_NOW || undefined)
 let demo
 try {
-  demo = await startDemo({ port, log: (line) => console.log(line) })
+  demo = await startDemo({ port, now, log: (line) => console.log(line) })
 } catch (err) {
   console.error(err.code === 'EADDRINUSE' ? `demo: port ${port} is in use; try PORT=8788 npm run demo` : `demo: ${err.message}`)
   process.exit(1)

@@ -10,6 +10,7 @@ import { metricsOf, sortedRecord, type Counts, type KpiReport, type Metrics } fr
 import { FAR, seriesOver, type IntervalReport, type SeriesPoint } from '../kpistore/engine'
 import { Unavailable, type KpiStoreStatus } from '../kpistore/index'
 import type { Interval } from '../kpistore/intervals'
+import type { Silent } from '../kpistore/silent'
 import { connectClickHouse, type ClickHouse } from './connect'
 import { reportQuery, SCHEMA_VERSION, SPAN_QUERY } from './schema'
 
@@ -64,9 +65,12 @@ const spanOf = async (ch: ClickHouse) => {
   return known && known.n > 0 ? { first: known.first, last: known.last } : undefined
 }
 
-/** Whole days or ISO weeks in `tz` covering [from, to) (default: the stored history up to now); undefined when too many. */
-export const seriesFrom = (ch: ClickHouse, interval: Interval, tz: string, from?: number, to?: number): Promise<SeriesPoint[] | undefined> =>
-  seriesOver((bounds) => reportFrom(ch, bounds), () => spanOf(ch), interval, tz, from, to)
+/**
+ * Whole days or ISO weeks in `tz` covering [from, to) (default: the stored history up to now,
+ * or up to `asOf` counting only the events before it); undefined when too many.
+ */
+export const seriesFrom = (ch: ClickHouse, interval: Interval, tz: string, from?: number, to?: number, asOf?: number): Promise<SeriesPoint[] | undefined> =>
+  seriesOver((bounds) => reportFrom(ch, bounds), () => spanOf(ch), interval, tz, from, to, asOf)
 
 /** Reports from ClickHouse with the KPI store's interface. */
 export const openClickHouseReports = (options: ClickHouseReportsOptions) => {
@@ -120,14 +124,16 @@ export const openClickHouseReports = (options: ClickHouseReportsOptions) => {
         const [r] = await reportFrom(ch, [from ?? -FAR, to ?? FAR])
         return { overall: r.overall, byChannel: r.byChannel, byCampaign: r.byCampaign }
       }),
-    /** Per day or ISO week in `tz`; null when the range holds too many intervals. */
-    series: (interval: Interval, tz: string, from?: number, to?: number): Promise<SeriesPoint[] | null> =>
-      ask(JSON.stringify(['series', interval, tz, from, to]), async () => (await seriesFrom(ch, interval, tz, from, to)) ?? null),
+    /** Per day or ISO week in `tz`; null when the range holds too many intervals. `asOf`: only events before it. */
+    series: (interval: Interval, tz: string, from?: number, to?: number, asOf?: number): Promise<SeriesPoint[] | null> =>
+      ask(JSON.stringify(['series', interval, tz, from, to, asOf]), async () => (await seriesFrom(ch, interval, tz, from, to, asOf)) ?? null),
     /** Commitments over the weeks ClickHouse holds (see computeCommitments); `{ error }` for bad input. */
     commitments: (tz: string, opts: CommitmentOptions) =>
       ask(JSON.stringify(['commitments', tz, opts]), async () => {
-        return commitmentsOver((await spanOf(ch))?.first, (from, to) => seriesFrom(ch, 'week', tz, from, to), { ...opts, tz })
+        return commitmentsOver((await spanOf(ch))?.first, (interval, from, asOf) => seriesFrom(ch, interval, tz, from, asOf, asOf), { ...opts, tz })
       }),
+    /** Silent sites are told by the embedded store's recent rows; ClickHouse does not say. */
+    silent: async (_now: number): Promise<Silent[] | undefined> => undefined,
     /** New events reach ClickHouse through the sink: nothing to do here. */
     wake: () => {},
     async close() {},

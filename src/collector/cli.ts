@@ -2,8 +2,8 @@
 /**
  * footfall-collector --port 8787 --data ./data [--forward URL] [--origin ORIGIN...]
  * footfall-collector kpi DATA|FILE... [--from ISO] [--to ISO] [--json]
- * footfall-collector commit [DATA|FILE...] [--confidence 0.9] [--horizon 4] [--tz Area/City] [--format table|md|csv|json]
- * footfall-collector sample DATA [--events N] [--days N]
+ * footfall-collector commit [DATA|FILE...] [--confidence 0.9] [--horizon 4] [--tz Area/City] [--as-of D] [--format table|md|csv|json]
+ * footfall-collector sample DATA [--events N] [--days N] [--end D]
  * footfall-collector clickhouse-schema | clickhouse-load DATA --clickhouse URL
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
@@ -15,7 +15,7 @@ import { checkOptions, type Commitment, type CommitmentOptions, type OwnershipCl
 import { loadCommand, schemaCommand } from '../clickhouse/commands'
 import { openClickHouseReports } from '../clickhouse/reports'
 import type { KpiReport } from '../kpi/index'
-import { isTimeZone } from '../kpistore/intervals'
+import { instantIn, isTimeZone } from '../kpistore/intervals'
 import { Locked, type EngineOptions, type Progress } from '../kpistore/engine'
 import { createRunner } from '../kpistore/runner'
 import { createCollector } from './index'
@@ -28,11 +28,12 @@ type Runner = ReturnType<typeof createRunner>
 const USAGE = `usage:
   footfall-collector --port 8787 --data DIR [--host 127.0.0.1] [--forward URL] [--origin ORIGIN]...
                      [--read-token TOKEN] [--fsync always|interval|never] [--rate-limit N] [--max-connections N] [--no-kpi]
-                     [--clickhouse URL [--read-from clickhouse] [--clickhouse-apply-schema]]
+                     [--clickhouse URL [--read-from clickhouse] [--clickhouse-apply-schema]] [--now ISO]
   footfall-collector kpi DATA|FILE... | --clickhouse URL [--from ISO] [--to ISO] [--json]
   footfall-collector commit [DATA|FILE...] | --clickhouse URL [--confidence 0.9] [--horizon 4] [--tz Europe/Berlin]
-                     [--format table|md|csv|json] [--kpi NAME]... [--scope CHANNEL]... [--class KPI=owned|shared|outside]...
-  footfall-collector sample DATA [--events 100000] [--days 365] [--seed 1]
+                     [--as-of DATE | --now DATE] [--format table|md|csv|json] [--kpi NAME]... [--scope CHANNEL]...
+                     [--class KPI=owned|shared|outside]...
+  footfall-collector sample DATA [--events 100000] [--days 365] [--end YYYY-MM-DD] [--seed 1]
   footfall-collector clickhouse-schema [--database footfall] [--ttl-days N]
   footfall-collector clickhouse-load DATA|FILE... --clickhouse URL [--apply-schema]`
 
@@ -119,6 +120,8 @@ const commit = async (argv: string[]) => {
       scope: { type: 'string', multiple: true },
       class: { type: 'string', multiple: true },
       clickhouse: { type: 'string' },
+      'as-of': { type: 'string' },
+      now: { type: 'string' },
     },
   })
   const inputs = positionals.length ? positionals : ['./data']
@@ -127,7 +130,12 @@ const commit = async (argv: string[]) => {
   if (!isTimeZone(values.tz)) fail(`unknown time zone ${values.tz}`)
   // --class inquiryRate=owned: this site's ownership over the defaults.
   const classes = Object.fromEntries((values.class ?? []).map((c) => c.split('=') as [string, OwnershipClass]))
-  const options: CommitmentOptions = { confidence: Number(values.confidence), horizon: Number(values.horizon), kpis: values.kpi, scopes: values.scope, classes }
+  // --as-of and --now: the report as it would have been given then, from the events before it only.
+  if (values['as-of'] !== undefined && values.now !== undefined && values['as-of'] !== values.now) fail('--as-of and --now are the same option: give one')
+  const at = values['as-of'] ?? values.now
+  const now = at === undefined ? undefined : instantIn(values.tz, at)
+  if (Number.isNaN(now)) fail(`bad --as-of ${at}: an ISO 8601 date (midnight in --tz), date and time, or epoch milliseconds`)
+  const options: CommitmentOptions = { confidence: Number(values.confidence), horizon: Number(values.horizon), kpis: values.kpi, scopes: values.scope, classes, now }
   try {
     checkOptions(options)
   } catch (err) {
@@ -144,13 +152,22 @@ const sample = async (argv: string[]) => {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { events: { type: 'string', default: '100000' }, days: { type: 'string', default: '365' }, seed: { type: 'string', default: '1' }, site: { type: 'string', default: 'demo-shop' } },
+    options: {
+      events: { type: 'string', default: '100000' },
+      days: { type: 'string', default: '365' },
+      end: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      site: { type: 'string', default: 'demo-shop' },
+    },
   })
   const [dir] = positionals
   if (!dir) fail('sample needs a data directory')
   const events = Number(values.events), days = Number(values.days), seed = Number(values.seed)
   if (!(events > 0) || !(days > 0) || !Number.isInteger(days)) fail('--events and --days are positive numbers')
-  const n = await writeSample({ dir, events, days, seed, site: values.site })
+  // --end: the last day of the history (UTC), e.g. to try the reports as of a given day.
+  const end = values.end === undefined ? undefined : instantIn('UTC', values.end)
+  if (Number.isNaN(end)) fail(`bad --end ${values.end}: an ISO 8601 date`)
+  const n = await writeSample({ dir, events, days, seed, site: values.site, end: end === undefined ? undefined : new Date(end) })
   process.stdout.write(`footfall-collector: wrote ${n} sample events over ${days} days to ${dir}\n`)
 }
 
@@ -180,6 +197,7 @@ const serve = async (argv: string[]) => {
       clickhouse: { type: 'string' },
       'read-from': { type: 'string', default: 'store' },
       'clickhouse-apply-schema': { type: 'boolean' },
+      now: { type: 'string', default: process.env.FOOTFALL_NOW || undefined },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -193,6 +211,9 @@ const serve = async (argv: string[]) => {
 
   if (values['read-from'] !== 'store' && values['read-from'] !== 'clickhouse') fail(`bad --read-from ${values['read-from']}: store or clickhouse`)
   if (values['read-from'] === 'clickhouse' && !values.clickhouse) fail('--read-from clickhouse needs --clickhouse URL')
+  // --now: the reports' clock, pinned (demos, tests); ingest keeps the system clock.
+  const now = values.now === undefined ? undefined : instantIn('UTC', values.now)
+  if (Number.isNaN(now)) fail(`bad --now ${values.now}: an ISO 8601 date or epoch milliseconds`)
   const collector = createCollector({
     dataDir: values.data,
     forward: values.forward,
@@ -202,6 +223,7 @@ const serve = async (argv: string[]) => {
     fsync,
     rateLimit: rate === 0 ? false : { rate, burst: rate * 3 },
     kpiStore: !values['no-kpi'],
+    now,
     log: (line) => process.stderr.write(line + '\n'),
   })
   await collector.ready

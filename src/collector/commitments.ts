@@ -33,16 +33,27 @@ export const formatValue = (kpi: string, v: number | null | undefined): string =
   return Math.round(v).toLocaleString('en-US')
 }
 
+const pct = (v: number) => `${(v * 100).toFixed(1)} %`
+
+/** "90.6 % of 44 wk (≥ 82.1 %)": the hit rate, the weeks behind it, and its lower 95 % bound. */
+export const formatHitRate = (c: Pick<Commitment, 'hitRate' | 'hitRateLow' | 'weeks'>): string =>
+  c.hitRate === null ? '—' : `${pct(c.hitRate)} of ${c.weeks} wk` + (typeof c.hitRateLow === 'number' ? ` (≥ ${pct(c.hitRateLow)})` : '')
+
+/** Stretches of missing data as dates, `to` exclusive: "2026-10-05 to 2026-11-09". */
+export const formatGaps = (c: Pick<Commitment, 'gaps'>, sep = ', '): string =>
+  (c.gaps ?? []).map((g) => `${g.from.slice(0, 10)} to ${g.to.slice(0, 10)}`).join(sep) || '—'
+
 const row = (c: Commitment) => [
   LABELS[c.kpi] ?? c.kpi,
   c.scope === 'overall' ? 'All channels' : c.scope,
   c.status,
   formatValue(c.kpi, c.baseline[0]),
   formatValue(c.kpi, c.commitment),
-  c.hitRate === null ? '—' : `${(c.hitRate * 100).toFixed(1)} % of ${c.weeks} wk`,
+  formatHitRate(c),
   c.changePoints.map((d) => d.slice(0, 10)).join(', ') || '—',
+  formatGaps(c),
 ]
-const HEAD = ['KPI', 'Scope', 'Status', 'Baseline (next week)', 'Commitment (each week, at least)', 'Held when backtested', 'Level shifts']
+const HEAD = ['KPI', 'Scope', 'Status', 'Baseline (next week)', 'Commitment (each week, at least)', 'Held when backtested (95 % low)', 'Level shifts', 'Missing data']
 
 /** Control characters out, one line: a visitor's campaign name cannot break the layout. */
 const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, ' ')
@@ -59,6 +70,7 @@ const table = (list: readonly Commitment[]) => {
     for (const r of rows) out.push(r.map((v, i) => v.padEnd(widths[i])).join('  '))
     out.push('')
   }
+  if (list.some((c) => c.gaps?.length)) out.push('Missing data: weeks without events because tracking or collection stopped, left out of baselines and backtests ("to" not included).', '')
   out.push('Notes')
   list.forEach((c, i) => out.push(`${i + 1}. ${LABELS[c.kpi] ?? c.kpi}, ${oneLine(c.scope)}: ${oneLine(c.note)}`))
   return out.join('\n')
@@ -90,9 +102,11 @@ export const csvCell = (v: string): string => {
 }
 
 const csv = (list: readonly Commitment[]) => {
-  const head = ['class', 'kpi', 'scope', 'status', 'baseline_next_week', 'commitment', 'hit_rate', 'backtested_weeks', 'change_points', 'note']
+  const head = ['class', 'kpi', 'scope', 'status', 'baseline_next_week', 'commitment', 'hit_rate', 'hit_rate_low', 'backtested_weeks', 'change_points', 'gaps', 'note']
+  // gaps: ISO 8601 intervals (start/end, end exclusive), space-separated.
   const rows = list.map((c) => [
-    c.class, c.kpi, c.scope, c.status, c.baseline[0] ?? '', c.commitment ?? '', c.hitRate ?? '', c.weeks, c.changePoints.join(' '), c.note,
+    c.class, c.kpi, c.scope, c.status, c.baseline[0] ?? '', c.commitment ?? '', c.hitRate ?? '', c.hitRateLow ?? '', c.weeks, c.changePoints.join(' '),
+    (c.gaps ?? []).map((g) => `${g.from}/${g.to}`).join(' '), c.note,
   ].map((v) => csvCell(String(v))).join(','))
   return [head.join(','), ...rows].join('\r\n')
 }

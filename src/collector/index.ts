@@ -6,8 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { join } from 'node:path'
 import { checkOptions, type CommitmentOptions, type OwnershipClass } from '../kpi/commitments'
 import { clickhouseFor, type ClickHouseOptions, type ClickHouseSinkStats } from '../clickhouse/index'
-import { isTimeZone } from '../kpistore/intervals'
-import { openKpiStore, Unavailable, type KpiStoreOptions, type KpiStoreStatus } from '../kpistore/index'
+import { instantIn, isTimeZone } from '../kpistore/intervals'
+import { openKpiStore, Unavailable, type KpiStoreOptions, type KpiStoreStatus, type Silent } from '../kpistore/index'
 import { applyCors, mayRead, preflight } from './access'
 import { readBody } from './body'
 import { serveDashboard } from './dashboard'
@@ -69,6 +69,13 @@ export interface CollectorOptions {
    * with `read: true`, `/kpi` and `/kpi/series` are answered from ClickHouse instead of the embedded store.
    */
   clickhouse?: string | ClickHouseOptions
+  /**
+   * The collector's clock for its reports (epoch ms, ISO 8601, or a function): what `/commitments`,
+   * `/kpi/series` and `/health` take as now when a request names no `asOf`. Pinned in demos and
+   * tests so that nothing depends on the day they run. Default: the system clock. Ingest always
+   * stamps `receivedAt` with the system clock.
+   */
+  now?: number | string | (() => number)
   /** Called with one line per notable event (forward failures, write errors). */
   log?: (line: string) => void
 }
@@ -104,6 +111,16 @@ export interface CollectorStats {
   kpi?: KpiStoreStatus
 }
 
+/** `/health`: the counters, and the sites that have gone silent (see kpistore/silent.ts). */
+export interface Health extends CollectorStats {
+  ok: boolean
+  version: string
+  /** The instant the health was judged at (the collector's clock, or `asOf`). */
+  now: string
+  /** Sites silent for longer than their recent history makes normal; absent while the KPI store cannot say. */
+  silent?: Silent[]
+}
+
 const INGEST = new Set(['/collect', '/v1/batch'])
 const READ = new Set(['/events', '/kpi', '/kpi/series', '/commitments', '/health'])
 const MAX_EVENTS = 1000
@@ -123,10 +140,10 @@ const send = (res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 /** `/commitments` options from the query, checked; a message when they are bad. */
-const commitmentOptions = (q: URLSearchParams, classes?: CommitmentOptions['classes']): CommitmentOptions | string => {
+const commitmentOptions = (q: URLSearchParams, classes: CommitmentOptions['classes'] | undefined, now: number | undefined): CommitmentOptions | string => {
   const number = (name: string, fallback: number) => (q.has(name) ? Number(q.get(name)) : fallback)
   const list = (name: string) => (q.getAll(name).length ? q.getAll(name).flatMap((v) => v.split(',')) : undefined)
-  const options: CommitmentOptions = { confidence: number('confidence', 0.9), horizon: number('horizon', 4), kpis: list('kpi'), scopes: list('scope'), classes }
+  const options: CommitmentOptions = { confidence: number('confidence', 0.9), horizon: number('horizon', 4), kpis: list('kpi'), scopes: list('scope'), classes, now }
   try {
     checkOptions(options)
     return options
@@ -138,6 +155,15 @@ const commitmentOptions = (q: URLSearchParams, classes?: CommitmentOptions['clas
 /** `from` / `to` of a report: absent, an ISO 8601 date, or epoch ms; NaN when unreadable. */
 const instant = (v: string | null): number | undefined => (v === null || v === '' ? undefined : /^-?\d+$/.test(v) ? Number(v) : Date.parse(v))
 
+/** A clock from the `now` option: pinned to one instant, a function, or the system's. */
+export const clockOf = (now: CollectorOptions['now']): (() => number) | undefined => {
+  if (now === undefined) return undefined
+  if (typeof now === 'function') return now
+  const at = typeof now === 'number' ? now : instantIn('UTC', now)
+  if (!Number.isFinite(at)) throw new Error(`now must be an ISO 8601 date or epoch milliseconds, not ${JSON.stringify(String(now).slice(0, 64))}`)
+  return () => at
+}
+
 const basicAuthKey = (req: IncomingMessage): string | undefined => {
   const auth = req.headers.authorization
   if (!auth?.startsWith('Basic ')) return undefined
@@ -148,6 +174,7 @@ const basicAuthKey = (req: IncomingMessage): string | undefined => {
 /** Create the collector's request handler. */
 export const createCollector = (options: CollectorOptions): Collector => {
   const { dataDir, maxBodyBytes = 512 * 1024, maxInflight = 64, log = () => {} } = options
+  const clock = clockOf(options.now)
   const limiter = options.rateLimit === false ? undefined : createRateLimiter(options.rateLimit)
   const counters = { accepted: 0, duplicates: 0, rejected: 0 }
   let inflight = 0
@@ -244,10 +271,7 @@ export const createCollector = (options: CollectorOptions): Collector => {
     // Reading paths never carry CORS headers; this one stops other sites embedding them too.
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin')
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { ok: false, error: 'use GET' }, { Allow: 'GET' })
-    if (url.pathname === '/health') {
-      await ready.catch(() => {})
-      return send(res, storeValue ? 200 : 503, { ok: !!storeValue, version, ...stats() })
-    }
+    if (url.pathname === '/health') return send(res, ...(await health(url.searchParams)))
     if (!mayRead(req, url, options.readToken)) return send(res, 403, { ok: false, error: 'same origin or read token only' })
     await ready
     if (url.pathname === '/events') {
@@ -261,23 +285,37 @@ export const createCollector = (options: CollectorOptions): Collector => {
     if (Number.isNaN(from) || Number.isNaN(to)) return send(res, 400, { ok: false, error: 'from and to are ISO 8601 dates or epoch milliseconds' })
     const tz = q.get('tz') ?? 'UTC'
     if (!isTimeZone(tz)) return send(res, 400, { ok: false, error: `unknown time zone ${JSON.stringify(tz.slice(0, 64))}` })
+    // asOf: the report as it would have been given then, from the events before it only.
+    const asOf = q.get('asOf') ? instantIn(tz, q.get('asOf')!) : clock?.()
+    if (Number.isNaN(asOf)) return send(res, 400, { ok: false, error: 'asOf is an ISO 8601 date (midnight in tz), date and time, or epoch milliseconds' })
     try {
       if (url.pathname === '/kpi') return send(res, 200, await kpi.report(from, to))
       if (url.pathname === '/commitments') {
-        const asked = commitmentOptions(q, options.classes)
+        const asked = commitmentOptions(q, options.classes, asOf)
         if (typeof asked === 'string') return send(res, 400, { ok: false, error: asked })
         const answer = (await kpi.commitments(tz, asked)) as { error?: string }
         return answer.error ? send(res, 400, { ok: false, error: answer.error }) : send(res, 200, answer)
       }
       const interval = q.get('interval') ?? 'week'
       if (interval !== 'day' && interval !== 'week') return send(res, 400, { ok: false, error: 'interval is day or week' })
-      const series = await kpi.series(interval, tz, from, to)
+      const series = await kpi.series(interval, tz, from, to, asOf)
       if (!series) return send(res, 400, { ok: false, error: 'too many intervals: narrow from/to or use weeks' })
       return send(res, 200, series)
     } catch (err) {
       if (!(err instanceof Unavailable)) throw err
       return send(res, 503, { ok: false, error: err.message, ...(err.progress ? { progress: err.progress } : {}) }, { 'Retry-After': String(err.retryAfter) })
     }
+  }
+
+  /** `/health`: 200 while events can be stored; names the sites gone silent at now (or `asOf`). */
+  const health = async (q: URLSearchParams): Promise<[number, Health]> => {
+    await ready.catch(() => {})
+    const asked = q.get('asOf') ? instantIn(q.get('tz') && isTimeZone(q.get('tz')!) ? q.get('tz')! : 'UTC', q.get('asOf')!) : undefined
+    // The clock to the minute: health is asked often, and the silent sites are a question of days.
+    const now = Number.isFinite(asked) ? asked! : clock ? clock() : Math.floor(Date.now() / 60_000) * 60_000
+    let silent: Silent[] | undefined
+    if (kpi && kpi.status().state === 'ready') silent = await kpi.silent(now).catch(() => undefined)
+    return [storeValue ? 200 : 503, { ok: !!storeValue, version, now: new Date(now).toISOString(), ...stats(), ...(silent ? { silent } : {}) }]
   }
 
   const stats = (): CollectorStats => ({

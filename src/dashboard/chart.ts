@@ -1,7 +1,8 @@
 /**
  * One KPI's weekly chart (uPlot, drawn on a canvas): the chosen scope as a bold line, its
  * channels as thin ones, the week in progress as a hollow point, the baseline band and the commitment line
- * over the forecast weeks, and change points as vertical marks. Resizes with its box.
+ * over the forecast weeks, change points as vertical marks, and weeks of missing data as a shaded
+ * stretch with no line (their values are null, never 0). Resizes with its box.
  */
 import uPlot from 'uplot'
 import { colorOf, FOCUS } from './colors'
@@ -29,6 +30,15 @@ export const chart = (kpi: KpiDef, weeks: Week[], scope: string, channels: strin
   const hasForecast = weeks.some((w) => w.baseline !== null)
   const hasCommitment = weeks.some((w) => w.commitment !== null)
   const changePoints = weeks.filter((w) => w.changePoint).map((w) => w.t)
+  // Runs of gap weeks as [from, to) in uPlot's seconds; the last week of a run ends at the next week's start.
+  const gaps: [number, number][] = []
+  weeks.forEach((w, i) => {
+    if (!w.gap) return
+    const to = weeks[i + 1]?.t ?? w.t + 7 * 86_400
+    const last = gaps.at(-1)
+    if (last && last[1] === w.t) last[1] = to
+    else gaps.push([w.t, to])
+  })
 
   const data: (number | null)[][] = [xs, value, partial]
   const series: uPlot.Series[] = [
@@ -77,6 +87,27 @@ export const chart = (kpi: KpiDef, weeks: Week[], scope: string, channels: strin
     ctx.restore()
   }
 
+  const drawGaps = (u: uPlot) => {
+    if (!gaps.length) return
+    const ctx = u.ctx
+    ctx.save()
+    ctx.fillStyle = 'rgba(207,34,46,.10)'
+    ctx.strokeStyle = 'rgba(207,34,46,.45)'
+    ctx.lineWidth = devicePixelRatio
+    ctx.font = `${11 * devicePixelRatio}px system-ui, sans-serif`
+    const left = u.bbox.left, right = u.bbox.left + u.bbox.width
+    for (const [from, to] of gaps) {
+      const x0 = Math.max(left, u.valToPos(from, 'x', true)), x1 = Math.min(right, u.valToPos(to, 'x', true))
+      if (x1 <= x0) continue
+      ctx.fillRect(x0, u.bbox.top, x1 - x0, u.bbox.height)
+      ctx.strokeRect(x0, u.bbox.top, x1 - x0, u.bbox.height)
+      ctx.fillStyle = '#cf222e'
+      ctx.fillText('no data', x0 + 3 * devicePixelRatio, u.bbox.top + u.bbox.height - 5 * devicePixelRatio)
+      ctx.fillStyle = 'rgba(207,34,46,.10)'
+    }
+    ctx.restore()
+  }
+
   const width = () => Math.max(260, el.clientWidth || 600)
   const opts: uPlot.Options = {
     width: width(),
@@ -95,7 +126,7 @@ export const chart = (kpi: KpiDef, weeks: Week[], scope: string, channels: strin
     cursor: { drag: { x: false, y: false } },
     // Our own legend below: compact, wraps at phone width, and leaves the band's edges out.
     legend: { show: false },
-    hooks: { draw: [drawChangePoints] },
+    hooks: { drawClear: [drawGaps], draw: [drawChangePoints] },
   }
   const plot = new uPlot(opts, data as uPlot.AlignedData, el)
   const legend = h('ul', { class: 'legend' })
@@ -114,6 +145,11 @@ export const chart = (kpi: KpiDef, weeks: Week[], scope: string, channels: strin
     })
     legend.append(h('li', {}, item))
   })
+  el.dataset.gaps = String(gaps.length)
+  if (gaps.length) {
+    const swatch = h('i', { class: 'swatch gap' })
+    legend.append(h('li', { class: 'gap-key' }, swatch, 'no data (tracking or collection stopped)'))
+  }
   el.append(legend)
   // A plot drawn before the box has its width: re-measure once attached, and on every resize.
   const resize = new ResizeObserver(() => {

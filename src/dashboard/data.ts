@@ -58,9 +58,17 @@ export interface Range {
   to?: number
 }
 
-export const loadSeries = (range: Range, tz: string) => get<SeriesPoint[]>('/kpi/series', { interval: 'week', tz, ...range })
-export const loadCommitments = (tz: string) => get<Commitment[]>('/commitments', { confidence: 0.9, horizon: 4, tz })
+/** `asOf` (the page's own, when given): the collector answers from the events before it only. */
+export const loadSeries = (range: Range, tz: string, asOf?: string) => get<SeriesPoint[]>('/kpi/series', { interval: 'week', tz, ...range, asOf })
+export const loadCommitments = (tz: string, asOf?: string) => get<Commitment[]>('/commitments', { confidence: 0.9, horizon: 4, tz, asOf })
 export const loadReport = (range: Range) => get<KpiReport>('/kpi', { ...range })
+export const loadHealth = (tz: string, asOf?: string) => get<Health>('/health', { tz, asOf })
+
+/** What the dashboard reads of `/health`: the sites gone silent (absent while the store cannot say). */
+export interface Health {
+  now?: string
+  silent?: { site: string; since: string; normalDays: number }[]
+}
 export const loadEvents = (limit: number) => get<StoredEvent[]>('/events', { limit })
 
 /** A stored event as far as the dashboard reads it: every field may be anything a visitor sent. */

@@ -5,11 +5,12 @@
  */
 import { chart, type Chart } from './chart'
 import { h } from './dom'
-import { loadCommitments, loadEvents, loadReport, loadSeries, type Answer, type Commitment, type NotYet, type SeriesPoint } from './data'
+import { loadCommitments, loadEvents, loadHealth, loadReport, loadSeries, type Answer, type Commitment, type Health, type NotYet, type SeriesPoint } from './data'
 import { copy, download, toCsv, toMarkdown, type Table } from './export'
 import { KPIS, formatValue, kpiDef } from './kpis'
 import { pickers, rangeOf, readView, writeView } from './pickers'
-import { CLASSES, campaignTable, commitmentEl, commitmentTable, eventsTable, tableEl, weeksTable } from './table'
+import { asOf, now } from './now'
+import { CLASSES, campaignTable, commitmentEl, commitmentTable, eventsTable, gapsText, tableEl, weeksTable } from './table'
 import { scopeLabel, weeksOf } from './weeks'
 
 const root = document.getElementById('dashboard')!
@@ -21,6 +22,7 @@ let retry: ReturnType<typeof setTimeout> | undefined
 
 const el = {
   pickers: h('div', { class: 'bar' }),
+  silent: h('div', { id: 'silent' }),
   status: h('div', { class: 'status', id: 'status', role: 'status', 'aria-live': 'polite' }),
   commitments: h('div', { id: 'commitments' }),
   kpis: h('div', { class: 'kpis', id: 'kpis' }),
@@ -31,9 +33,11 @@ const el = {
 root.append(
   h('header', { class: 'top' },
     h('h1', {}, 'KPIs and commitments'),
-    h('p', { class: 'sub' }, `Weeks start on Monday, ${tz}. The week in progress is shown but never counted.`),
+    h('p', { class: 'sub' }, `Weeks start on Monday, ${tz}. The week in progress is shown but never counted.`,
+      asOf ? h('strong', { id: 'as-of' }, ` As of ${asOf}: the report as it was then, from the events before it.`) : null),
     h('button', { type: 'button', class: 'btn', id: 'refresh', onclick: () => void load() }, 'Refresh')),
   el.pickers,
+  el.silent,
   el.status,
   h('section', { class: 'block', 'aria-labelledby': 'h-commit' }, h('h2', { id: 'h-commit' }, 'Commitments for the next 4 weeks'), el.commitments),
   h('section', { class: 'block', 'aria-labelledby': 'h-kpis' }, h('h2', { id: 'h-kpis' }, 'KPIs by week'), el.kpis),
@@ -75,7 +79,7 @@ const channelsOf = (points: SeriesPoint[]): string[] => {
 }
 
 const reportMarkdown = (rows: Commitment[]) =>
-  `# KPI commitments\n\nNext 4 weeks, weeks in ${tz}, generated ${new Date().toISOString().slice(0, 10)}.\n` +
+  `# KPI commitments\n\nNext 4 weeks, weeks in ${tz}, ${asOf ? `as of ${asOf}` : `generated ${new Date(now()).toISOString().slice(0, 10)}`}.\n` +
   CLASSES.map(([cls, label, why]) => {
     const of = rows.filter((r) => r.class === cls)
     return of.length ? `\n## ${label}\n\n${why}\n\n${toMarkdown(commitmentTable(of, { scope: true, how: true }))}` : ''
@@ -105,7 +109,10 @@ const summary = (c: Commitment | undefined) => {
   return h('div', { class: 'sum' },
     h('span', { class: `badge ${c.status}` }, c.status),
     c.commitment === null ? ' No commitment yet. ' : [' Commit to ', h('strong', {}, `≥ ${formatValue(kind, c.commitment)}`), ' a week. '],
-    c.hitRate === null ? '' : `Held ${formatValue('rate', c.hitRate)} of ${c.weeks} backtested weeks. `,
+    c.status === 'stale' ? h('strong', { class: 'stale' }, `Data missing since ${c.gaps?.at(-1)?.from.slice(0, 10) ?? 'the last weeks'}. `) : '',
+    c.hitRate === null ? '' : `Held ${formatValue('rate', c.hitRate)} of ${c.weeks} backtested weeks` +
+      (typeof c.hitRateLow === 'number' ? ` (at least ${formatValue('rate', c.hitRateLow)} with 95 % confidence). ` : '. '),
+    c.gaps?.length ? `Missing data, left out: ${gapsText(c)}. ` : '',
     c.changePoints.length ? `Level shift ${c.changePoints.map((s) => s.slice(0, 10)).join(', ')}. ` : '',
     c.note ? h('details', { class: 'how' }, h('summary', {}, 'How this was computed'), h('p', {}, c.note)) : null)
 }
@@ -113,10 +120,9 @@ const summary = (c: Commitment | undefined) => {
 const renderKpis = (points: SeriesPoint[], channels: string[], commitments: Commitment[]) => {
   for (const c of charts) c.destroy()
   charts = []
-  const now = Date.now()
   const cards = KPIS.map((kpi) => {
     const c = commitments.find((r) => r.kpi === kpi.key && r.scope === view.scope)
-    const weeks = weeksOf(kpi, points, view.scope, channels, c, now)
+    const weeks = weeksOf(kpi, points, view.scope, channels, c, now())
     const plot = chart(kpi, weeks, view.scope, channels)
     charts.push(plot)
     const table = weeksTable(kpi.kind, weeks, view.scope, channels)
@@ -154,12 +160,25 @@ const render = (points: SeriesPoint[], commitments: Answer<Commitment[]>, report
   else el.events.replaceChildren(h('p', { class: 'note' }, `Not available: ${events.message}.`))
 }
 
+/** A banner per site gone silent: most shops learn weeks too late that tracking broke. */
+const renderSilent = (health: Answer<Health>) => {
+  const silent = health.ok ? (health.value.silent ?? []) : []
+  fill(el.silent, ...silent.map((s) =>
+    h('p', { class: 'banner', role: 'alert', 'data-site': s.site },
+      h('strong', {}, `No events since ${new Date(s.since).toLocaleString()}`),
+      ` from ${s.site || 'events without a site'}: longer than this site is ever quiet (${s.normalDays} days). Tracking or collection may have stopped.`)))
+}
+
 async function load() {
   const id = ++loads
   clearTimeout(retry)
   root.setAttribute('aria-busy', 'true')
   const range = rangeOf(view)
-  const [series, commitments, report, events] = await Promise.all([loadSeries(range, tz), loadCommitments(tz), loadReport(range), loadEvents(50)])
+  // As of a day: nothing after it, in the campaigns either.
+  if (asOf) range.to = Math.min(range.to ?? now(), now())
+  const [series, commitments, report, events] = await Promise.all([loadSeries(range, tz, asOf), loadCommitments(tz, asOf), loadReport(range), loadEvents(50)])
+  // Asked once the store has answered: until then /health cannot name silent sites.
+  if (series.ok) renderSilent(await loadHealth(tz, asOf))
   if (id !== loads) return
   // The store is building (or catching up after a restart): show how far, ask again shortly.
   const waiting = [series, commitments, report].find(notYet)

@@ -4,6 +4,7 @@
  */
 import { h } from './dom'
 import type { Range } from './data'
+import { now } from './now'
 
 export interface View {
   /** `overall` or a channel name. */
@@ -25,7 +26,7 @@ const midnight = (date: string, plusDays = 0) => {
 }
 
 const weeksBack = (weeks: number): Pick<View, 'from' | 'to'> =>
-  weeks ? { from: isoDate(new Date(Date.now() - (weeks * 7 - 1) * DAY)), to: '' } : { from: '', to: '' }
+  weeks ? { from: isoDate(new Date(now() - (weeks * 7 - 1) * DAY)), to: '' } : { from: '', to: '' }
 
 export const readView = (): View => {
   const q = new URLSearchParams(location.search)

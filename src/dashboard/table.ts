@@ -55,7 +55,7 @@ export const weeksTable = (kind: Kind, weeks: Week[], scope: string, channels: s
       plainValue(kind, w.high),
       plainValue(kind, w.commitment),
       ...perChannel.map((c) => plainValue(kind, w.complete ? w.byChannel[c] : null)),
-      [w.changePoint ? 'level shift' : '', w.baseline !== null ? 'forecast' : '', !w.complete && w.value !== null ? 'in progress' : '']
+      [w.gap ? 'no data' : '', w.changePoint ? 'level shift' : '', w.baseline !== null ? 'forecast' : '', !w.complete && w.value !== null ? 'in progress' : '']
         .filter(Boolean).join(', '),
     ]),
   }
@@ -67,7 +67,10 @@ export const CLASSES: [OwnershipClass, string, string][] = [
   ['outside', 'Outside', 'Context only: sales closure is not a marketing commitment.'],
 ]
 
-const STATUS: Record<string, string> = { insufficient: 'not enough weeks', provisional: 'provisional', full: 'full year' }
+const STATUS: Record<string, string> = { insufficient: 'not enough weeks', provisional: 'provisional', full: 'full year', stale: 'stale: data missing' }
+
+/** Stretches of missing data as dates, `to` not included: "2026-10-05 to 2026-11-09". */
+export const gapsText = (c: Commitment): string => (c.gaps ?? []).map((g) => `${week(g.from)} to ${week(g.to)}`).join(', ')
 const order = (c: Commitment) => {
   const k = KPIS.findIndex((d) => d.key === c.kpi)
   return (k < 0 ? KPIS.length : k) * 1000 + (c.scope === 'overall' ? 0 : 1)
@@ -87,8 +90,8 @@ export interface CommitmentColumns {
 export const commitmentTable = (rows: Commitment[], cols: CommitmentColumns): ShownTable => {
   const pick = <T>(on: boolean | undefined, ...v: T[]): T[] => (on ? v : [])
   return {
-    columns: ['KPI', ...pick(cols.scope, 'Scope'), ...pick(cols.class, 'Class'), 'Status', 'Commit to (at least)', 'Hit rate', 'Weeks tested', 'Baseline next week', 'Low', 'High', 'Change points', ...pick(cols.how, 'How')],
-    show: ['text', ...pick<Show>(cols.scope, 'text'), ...pick<Show>(cols.class, 'text'), 'text', 'count', 'percent', 'count', 'count', 'count', 'count', 'text', ...pick<Show>(cols.how, 'text')],
+    columns: ['KPI', ...pick(cols.scope, 'Scope'), ...pick(cols.class, 'Class'), 'Status', 'Commit to (at least)', 'Hit rate', 'Hit rate, 95 % low', 'Weeks tested', 'Baseline next week', 'Low', 'High', 'Change points', 'Missing data', ...pick(cols.how, 'How')],
+    show: ['text', ...pick<Show>(cols.scope, 'text'), ...pick<Show>(cols.class, 'text'), 'text', 'count', 'percent', 'percent', 'count', 'count', 'count', 'count', 'text', 'text', ...pick<Show>(cols.how, 'text')],
     rows: sortCommitments(rows).map((c) => {
       const kind = kpiDef(c.kpi).kind
       return [
@@ -98,11 +101,13 @@ export const commitmentTable = (rows: Commitment[], cols: CommitmentColumns): Sh
         STATUS[c.status] ?? c.status,
         plainValue(kind, c.commitment),
         c.hitRate === null ? null : Math.round(c.hitRate * 1000) / 1000,
+        typeof c.hitRateLow === 'number' ? Math.round(c.hitRateLow * 1000) / 1000 : null,
         c.weeks,
         plainValue(kind, c.baseline[0]),
         plainValue(kind, c.low[0]),
         plainValue(kind, c.high[0]),
         c.changePoints.map(week).join(' '),
+        gapsText(c),
         ...pick(cols.how, c.note),
       ]
     }),

@@ -18,6 +18,8 @@ export interface Week {
   high: number | null
   commitment: number | null
   changePoint: boolean
+  /** Events are missing this week (tracking or collection stopped): no value, drawn as a gap. */
+  gap: boolean
 }
 
 const WEEK = 7 * 86_400
@@ -25,19 +27,26 @@ const WEEK = 7 * 86_400
 export const scopeLabel = (scope: string) => (scope === 'overall' ? 'All traffic' : scope)
 
 /** `channels` get their own column when the scope is all traffic. */
+/** Whether the week starting at `t` (epoch ms) lies in one of the commitment's gaps (`to` exclusive). */
+export const inGap = (c: Commitment | undefined, t: number): boolean =>
+  !!c?.gaps?.some((g) => Date.parse(g.from) <= t && t < Date.parse(g.to)) || !!c?.history.some((h) => h.gap && Date.parse(h.start) === t)
+
 export const weeksOf = (kpi: KpiDef, points: SeriesPoint[], scope: string, channels: string[], c: Commitment | undefined, now: number): Week[] => {
   const changes = new Set((c?.changePoints ?? []).map((s) => Math.floor(Date.parse(s) / 1000)))
   const out: Week[] = points.map((p) => {
     const t = Math.floor(Date.parse(p.start) / 1000)
     const metrics = scope === 'overall' ? p.overall : p.byChannel[scope]
+    // A week of missing data has no value (null, never 0): the line stops rather than falls.
+    const gap = inGap(c, Date.parse(p.start))
     return {
       t,
       start: p.start,
       complete: Date.parse(p.end) <= now,
-      value: metricOf(kpi.kind, metrics, kpi.key),
-      byChannel: Object.fromEntries(scope === 'overall' ? channels.map((ch) => [ch, metricOf(kpi.kind, p.byChannel[ch], kpi.key)]) : []),
+      value: gap ? null : metricOf(kpi.kind, metrics, kpi.key),
+      byChannel: Object.fromEntries(scope === 'overall' ? channels.map((ch) => [ch, gap ? null : metricOf(kpi.kind, p.byChannel[ch], kpi.key)]) : []),
       baseline: null, low: null, high: null, commitment: null,
       changePoint: changes.has(t),
+      gap,
     }
   })
   // The forecast only belongs on a chart whose range reaches the present.
@@ -49,7 +58,7 @@ export const weeksOf = (kpi: KpiDef, points: SeriesPoint[], scope: string, chann
     // Weeks of different length (DST) are a few hours apart: match to the nearest day.
     let w = out.find((x) => Math.abs(x.t - t) < 43_200)
     if (!w) {
-      w = { t, start: c.forecast?.[i] ?? new Date(t * 1000).toISOString(), complete: false, value: null, byChannel: {}, baseline: null, low: null, high: null, commitment: null, changePoint: false }
+      w = { t, start: c.forecast?.[i] ?? new Date(t * 1000).toISOString(), complete: false, value: null, byChannel: {}, baseline: null, low: null, high: null, commitment: null, changePoint: false, gap: false }
       out.push(w)
     }
     w.baseline = c.baseline[i] ?? null

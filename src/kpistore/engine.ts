@@ -325,9 +325,23 @@ export const openEngine = async (options: EngineOptions) => {
 
   /**
    * Whole intervals (days or ISO weeks in `tz`) covering [from, to), by default the stored
-   * history up to now. Undefined when that would be more than `MAX_INTERVALS`.
+   * history up to now (`asOf`, default the clock). Undefined when that would be more than `MAX_INTERVALS`.
    */
-  const series = (interval: Interval, tz: string, from?: number, to?: number) => seriesOver(report, span, interval, tz, from, to)
+  const series = (interval: Interval, tz: string, from?: number, to?: number, asOf?: number) => seriesOver(report, span, interval, tz, from, to, asOf)
+
+  /**
+   * Per site (writeKey): its last event before `now`, and the days of the `days` before `now`
+   * that had events (whole UTC days, as day numbers since 1970). One small scan of the recent rows.
+   */
+  const activity = async (now: number, days: number): Promise<SiteActivity[]> => {
+    const since = now - days * DAY
+    const rows = await get(
+      `SELECT site, max(ts)::DOUBLE AS last, list(DISTINCT day) FILTER (WHERE ts >= $2) AS days
+       FROM (SELECT site, ts, ts // $3 AS day FROM events WHERE ts < $1) GROUP BY site ORDER BY site`,
+      [BigInt(Math.floor(now)), BigInt(Math.floor(since)), BigInt(DAY)],
+    )
+    return rows.map((r) => ({ site: r.site as string, last: r.last as number, days: ((r.days as unknown[] | null) ?? []).map(Number).sort((a, b) => a - b) }))
+  }
 
   return {
     catchUp,
@@ -335,6 +349,7 @@ export const openEngine = async (options: EngineOptions) => {
     report,
     series,
     span,
+    activity,
     version: () => version,
     progress: () => progress,
     async close() {
@@ -349,6 +364,8 @@ export type Engine = Awaited<ReturnType<typeof openEngine>>
 /**
  * A store's series: whole days or ISO weeks in `tz` covering [from, to), by default its history
  * up to now, from its `report` over boundaries. Undefined when that would be more than MAX_INTERVALS.
+ * With `asOf`, the series is what it was at that instant: it ends by default with the interval
+ * holding `asOf`, and that interval counts only the events before `asOf` (its bounds stay whole).
  */
 export const seriesOver = async (
   report: (bounds: number[]) => Promise<IntervalReport[]>,
@@ -357,15 +374,33 @@ export const seriesOver = async (
   tz: string,
   from?: number,
   to?: number,
+  asOf?: number,
 ): Promise<SeriesPoint[] | undefined> => {
-  const known = from === undefined ? await span() : undefined
-  const start = from ?? known?.first ?? Date.now()
-  const end = to ?? Math.max(Date.now(), (known?.last ?? 0) + 1)
+  const known = from === undefined || (to === undefined && asOf === undefined) ? await span() : undefined
+  const start = from ?? known?.first ?? asOf ?? Date.now()
+  const end = to ?? asOf ?? Math.max(Date.now(), (known?.last ?? 0) + 1)
   const bounds = boundaries(interval, tz, start, Math.max(end, start + 1), MAX_INTERVALS)
   if (!bounds) return undefined
-  return (await report(bounds)).map((r) => ({ start: localIso(tz, r.from), end: localIso(tz, r.to), overall: r.overall, byChannel: r.byChannel }))
+  // Nothing at or after asOf: the intervals it cuts are counted up to it, those after it are empty.
+  const cut = asOf === undefined ? bounds : bounds.map((b, i) => (i === 0 ? b : Math.max(bounds[0], Math.min(b, asOf))))
+  const asked = cut.filter((b, i) => i === 0 || b > cut[i - 1])
+  const counted = asked.length > 1 ? await report(asked) : []
+  const byFrom = new Map(counted.map((r) => [r.from, r]))
+  return bounds.slice(0, -1).map((lo, i) => {
+    const r = byFrom.get(cut[i]) && cut[i + 1] > cut[i] ? byFrom.get(cut[i])! : { overall: metricsOf(ZERO), byChannel: {} }
+    return { start: localIso(tz, lo), end: localIso(tz, bounds[i + 1]), overall: r.overall, byChannel: r.byChannel }
+  })
 }
 
+export interface SiteActivity {
+  site: string
+  /** The last event before now, epoch ms. */
+  last: number
+  /** Day numbers (UTC days since 1970) of the recent days with events, ascending. */
+  days: number[]
+}
+
+const DAY = 86_400_000
 const ZERO: Counts = { sessions: 0, users: 0, pageViews: 0, engaged: 0, addToCart: 0, inquiry: 0, chatOpen: 0, engagedMs: 0 }
 
 const put = (map: Map<number, Record<string, Metrics>>, lo: number, key: string, m: Metrics) => {

@@ -11,9 +11,11 @@ import type { Progress } from './engine'
 import type { CommitmentOptions } from '../kpi/commitments'
 import type { Interval } from './intervals'
 import { createRunner, type Event, type Request } from './runner'
+import type { Silent } from './silent'
 
 export type { Progress, SeriesPoint } from './engine'
 export type { Interval } from './intervals'
+export type { Silent } from './silent'
 
 export interface KpiStoreOptions {
   /** The collector's data directory; the database is `kpi.duckdb` in it. */
@@ -192,10 +194,12 @@ export const openKpiStore = (options: KpiStoreOptions) => {
       }),
     /** The KPI report over [from, to) — what computeKpis returns for the stored events. */
     report: (from?: number, to?: number) => ask({ op: 'report', from, to }),
-    /** Per day or ISO week in `tz`; null when the range holds too many intervals. */
-    series: (interval: Interval, tz: string, from?: number, to?: number) => ask({ op: 'series', interval, tz, from, to }),
+    /** Per day or ISO week in `tz`; null when the range holds too many intervals. `asOf`: only events before it. */
+    series: (interval: Interval, tz: string, from?: number, to?: number, asOf?: number) => ask({ op: 'series', interval, tz, from, to, asOf }),
     /** Commitments over the stored weeks in `tz` (see computeCommitments); `{ error }` for bad input. */
     commitments: (tz: string, options: CommitmentOptions) => ask({ op: 'commitments', tz, options }),
+    /** Sites silent at `now` for longer than their recent history makes normal (see silent.ts). */
+    silent: (now: number) => ask({ op: 'silent', now }) as Promise<Silent[]>,
     /** New lines are on disk: apply them soon. */
     wake: () => {
       if (status.state === 'ready') void send({ op: 'wake' }).catch(() => {})

@@ -40,11 +40,14 @@ const wall = (tz: string, t: number): number => {
 /** The zone's offset from UTC at an instant, ms (wall − UTC). */
 export const offsetAt = (tz: string, t: number): number => wall(tz, Math.floor(t / 1000) * 1000) - Math.floor(t / 1000) * 1000
 
-/** The instant of local midnight starting the wall-clock day `day` (a UTC-midnight timestamp of that date). */
-const midnight = (tz: string, day: number): number => {
-  const first = day - offsetAt(tz, day)
-  return day - offsetAt(tz, first)
+/** The instant a wall-clock time in `tz` names (given as a UTC timestamp of the same fields). */
+const fromWall = (tz: string, wallTime: number): number => {
+  const first = wallTime - offsetAt(tz, wallTime)
+  return wallTime - offsetAt(tz, first)
 }
+
+/** The instant of local midnight starting the wall-clock day `day` (a UTC-midnight timestamp of that date). */
+const midnight = fromWall
 
 /** The local date of an instant, as the UTC midnight of that date. */
 const dateOf = (tz: string, t: number): number => Math.floor(wall(tz, t) / DAY) * DAY
@@ -76,4 +79,23 @@ export const localIso = (tz: string, t: number): string => {
   const hh = String(Math.floor(abs / 60)).padStart(2, '0')
   const mm = String(abs % 60).padStart(2, '0')
   return new Date(t + off).toISOString().slice(0, 19) + sign + hh + ':' + mm
+}
+
+const LOCAL = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3})\d*)?)?)?$/
+
+/**
+ * An instant named by a person in the site's zone: epoch ms; an ISO 8601 date (`2026-12-07`:
+ * local midnight starting that day in `tz`); a date and time without an offset (wall time in
+ * `tz`); or with `Z` / an offset (that instant). NaN when unreadable.
+ */
+export const instantIn = (tz: string, text: string): number => {
+  const s = text.trim()
+  if (/^-?\d+$/.test(s)) return Number(s)
+  const m = LOCAL.exec(s)
+  if (!m) return /^\d{4}-\d{2}-\d{2}T/.test(s) ? Date.parse(s) : NaN
+  const [y, mo, d, hh = '0', mi = '0', ss = '0', ms = '0'] = m.slice(1)
+  const wallTime = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(hh), Number(mi), Number(ss), Number(ms.padEnd(3, '0')))
+  // 2026-02-31 is not a date: Date.UTC would roll it into March.
+  if (new Date(wallTime).getUTCDate() !== Number(d) || Number(mo) > 12 || Number(hh) > 23) return NaN
+  return fromWall(tz, wallTime)
 }

@@ -6,12 +6,14 @@
 import { FAR, openEngine, type Engine, type EngineOptions, type Progress } from './engine'
 import type { CommitmentOptions } from '../kpi/commitments'
 import { commitmentsOver } from './commitments'
+import { silentSites, WINDOW_DAYS } from './silent'
 import type { Interval } from './intervals'
 
 export type Request =
   | { op: 'report'; from?: number; to?: number }
-  | { op: 'series'; interval: Interval; tz: string; from?: number; to?: number }
+  | { op: 'series'; interval: Interval; tz: string; from?: number; to?: number; asOf?: number }
   | { op: 'commitments'; tz: string; options: CommitmentOptions }
+  | { op: 'silent'; now: number }
   | { op: 'wake' }
   | { op: 'close' }
 
@@ -45,8 +47,9 @@ export const createRunner = (options: Omit<EngineOptions, 'onProgress'>, emit: (
     serial(async () => {
       await catchUp()
       // The same question on the same data has the same answer: dashboards ask it again and again.
-      // (Within the hour: "now" ends the default range and the week in progress.)
-      const key = JSON.stringify([req, Math.floor(Date.now() / 3_600_000)])
+      // A question that names its instant (asOf, now) is the same question at any hour; one that
+      // does not is answered for the clock's hour ("now" ends the default range and the week in progress).
+      const key = JSON.stringify([req, pinned(req) ? 0 : Math.floor(Date.now() / 3_600_000)])
       const version = engine!.version()
       if (answers.version !== version) answers.clear(version)
       const known = answers.get(key)
@@ -79,11 +82,13 @@ export const createRunner = (options: Omit<EngineOptions, 'onProgress'>, emit: (
           })
         case 'series':
           return query(req, async () => {
-            return (await engine!.series(req.interval, req.tz, req.from, req.to)) ?? null
+            return (await engine!.series(req.interval, req.tz, req.from, req.to, req.asOf)) ?? null
           })
+        case 'silent':
+          return query(req, async () => silentSites(await engine!.activity(req.now, WINDOW_DAYS), req.now))
         case 'commitments':
           return query(req, async () => {
-            return commitmentsOver((await engine!.span())?.first, (from, to) => engine!.series('week', req.tz, from, to), { ...req.options, tz: req.tz })
+            return commitmentsOver((await engine!.span())?.first, (interval, from, asOf) => engine!.series(interval, req.tz, from, asOf, asOf), { ...req.options, tz: req.tz })
           })
         case 'close':
           return serial(async () => engine?.close())
@@ -91,6 +96,10 @@ export const createRunner = (options: Omit<EngineOptions, 'onProgress'>, emit: (
     },
   }
 }
+
+/** Whether a request's answer is fixed by its own instant rather than by the clock. */
+const pinned = (req: Request) =>
+  req.op === 'silent' || (req.op === 'series' && (req.asOf !== undefined || req.to !== undefined)) || (req.op === 'commitments' && req.options.now !== undefined) || (req.op === 'report')
 
 /** The last `size` answers of one data version. */
 const cache = (size: number) => {

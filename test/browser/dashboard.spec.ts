@@ -7,9 +7,11 @@ import type { Commitment } from '../../src/dashboard/data'
 /**
  * The dashboard at /dashboard of the demo server (over the built dist/, temporary data dir):
  * a year of sample history loaded through the inspector, drawn under the strict CSP. Every page
- * fails its test on a script error, a dialog, or a CSP violation.
+ * fails its test on a script error, a dialog, or a CSP violation. The demo's reports and the
+ * page's clock are pinned to one Wednesday: the same answers whatever day the tests run.
  */
-const test = demoTest(/Failed to load resource/)
+const NOW = '2026-12-09T12:00:00Z'
+const test = demoTest(/Failed to load resource/, { now: NOW })
 
 let demo: Demo
 test.beforeEach(({ demo: d }) => void (demo = d))
@@ -37,6 +39,7 @@ const reportWithShift = async (page: Page): Promise<Commitment[]> => {
 
 /** Loads a year of sample history the way QA does: the inspector's button, then the build's progress. */
 const loadSampleHistory = async (page: Page) => {
+  await page.clock.setFixedTime(NOW)
   await page.goto(demo.url + '/')
   await page.click('#qa-load-sample')
   await expect(page.locator('#qa-sample-dashboard')).toBeVisible({ timeout: 50e3 })
@@ -111,7 +114,7 @@ test('the commitment report exports as CSV and markdown, every channel, grouped 
   expect(csv.suggestedFilename()).toBe('commitments.csv')
   const text = (await readFile(await csv.path(), 'utf8')).replace(/^\ufeff/, '')
   const lines = text.trim().split('\r\n')
-  expect(lines[0]).toBe('KPI,Scope,Class,Status,Commit to (at least),Hit rate,Weeks tested,Baseline next week,Low,High,Change points,How')
+  expect(lines[0]).toBe('KPI,Scope,Class,Status,Commit to (at least),Hit rate,"Hit rate, 95 % low",Weeks tested,Baseline next week,Low,High,Change points,Missing data,How')
   expect(lines.some((l) => l.startsWith('Sessions,All traffic,owned,'))).toBe(true)
   expect(lines.some((l) => l.startsWith('Inquiry rate,Email,shared,'))).toBe(true)
   expect(lines.length).toBe(1 + (await (await fetch(`${demo.url}/commitments?tz=${encodeURIComponent(TZ)}`)).json()).length)
@@ -124,7 +127,7 @@ test('the commitment report exports as CSV and markdown, every channel, grouped 
 test('hostile campaign names, sources, referrers, titles and event names stay text in the dashboard and its exports', async ({ page }) => {
   test.setTimeout(90e3)
   const img = '<img src=x onerror="window.__pwned=1">'
-  const now = Date.now()
+  const now = Date.parse(NOW) - 3_600_000
   const hostile = [
     { campaign: `${img}`, source: '<script>window.__pwned=2</script>', referrer: 'javascript:window.__pwned=3', title: `<b>${img}</b>`, event: '<svg onload=window.__pwned=4>' },
     { campaign: '=HYPERLINK("https://evil.example","click")', source: '+cmd|calc', referrer: 'javascript:alert(1)//https://x', title: '-2+3', event: '@SUM(A1:A2)' },

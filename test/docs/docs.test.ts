@@ -130,7 +130,7 @@ describe('runnable examples', () => {
       // Each example starts from a fresh sample history in ./data.
       const cwd = join(dir, `run-${i}`)
       mkdirSync(cwd)
-      const sample = spawnSync(process.execPath, [join(dist, 'footfall-collector.mjs'), 'sample', 'data', '--events', '3000', '--days', '70'], { cwd, encoding: 'utf8' })
+      const sample = spawnSync(process.execPath, [join(dist, 'footfall-collector.mjs'), 'sample', 'data', '--events', '3000', '--days', '70', '--end', '2026-11-25'], { cwd, encoding: 'utf8' })
       expect(sample.status, sample.stderr).toBe(0)
       let r
       if (block.lang === 'sh') {

@@ -7,13 +7,14 @@ import { startDemo, type Demo } from '../../demo/server.mjs'
 /**
  * Tests against their own demo server (over the built dist/, a temporary data dir) and a page
  * that fails its test on any script error, dialog or console error (`ignore`: console errors
- * that are expected, such as a refused resource), and on a CSP violation.
+ * that are expected, such as a refused resource), and on a CSP violation. `now` pins the demo's
+ * clock for its reports (and the end of its sample history); the page's own clock is the test's to pin.
  */
-export const demoTest = (ignore: RegExp) =>
+export const demoTest = (ignore: RegExp, { now }: { now?: string } = {}) =>
   base.extend<{ demo: Demo; page: Page }>({
     demo: async ({}, use) => {
       const dataDir = await mkdtemp(join(tmpdir(), 'footfall-demo-'))
-      const d = await startDemo({ port: 0, dataDir })
+      const d = await startDemo({ port: 0, dataDir, now })
       await use(d)
       await d.close()
       await rm(dataDir, { recursive: true, force: true })
