@@ -8,10 +8,12 @@ import type { CommitmentOptions } from '../kpi/commitments'
 import { commitmentsOver } from './commitments'
 import type { Interval } from './intervals'
 
+/** `site`: one site's report; absent, every stored event. */
 export type Request =
-  | { op: 'report'; from?: number; to?: number }
-  | { op: 'series'; interval: Interval; tz: string; from?: number; to?: number }
-  | { op: 'commitments'; tz: string; options: CommitmentOptions }
+  | { op: 'report'; from?: number; to?: number; site?: string }
+  | { op: 'series'; interval: Interval; tz: string; from?: number; to?: number; site?: string }
+  | { op: 'commitments'; tz: string; options: CommitmentOptions; site?: string }
+  | { op: 'sites' }
   | { op: 'wake' }
   | { op: 'close' }
 
@@ -74,17 +76,19 @@ export const createRunner = (options: Omit<EngineOptions, 'onProgress'>, emit: (
           })
         case 'report':
           return query(req, async () => {
-            const [r] = await engine!.report([req.from ?? -FAR, req.to ?? FAR])
+            const [r] = await engine!.report([req.from ?? -FAR, req.to ?? FAR], req.site)
             return { overall: r.overall, byChannel: r.byChannel, byCampaign: r.byCampaign }
           })
         case 'series':
           return query(req, async () => {
-            return (await engine!.series(req.interval, req.tz, req.from, req.to)) ?? null
+            return (await engine!.series(req.interval, req.tz, req.from, req.to, req.site)) ?? null
           })
         case 'commitments':
           return query(req, async () => {
-            return commitmentsOver((await engine!.span())?.first, (from, to) => engine!.series('week', req.tz, from, to), { ...req.options, tz: req.tz })
+            return commitmentsOver((await engine!.span(req.site))?.first, (from, to) => engine!.series('week', req.tz, from, to, req.site), { ...req.options, tz: req.tz })
           })
+        case 'sites':
+          return query(req, () => engine!.sites())
         case 'close':
           return serial(async () => engine?.close())
       }

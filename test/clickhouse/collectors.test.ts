@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { computeKpis, type KpiEvent } from '../../src/kpi/index'
 import { history } from '../kpistore/history'
-import { post, runCli, spawnCli, tempDir, waitFor, type Spawned } from '../collector/helpers'
+import { AS_ADMIN, post, runCli, spawnCli, tempDir, waitFor, type Spawned } from '../collector/helpers'
 import { clickhouseBinary, SKIP_REASON, startClickHouse, type RunningClickHouse } from './server'
 
 let server: RunningClickHouse | undefined
@@ -63,7 +63,7 @@ describe.skipIf(!clickhouseBinary)('collectors on one ClickHouse', () => {
 
     // As the collectors stored them (their own timestamps): the NDJSON of both, deduplicated by computeKpis.
     const stored: KpiEvent[] = []
-    for (const c of [a, b]) stored.push(...((await (await fetch(`${c.url}/events?limit=1000`)).json()) as KpiEvent[]))
+    for (const c of [a, b]) stored.push(...((await (await fetch(`${c.url}/events?limit=1000`, { headers: AS_ADMIN })).json()) as KpiEvent[]))
     expect(new Set(stored.map((e) => e.messageId))).toEqual(new Set(events.map((e) => e.messageId)))
     const want = computeKpis(stored)
 
@@ -73,9 +73,9 @@ describe.skipIf(!clickhouseBinary)('collectors on one ClickHouse', () => {
 
     // A collector reading from ClickHouse answers /kpi and /kpi/series from it.
     const reader = await start(['--read-from', 'clickhouse'])
-    expect(await (await fetch(`${reader.url}/kpi`)).json()).toEqual(JSON.parse(JSON.stringify(want)))
+    expect(await (await fetch(`${reader.url}/kpi`, { headers: AS_ADMIN })).json()).toEqual(JSON.parse(JSON.stringify(want)))
     const from = new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10)
-    const series = (await (await fetch(`${reader.url}/kpi/series?interval=day&from=${from}&tz=Europe/Paris`)).json()) as { start: string; overall: { sessions: number } }[]
+    const series = (await (await fetch(`${reader.url}/kpi/series?interval=day&from=${from}&tz=Europe/Paris`, { headers: AS_ADMIN })).json()) as { start: string; overall: { sessions: number } }[]
     expect(series.length).toBeGreaterThanOrEqual(5)
     expect(series.reduce((n, p) => n + p.overall.sessions, 0)).toBeGreaterThan(0)
   })

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { writeSample } from '../../src/collector/sample'
-import { envelope, post, runCli, spawnCli, tempDir, waitFor, type Spawned } from './helpers'
+import { AS_ADMIN, envelope, post, runCli, spawnCli, tempDir, waitFor, type Spawned } from './helpers'
 
 const CLI = new URL('../../dist/footfall-collector.mjs', import.meta.url).pathname
 beforeAll(() => {
@@ -43,7 +43,7 @@ describe('KPI store in the collector process', () => {
       }
     })()
     const reports = await Promise.all(paths.map(async (p) => {
-      const res = await fetch(c.url + p)
+      const res = await fetch(c.url + p, { headers: AS_ADMIN })
       return { status: res.status, retryAfter: res.headers.get('retry-after') }
     }))
     ingesting = false
@@ -56,7 +56,7 @@ describe('KPI store in the collector process', () => {
     const health = (await (await fetch(`${c.url}/health`)).json()) as any
     expect(health.memory.rss).toBeLessThan(1024 * 1024 * 1024)
     // The reports included everything acknowledged before them.
-    const kpi = (await (await fetch(`${c.url}/kpi`)).json()) as any
+    const kpi = (await (await fetch(`${c.url}/kpi`, { headers: AS_ADMIN })).json()) as any
     expect(kpi.overall.sessions).toBeGreaterThan(0)
   }, 180_000)
 
@@ -81,7 +81,7 @@ describe('KPI store in the collector process', () => {
     expect(busy.code).toBe(0)
     expect(busy.stderr).toMatch(/a collector is using .*private copy/)
     expect(JSON.parse(busy.stdout)).toEqual(report)
-    expect(await (await fetch(`${c.url}/kpi`)).json()).toEqual(report)
+    expect(await (await fetch(`${c.url}/kpi`, { headers: AS_ADMIN })).json()).toEqual(report)
 
     const bad = await runCli(['commit', data, '--confidence', '2'])
     expect(bad.code).toBe(2)
