@@ -37,8 +37,9 @@ describe('KPI store in the collector process', () => {
     let ingesting = true
     const acks: number[] = []
     const ingest = (async () => {
+      // The sample's site: one site, so reports need no site=.
       for (let n = 0; ingesting && n < 400; n++) {
-        const res = await post(`${c.url}/collect`, { batch: Array.from({ length: 20 }, () => envelope()) })
+        const res = await post(`${c.url}/collect`, { batch: Array.from({ length: 20 }, () => envelope()), writeKey: 'demo-shop' })
         acks.push(res.status)
       }
     })()
