@@ -14,16 +14,16 @@ const READING = ['/events', '/kpi', '/kpi/series', '/commitments', '/sites']
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 const NOW = Date.parse('2026-05-04T10:00:00Z')
 
-/** A session on `site` with a page view (and an add-to-cart for `carts`). */
-const visit = (site: string, id: string, carts = false) => [
+/** A session with a page view (and an add-to-cart for `carts`). */
+const visit = (id: string, carts = false) => [
   envelope({ type: 'page', event: undefined, properties: { path: '/' }, timestamp: new Date(NOW - 3_600_000).toISOString(), anonymousId: `v-${id}`, context: { page: { path: '/' }, sessionId: id } }),
   ...(carts ? [envelope({ timestamp: new Date(NOW - 3_500_000).toISOString(), anonymousId: `v-${id}`, context: { page: { path: '/' }, sessionId: id } })] : []),
 ]
 
 /** Two sites' events posted; returns what each site was sent. */
 const twoSites = async (url: string) => {
-  const a = [...visit('shop-a', 'a1', true), ...visit('shop-a', 'a2')]
-  const b = [...visit('shop-b', 'b1'), ...visit('shop-b', 'a1', true), ...visit('shop-b', 'b3', true)]
+  const a = [...visit('a1', true), ...visit('a2')]
+  const b = [...visit('b1'), ...visit('a1', true), ...visit('b3', true)]
   expect((await post(`${url}/collect`, { batch: a, writeKey: 'shop-a' })).status).toBe(200)
   expect((await post(`${url}/collect`, { batch: b, writeKey: 'shop-b' })).status).toBe(200)
   return { a, b }
