@@ -77,6 +77,8 @@ export const serveDashboard = async (req: IncomingMessage, res: ServerResponse, 
     if (!who.ok) return askToLogin(res, url.pathname + url.search, who.status, who.retryAfter)
     return reply(res, 200, 'text/html; charset=utf-8', SHELL, { 'Content-Security-Policy': DASHBOARD_CSP })
   }
+  // Another site's page may not embed them (CORP says so too, to browsers that read it).
+  if (req.headers['sec-fetch-site'] === 'cross-site') return text(res, 403, 'same origin only')
   const name = path.slice('/dashboard/'.length)
   const file = Object.hasOwn(ASSETS, name) ? assetFile(name) : undefined
   if (!file) return text(res, 404, 'not found')

@@ -9,7 +9,7 @@ import { clickhouseFor, type ClickHouseOptions, type ClickHouseSinkStats } from 
 import { isTimeZone } from '../kpistore/intervals'
 import { openKpiStore, Unavailable, type KpiStoreOptions, type KpiStoreStatus } from '../kpistore/index'
 import { applyCors, preflight } from './access'
-import { clientAddress, createAuth, type AuthOptions, type Grant, type Identity } from './auth'
+import { clientAddress, createAuth, type Auth, type AuthOptions, type Grant, type Identity } from './auth'
 import { readBody } from './body'
 import { serveDashboard } from './dashboard'
 import { createForwarder, type ForwardOptions, type ForwardStats } from './forward'
@@ -26,7 +26,8 @@ export type { FsyncPolicy } from './store'
 export type { StoredMessage } from './validate'
 export type { IngestReply, Rejected } from './ingest'
 export { writeSample, type SampleOptions } from './sample'
-export { createToken, listTokens, revokeToken, type TokenInfo } from './tokens'
+export { createToken, listTokens, revokeToken, newToken, type TokenInfo } from './tokens'
+export { createAuth, type Auth, type AuthOptions } from './auth'
 
 /** What a `fault` hook may answer: a status to reply with, `'drop'` to cut the connection, or nothing. */
 export type Fault = number | 'drop' | null | undefined | void
@@ -50,6 +51,11 @@ export interface CollectorOptions {
   publicSites?: readonly string[]
   /** Login sessions and the limit on failed logins (see auth.ts). */
   login?: Pick<AuthOptions, 'sessionMs' | 'maxFailures' | 'failureRefillMs' | 'now'>
+  /**
+   * Logins made by `createAuth` (its `dataDir` the same), to share them with the collector that
+   * replaces this one; when given, `adminToken`, `publicSites`, `trustProxy` and `login` are its own.
+   */
+  auth?: Auth
   /** Only these write keys are accepted (401 otherwise). Default: any well-formed key. */
   writeKeys?: readonly string[]
   /** See store.ts. Default `always`. */
@@ -201,7 +207,7 @@ export const createCollector = (options: CollectorOptions): Collector => {
   }
 
   const clientKey = (req: IncomingMessage) => clientAddress(req, options.trustProxy)
-  const auth = createAuth({
+  const auth = options.auth ?? createAuth({
     dataDir,
     adminToken: options.adminToken ?? options.readToken,
     publicSites: options.publicSites,
