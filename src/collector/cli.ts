@@ -15,6 +15,8 @@ import { parseArgs } from 'node:util'
 import { checkOptions, type Commitment, type CommitmentOptions, type OwnershipClass } from '../kpi/commitments'
 import { loadCommand, schemaCommand } from '../clickhouse/commands'
 import { openClickHouseReports } from '../clickhouse/reports'
+import { connectClickHouse } from '../clickhouse/connect'
+import { SCHEMA_VERSION } from '../clickhouse/schema'
 import type { KpiReport } from '../kpi/index'
 import { isTimeZone } from '../kpistore/intervals'
 import { Locked, type EngineOptions, type Progress } from '../kpistore/engine'
@@ -171,6 +173,28 @@ const spreadOrigins = (argv: string[]): string[] =>
     return argv[j] == '--origin' && j < i - 1 ? ['--origin', a] : [a]
   })
 
+/**
+ * A ClickHouse without footfall's tables would take every insert into the spool, forever: said at
+ * start, in one line, and the collector does not start. Unreachable is only a warning (it may come
+ * up later; the spool holds what arrives meanwhile).
+ */
+const checkClickHouse = async (url: string) => {
+  const ch = connectClickHouse({ url, timeoutMs: 10_000 })
+  let version: number
+  try {
+    version = await ch.version()
+  } catch (err) {
+    return void process.stderr.write(`footfall-collector: ClickHouse at ${ch.where} does not answer (${(err as Error).message}); accepted messages wait in the spool\n`)
+  }
+  if (version === SCHEMA_VERSION) return
+  process.stderr.write(
+    version === 0
+      ? `footfall-collector: ClickHouse at ${ch.where} has no footfall tables: start with --clickhouse-apply-schema, or apply footfall-collector clickhouse-schema\n`
+      : `footfall-collector: ClickHouse at ${ch.where} holds footfall schema ${version}, this collector needs ${SCHEMA_VERSION}: reload it (clickhouse-load --apply-schema)\n`,
+  )
+  process.exit(1)
+}
+
 const serve = async (argv: string[]) => {
   const { values } = parseArgs({
     args: spreadOrigins(argv),
@@ -211,6 +235,7 @@ const serve = async (argv: string[]) => {
   if (publicSites?.some((p) => !isValidWriteKey(p))) fail('bad --public: a site is letters, digits, ".", "_" or "-"')
   if (values['read-from'] !== 'store' && values['read-from'] !== 'clickhouse') fail(`bad --read-from ${values['read-from']}: store or clickhouse`)
   if (values['read-from'] === 'clickhouse' && !values.clickhouse) fail('--read-from clickhouse needs --clickhouse URL')
+  if (values.clickhouse && !values['clickhouse-apply-schema']) await checkClickHouse(values.clickhouse)
   const collector = createCollector({
     dataDir: values.data,
     forward: values.forward,

@@ -79,4 +79,33 @@ describe.skipIf(!clickhouseBinary)('collectors on one ClickHouse', () => {
     expect(series.length).toBeGreaterThanOrEqual(5)
     expect(series.reduce((n, p) => n + p.overall.sessions, 0)).toBeGreaterThan(0)
   })
+
+  it('refuses to start, in one line, on a ClickHouse without the footfall tables unless told to apply the schema', async () => {
+    const url = `${server!.url}/?database=empty_one`
+    const refused = await runCli(['--port', '0', '--data', tempDir(), '--clickhouse', url])
+    expect(refused.code).not.toBe(0)
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1)
+    expect(refused.stderr).toContain('has no footfall tables')
+    const c = await spawnCli(['--data', tempDir(), '--rate-limit', '0', '--clickhouse', url, '--clickhouse-apply-schema'])
+    collectors.push(c)
+  })
+
+  it('keeps sites apart in ClickHouse reports: each equals computeKpis of its own events', async () => {
+    const url = `${server!.url}/?database=sites`
+    const c = await spawnCli(['--data', tempDir(), '--rate-limit', '0', '--clickhouse', url, '--clickhouse-apply-schema', '--read-from', 'clickhouse'])
+    collectors.push(c)
+    const now = Date.now() - 3_600_000
+    const visit = (id: string, i: number) => ({
+      type: 'page', messageId: `${id}-${i}`, anonymousId: 'same-visitor', timestamp: new Date(now + i * 1000).toISOString(),
+      context: { sessionId: 'same-session', page: { path: '/', url: 'https://x.example/', referrer: '' } },
+    })
+    await post(`${c.url}/collect`, { batch: [visit('a', 1), visit('a', 2)], writeKey: 'shop-a' })
+    await post(`${c.url}/collect`, { batch: [visit('b', 1)], writeKey: 'shop-b' })
+    await waitFor(async () => (await health(c)).clickhouse.inserted >= 3, 30_000, 'the inserts')
+    expect((await fetch(`${c.url}/kpi`, { headers: AS_ADMIN })).status).toBe(400)
+    for (const site of ['shop-a', 'shop-b']) {
+      const mine = ((await (await fetch(`${c.url}/events?site=${site}`, { headers: AS_ADMIN })).json()) as KpiEvent[])
+      expect(await (await fetch(`${c.url}/kpi?site=${site}`, { headers: AS_ADMIN })).json()).toEqual(JSON.parse(JSON.stringify(computeKpis(mine))))
+    }
+  })
 })
