@@ -5,7 +5,7 @@
  * (forget everything the collector stored) and `/demo/sample` (add a year of sample history).
  */
 import { createServer } from 'node:http'
-import { readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { extname, join, normalize, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -88,18 +88,29 @@ const serveFile = async (res, dir, path) => {
 
 /**
  * Starts the demo on `host:port` (port 0 picks a free one). `dataDir` holds the collector's
- * NDJSON files. `now` (ISO 8601 or epoch ms) pins the reports' clock: the sample history ends the
- * day before it and the commitments are those of that day. Resolves with the URL and a `close()`
- * that stops the server and the collector.
+ * NDJSON files and the demo's admin token (`admin-token`, made on first start). `now` (ISO 8601 or
+ * epoch ms) pins the reports' clock: the sample history ends the day before it and the commitments
+ * are those of that day. Resolves with the URL, the token, a URL that logs a browser in, and a
+ * `close()` that stops the server and the collector.
  */
 export async function startDemo({ port = 8787, host = '127.0.0.1', dataDir = join(root, '.data', 'demo'), now, log = () => {} } = {}) {
   // The collector is built by `npm run build`; imported late so that start.mjs can build first.
-  const { createCollector, writeSample } = await import(new URL('../dist/collector.mjs', import.meta.url).href)
+  const { createCollector, createAuth, newToken, writeSample } = await import(new URL('../dist/collector.mjs', import.meta.url).href)
   const pinned = now === undefined ? undefined : typeof now === 'number' ? now : Date.parse(now)
   if (Number.isNaN(pinned)) throw new Error(`now must be an ISO 8601 date or epoch milliseconds, not ${now}`)
   const clock = () => pinned ?? Date.now()
+  // Reports need credentials, here too: the demo's own admin token, kept beside its data.
+  const TOKEN_FILE = join(dataDir, 'admin-token')
+  const token = (await readFile(TOKEN_FILE, 'utf8').catch(() => '')).trim() || newToken()
+  const keepToken = async () => {
+    await mkdir(dataDir, { recursive: true })
+    await writeFile(TOKEN_FILE, token + '\n', { mode: 0o600 })
+  }
+  await keepToken()
+  // One set of logins for every collector the demo opens: a reset does not log the inspector out.
+  const auth = createAuth({ dataDir, adminToken: token })
   let mode = 'ok'
-  const open = () => createCollector({ dataDir, fault: () => FAULTS[mode], rateLimit: false, log, now: pinned })
+  const open = () => createCollector({ dataDir, fault: () => FAULTS[mode], rateLimit: false, log, auth, now: pinned })
   let collector = open()
   await collector.ready
 
@@ -120,6 +131,7 @@ export async function startDemo({ port = 8787, host = '127.0.0.1', dataDir = joi
       collector = undefined
       await old.close()
       await rm(dataDir, { recursive: true, force: true })
+      await keepToken()
       collector = open()
       await collector.ready
       mode = 'ok'
@@ -191,6 +203,9 @@ export async function startDemo({ port = 8787, host = '127.0.0.1', dataDir = joi
   const url = `http://${host}:${server.address().port}`
   return {
     url,
+    token,
+    // Opens a session in the browser (the cookie), then the shop and its inspector.
+    loginUrl: `${url}/login?token=${encodeURIComponent(token)}&next=/`,
     /** The failure switch, for tests that want to set it without the page. */
     setFault: (m) => (mode = m),
     async close() {

@@ -37,9 +37,11 @@ try {
 }
 
 console.log(`
+  open this to log in    ${demo.loginUrl}
   footfall demo shop     ${demo.url}/
   QA inspector           beside the shop (phone width: below it)
-  collector              ${demo.url}/collect  ·  /events  ·  /kpi  ·  /health
+  dashboard              ${demo.url}/dashboard
+  collector              ${demo.url}/collect (open)  ·  /events  ·  /kpi (log in first)  ·  /health
 
   Ctrl-C to stop.
 `)

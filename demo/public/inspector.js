@@ -113,11 +113,18 @@ const pollQueue = async () => {
 }
 
 // ---- the collector's reading endpoints
+// They need a login (the session cookie that the URL printed by `npm run demo` sets).
 const getJson = async (path) => {
   const r = await fetch(path, { cache: 'no-store' })
+  if (r.status === 401) loggedOut()
   if (!r.ok) throw new Error(`${path}: HTTP ${r.status}`)
   return r.json()
 }
+
+const loggedOut = () =>
+  el.kpi.replaceChildren(
+    h('p', { id: 'qa-login' }, 'Stored events and KPIs need a login: ', h('a', { href: '/login?next=/' }, 'log in'), ' with the token that ', h('code', {}, 'npm run demo'), ' printed (its link logs in).'),
+  )
 
 const pollEvents = async () => {
   try {

@@ -12,7 +12,7 @@ import { Unavailable, type KpiStoreStatus } from '../kpistore/index'
 import type { Interval } from '../kpistore/intervals'
 import type { Silent } from '../kpistore/silent'
 import { connectClickHouse, type ClickHouse } from './connect'
-import { reportQuery, SCHEMA_VERSION, SPAN_QUERY } from './schema'
+import { reportQuery, SCHEMA_VERSION, SITES_QUERY, SPAN_QUERY } from './schema'
 
 export interface ClickHouseReportsOptions {
   url: string
@@ -42,9 +42,9 @@ interface Row {
 
 const ZERO: Counts = { sessions: 0, users: 0, pageViews: 0, engaged: 0, addToCart: 0, inquiry: 0, chatOpen: 0, engagedMs: 0 }
 
-/** Counts per interval (boundaries ascending, ≥ 2), channel and campaign, from ClickHouse. */
-export const reportFrom = async (ch: ClickHouse, bounds: number[]): Promise<IntervalReport[]> => {
-  const rows = await ch.rows<Row>(reportQuery(ch.database, bounds))
+/** Counts per interval (boundaries ascending, ≥ 2), channel and campaign, of a site (undefined: all), from ClickHouse. */
+export const reportFrom = async (ch: ClickHouse, bounds: number[], site?: string): Promise<IntervalReport[]> => {
+  const rows = await ch.rows<Row>(reportQuery(ch.database, bounds, site))
   const out = bounds.slice(0, -1).map((from, i): IntervalReport => ({ from, to: bounds[i + 1], overall: metricsOf(ZERO), byChannel: {}, byCampaign: {} }))
   const groups = out.map(() => [Object.create(null), Object.create(null)] as Record<string, Metrics>[])
   for (const r of rows) {
@@ -60,17 +60,17 @@ export const reportFrom = async (ch: ClickHouse, bounds: number[]): Promise<Inte
 }
 
 /** When ClickHouse's history starts and ends (epoch ms), or undefined when it holds nothing. */
-const spanOf = async (ch: ClickHouse) => {
-  const [known] = await ch.rows<{ n: number; first: number; last: number }>(SPAN_QUERY(ch.database))
+const spanOf = async (ch: ClickHouse, site?: string) => {
+  const [known] = await ch.rows<{ n: number; first: number; last: number }>(SPAN_QUERY(ch.database, site))
   return known && known.n > 0 ? { first: known.first, last: known.last } : undefined
 }
 
 /**
  * Whole days or ISO weeks in `tz` covering [from, to) (default: the stored history up to now,
- * or up to `asOf` counting only the events before it); undefined when too many.
+ * or up to `asOf` counting only the events before it) of `site` (undefined: all); undefined when too many.
  */
-export const seriesFrom = (ch: ClickHouse, interval: Interval, tz: string, from?: number, to?: number, asOf?: number): Promise<SeriesPoint[] | undefined> =>
-  seriesOver((bounds) => reportFrom(ch, bounds), () => spanOf(ch), interval, tz, from, to, asOf)
+export const seriesFrom = (ch: ClickHouse, interval: Interval, tz: string, from?: number, to?: number, asOf?: number, site?: string): Promise<SeriesPoint[] | undefined> =>
+  seriesOver((bounds) => reportFrom(ch, bounds, site), () => spanOf(ch, site), interval, tz, from, to, asOf)
 
 /** Reports from ClickHouse with the KPI store's interface. */
 export const openClickHouseReports = (options: ClickHouseReportsOptions) => {
@@ -119,21 +119,23 @@ export const openClickHouseReports = (options: ClickHouseReportsOptions) => {
     /** Resolves once the first check is done (ready or failed). */
     ready: async () => void (await checking),
     /** The KPI report over [from, to) — what computeKpis returns for the events ClickHouse holds. */
-    report: (from?: number, to?: number): Promise<KpiReport> =>
-      ask(JSON.stringify(['report', from, to]), async () => {
-        const [r] = await reportFrom(ch, [from ?? -FAR, to ?? FAR])
+    report: (from?: number, to?: number, site?: string): Promise<KpiReport> =>
+      ask(JSON.stringify(['report', from, to, site]), async () => {
+        const [r] = await reportFrom(ch, [from ?? -FAR, to ?? FAR], site)
         return { overall: r.overall, byChannel: r.byChannel, byCampaign: r.byCampaign }
       }),
     /** Per day or ISO week in `tz`; null when the range holds too many intervals. `asOf`: only events before it. */
-    series: (interval: Interval, tz: string, from?: number, to?: number, asOf?: number): Promise<SeriesPoint[] | null> =>
-      ask(JSON.stringify(['series', interval, tz, from, to, asOf]), async () => (await seriesFrom(ch, interval, tz, from, to, asOf)) ?? null),
+    series: (interval: Interval, tz: string, from?: number, to?: number, asOf?: number, site?: string): Promise<SeriesPoint[] | null> =>
+      ask(JSON.stringify(['series', interval, tz, from, to, asOf, site]), async () => (await seriesFrom(ch, interval, tz, from, to, asOf, site)) ?? null),
     /** Commitments over the weeks ClickHouse holds (see computeCommitments); `{ error }` for bad input. */
-    commitments: (tz: string, opts: CommitmentOptions) =>
-      ask(JSON.stringify(['commitments', tz, opts]), async () => {
-        return commitmentsOver((await spanOf(ch))?.first, (interval, from, asOf) => seriesFrom(ch, interval, tz, from, asOf, asOf), { ...opts, tz })
+    commitments: (tz: string, opts: CommitmentOptions, site?: string) =>
+      ask(JSON.stringify(['commitments', tz, opts, site]), async () => {
+        return commitmentsOver((await spanOf(ch, site))?.first, (interval, from, asOf) => seriesFrom(ch, interval, tz, from, asOf, asOf, site), { ...opts, tz })
       }),
     /** Silent sites are told by the embedded store's recent rows; ClickHouse does not say. */
     silent: async (_now: number): Promise<Silent[] | undefined> => undefined,
+    /** The sites of the events ClickHouse holds. */
+    sites: (): Promise<string[]> => ask('sites', async () => (await ch.rows<{ site: string }>(SITES_QUERY(ch.database))).map((r) => r.site)),
     /** New events reach ClickHouse through the sink: nothing to do here. */
     wake: () => {},
     async close() {},

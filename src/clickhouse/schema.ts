@@ -113,9 +113,18 @@ export const schemaScript = (options: SchemaOptions = {}): string =>
 /** The newest schema version applied to the database. */
 export const VERSION_QUERY = (db: string) => `SELECT toFloat64(max(version)) AS version FROM ${db}.schema_version`
 
-/** The first and last event time (reports ignore footfall's own loss reports). */
-export const SPAN_QUERY = (db: string) =>
-  `SELECT toFloat64(count()) AS n, toFloat64(min(ts)) AS first, toFloat64(max(ts)) AS last FROM ${db}.events WHERE kind != ${Kind.Ignored}`
+/**
+ * `site = <site>` as SQL, or `1` for every site. The site travels as hex digits (`unhex('…')`):
+ * a literal that no site name can break out of, on servers too old for query parameters.
+ */
+export const siteIs = (site: string | undefined): string => (site === undefined ? '1' : `site = unhex('${Buffer.from(site, 'utf8').toString('hex')}')`)
+
+/** The sites of the stored events. */
+export const SITES_QUERY = (db: string) => `SELECT DISTINCT site FROM ${db}.events WHERE kind != ${Kind.Ignored} ORDER BY site`
+
+/** The first and last event time of a site (reports ignore footfall's own loss reports). */
+export const SPAN_QUERY = (db: string, site?: string) =>
+  `SELECT toFloat64(count()) AS n, toFloat64(min(ts)) AS first, toFloat64(max(ts)) AS last FROM ${db}.events WHERE kind != ${Kind.Ignored} AND ${siteIs(site)}`
 
 /**
  * Which interval an instant falls in, as a SQL expression of constant size (ClickHouse 18.16
@@ -152,8 +161,10 @@ const grid = (b: number[]) => {
  *   of its own interval, named by its own first event (computeKpis sees only in-range events).
  * - Events without a session id are sessionised per interval and visitor (30-minute gaps).
  * - Users: distinct visitors of the sessions of a group, exact.
+ * - `site`: that site's rows only (undefined: every site).
  */
-export const reportQuery = (db: string, bounds: number[]): string => {
+export const reportQuery = (db: string, bounds: number[], site?: string): string => {
+  const ofSite = siteIs(site)
   const b = bounds.map((x) => Math.round(x))
   if (b.length < 2 || b.some((x, i) => !Number.isSafeInteger(x) || (i > 0 && x <= b[i - 1]))) throw new Error('bounds: ascending whole milliseconds')
   const n = b.length - 1
@@ -161,7 +172,7 @@ export const reportQuery = (db: string, bounds: number[]): string => {
   const B = `WITH ${arrays}`
   const lo0 = b[0], hin = b[n]
   // Sessions (merged states) reduced to their bounds; `i` is the interval holding the start.
-  const spans = `SELECT session_key, minMerge(start_ts) AS s, maxMerge(end_ts) AS e FROM ${db}.sessions GROUP BY session_key`
+  const spans = `SELECT session_key, minMerge(start_ts) AS s, maxMerge(end_ts) AS e FROM ${db}.sessions WHERE ${ofSite} GROUP BY session_key`
   const crossing = `${B}
     SELECT session_key FROM (${spans})
     WHERE e >= ${lo0} AND s < ${hin} AND (s < ${lo0} OR e - (${lo0}) >= B[${intervalOf('s', 'c')} + 2])`
@@ -171,7 +182,7 @@ export const reportQuery = (db: string, bounds: number[]): string => {
       SELECT session_key, minMerge(start_ts) AS s, maxMerge(end_ts) AS e, argMinMerge(first) AS f,
         uniqExactIfMerge(page_views) AS pv, arraySum(arrayMap(x -> x.2, groupUniqArrayIfMerge(engagements))) AS ems,
         maxMerge(add_to_cart) AS atc, maxMerge(inquiry) AS inq, maxMerge(chat_open) AS chat
-      FROM ${db}.sessions GROUP BY session_key
+      FROM ${db}.sessions WHERE ${ofSite} GROUP BY session_key
     )
     WHERE s >= ${lo0} AND s < ${hin} AND e - (${lo0}) < B[i + 2]`
   // Events of crossing sessions and events without a session id, in range, each message once.
@@ -179,7 +190,7 @@ export const reportQuery = (db: string, bounds: number[]): string => {
     SELECT ${intervalOf('ts', 'v')} AS i, session_key != '' AS keyed, if(keyed, session_key, visitor) AS key,
       ts, message_id, visitor, kind, engaged_ms, channel, campaign
     FROM ${db}.events
-    WHERE ts >= ${lo0} AND ts < ${hin} AND kind != ${Kind.Ignored}
+    WHERE ts >= ${lo0} AND ts < ${hin} AND kind != ${Kind.Ignored} AND ${ofSite}
       AND (session_key = '' OR session_key IN (${crossing}))
     LIMIT 1 BY message_id`
   // Per interval and session (or visitor, without a session id), its events in order; a gap of more

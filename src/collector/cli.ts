@@ -5,6 +5,7 @@
  * footfall-collector commit [DATA|FILE...] [--confidence 0.9] [--horizon 4] [--tz Area/City] [--as-of D] [--format table|md|csv|json]
  * footfall-collector sample DATA [--events N] [--days N] [--end D]
  * footfall-collector clickhouse-schema | clickhouse-load DATA --clickhouse URL
+ * footfall-collector token create DATA --site S [--name N] | token list DATA | token revoke DATA ID
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
@@ -14,20 +15,25 @@ import { parseArgs } from 'node:util'
 import { checkOptions, type Commitment, type CommitmentOptions, type OwnershipClass } from '../kpi/commitments'
 import { loadCommand, schemaCommand } from '../clickhouse/commands'
 import { openClickHouseReports } from '../clickhouse/reports'
+import { connectClickHouse } from '../clickhouse/connect'
+import { SCHEMA_VERSION } from '../clickhouse/schema'
 import type { KpiReport } from '../kpi/index'
 import { instantIn, isTimeZone } from '../kpistore/intervals'
 import { Locked, type EngineOptions, type Progress } from '../kpistore/engine'
 import { createRunner } from '../kpistore/runner'
 import { createCollector } from './index'
+import { isValidWriteKey } from './validate'
 import { formatCommitments, type CommitmentFormat } from './commitments'
 import { writeSample } from './sample'
 import { formatKpiTable } from './table'
+import { createToken, listTokens, revokeToken } from './tokens'
 
 type Runner = ReturnType<typeof createRunner>
 
 const USAGE = `usage:
   footfall-collector --port 8787 --data DIR [--host 127.0.0.1] [--forward URL] [--origin ORIGIN]...
-                     [--read-token TOKEN] [--fsync always|interval|never] [--rate-limit N] [--max-connections N] [--no-kpi]
+                     [--admin-token TOKEN] [--public SITE]... [--trust-proxy]
+                     [--fsync always|interval|never] [--rate-limit N] [--max-connections N] [--no-kpi]
                      [--clickhouse URL [--read-from clickhouse] [--clickhouse-apply-schema]] [--now ISO]
   footfall-collector kpi DATA|FILE... | --clickhouse URL [--from ISO] [--to ISO] [--json]
   footfall-collector commit [DATA|FILE...] | --clickhouse URL [--confidence 0.9] [--horizon 4] [--tz Europe/Berlin]
@@ -35,7 +41,11 @@ const USAGE = `usage:
                      [--class KPI=owned|shared|outside]...
   footfall-collector sample DATA [--events 100000] [--days 365] [--end YYYY-MM-DD] [--seed 1]
   footfall-collector clickhouse-schema [--database footfall] [--ttl-days N]
-  footfall-collector clickhouse-load DATA|FILE... --clickhouse URL [--apply-schema]`
+  footfall-collector clickhouse-load DATA|FILE... --clickhouse URL [--apply-schema]
+  footfall-collector token create DATA --site SITE [--name NAME]
+  footfall-collector token list DATA
+  footfall-collector token revoke DATA ID
+The admin token may also come from $FOOTFALL_ADMIN_TOKEN (--read-token: its deprecated name).`
 
 const fail = (message: string): never => {
   process.stderr.write(`footfall-collector: ${message}\n${USAGE}\n`)
@@ -180,6 +190,28 @@ const spreadOrigins = (argv: string[]): string[] =>
     return argv[j] == '--origin' && j < i - 1 ? ['--origin', a] : [a]
   })
 
+/**
+ * A ClickHouse without footfall's tables would take every insert into the spool, forever: said at
+ * start, in one line, and the collector does not start. Unreachable is only a warning (it may come
+ * up later; the spool holds what arrives meanwhile).
+ */
+const checkClickHouse = async (url: string) => {
+  const ch = connectClickHouse({ url, timeoutMs: 10_000 })
+  let version: number
+  try {
+    version = await ch.version()
+  } catch (err) {
+    return void process.stderr.write(`footfall-collector: ClickHouse at ${ch.where} does not answer (${(err as Error).message}); accepted messages wait in the spool\n`)
+  }
+  if (version === SCHEMA_VERSION) return
+  process.stderr.write(
+    version === 0
+      ? `footfall-collector: ClickHouse at ${ch.where} has no footfall tables: start with --clickhouse-apply-schema, or apply footfall-collector clickhouse-schema\n`
+      : `footfall-collector: ClickHouse at ${ch.where} holds footfall schema ${version}, this collector needs ${SCHEMA_VERSION}: reload it (clickhouse-load --apply-schema)\n`,
+  )
+  process.exit(1)
+}
+
 const serve = async (argv: string[]) => {
   const { values } = parseArgs({
     args: spreadOrigins(argv),
@@ -189,7 +221,10 @@ const serve = async (argv: string[]) => {
       data: { type: 'string', default: './data' },
       forward: { type: 'string' },
       origin: { type: 'string', multiple: true },
+      'admin-token': { type: 'string', default: process.env.FOOTFALL_ADMIN_TOKEN },
       'read-token': { type: 'string', default: process.env.FOOTFALL_READ_TOKEN },
+      public: { type: 'string', multiple: true },
+      'trust-proxy': { type: 'boolean' },
       fsync: { type: 'string', default: 'always' },
       'rate-limit': { type: 'string', default: '20' },
       'max-connections': { type: 'string', default: '1024' },
@@ -209,17 +244,27 @@ const serve = async (argv: string[]) => {
   const rate = Number(values['rate-limit'])
   if (!(rate >= 0)) fail(`bad --rate-limit ${values['rate-limit']}`)
 
+  if (values['read-token'] !== undefined) {
+    process.stderr.write('footfall-collector: --read-token and $FOOTFALL_READ_TOKEN are deprecated: they now set the admin token (--admin-token, $FOOTFALL_ADMIN_TOKEN)\n')
+  }
+  const adminToken = values['admin-token'] ?? values['read-token']
+  if (adminToken !== undefined && adminToken.length < 16) fail('the admin token is at least 16 characters (openssl rand -hex 32 makes one)')
+  const publicSites = values.public?.flatMap((p) => p.split(','))
+  if (publicSites?.some((p) => !isValidWriteKey(p))) fail('bad --public: a site is letters, digits, ".", "_" or "-"')
   if (values['read-from'] !== 'store' && values['read-from'] !== 'clickhouse') fail(`bad --read-from ${values['read-from']}: store or clickhouse`)
   if (values['read-from'] === 'clickhouse' && !values.clickhouse) fail('--read-from clickhouse needs --clickhouse URL')
   // --now: the reports' clock, pinned (demos, tests); ingest keeps the system clock.
   const now = values.now === undefined ? undefined : instantIn('UTC', values.now)
   if (Number.isNaN(now)) fail(`bad --now ${values.now}: an ISO 8601 date or epoch milliseconds`)
+  if (values.clickhouse && !values['clickhouse-apply-schema']) await checkClickHouse(values.clickhouse)
   const collector = createCollector({
     dataDir: values.data,
     forward: values.forward,
     clickhouse: values.clickhouse && { url: values.clickhouse, read: values['read-from'] === 'clickhouse', applySchema: values['clickhouse-apply-schema'] },
     origins: values.origin?.flatMap((o) => o.split(',')),
-    readToken: values['read-token'],
+    adminToken,
+    publicSites,
+    trustProxy: values['trust-proxy'],
     fsync,
     rateLimit: rate === 0 ? false : { rate, burst: rate * 3 },
     kpiStore: !values['no-kpi'],
@@ -248,7 +293,33 @@ const serve = async (argv: string[]) => {
   process.once('SIGTERM', stop)
 }
 
+/** `token create|list|revoke DATA …`: site tokens, kept hashed in the data directory (tokens.ts). */
+const token = async (argv: string[]) => {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { site: { type: 'string' }, name: { type: 'string', default: '' }, json: { type: 'boolean' } } })
+  const [action, dir, id] = positionals
+  if (!dir) fail('token create|list|revoke needs a data directory')
+  if (action === 'create') {
+    if (!values.site) fail('token create needs --site SITE')
+    const made = createToken(dir, values.site!, values.name)
+    if ('error' in made) return fail(made.error)
+    process.stdout.write(
+      values.json
+        ? JSON.stringify({ ...made.info, token: made.token }) + '\n'
+        : `${made.token}\n` +
+            `footfall-collector: token ${made.info.id} for site ${JSON.stringify(made.info.site)} made; it is shown this once (only its hash is kept)\n`,
+    )
+  } else if (action === 'list') {
+    const list = listTokens(dir)
+    if (values.json) return void process.stdout.write(JSON.stringify(list, null, 2) + '\n')
+    process.stdout.write(list.length ? list.map((t) => [t.id, t.site, t.createdAt, JSON.stringify(t.name)].join('  ')).join('\n') + '\n' : 'no site tokens\n')
+  } else if (action === 'revoke') {
+    if (!id) fail('token revoke needs the id (footfall-collector token list DATA)')
+    if (!revokeToken(dir, id)) fail(`no token ${JSON.stringify(id.slice(0, 64))} in ${dir}`)
+    process.stdout.write(`footfall-collector: token ${id} revoked; its sessions end at their next request\n`)
+  } else fail('token create, list or revoke')
+}
+
 const [command, ...rest] = process.argv.slice(2)
-const commands: Record<string, (argv: string[]) => unknown> = { kpi, commit, sample, 'clickhouse-schema': schemaCommand, 'clickhouse-load': loadCommand }
+const commands: Record<string, (argv: string[]) => unknown> = { kpi, commit, sample, token, 'clickhouse-schema': schemaCommand, 'clickhouse-load': loadCommand }
 const main = Promise.resolve().then(() => (Object.hasOwn(commands, command) ? commands[command] : () => serve(process.argv.slice(2)))(rest))
 main.catch((err: Error) => fail(err.message))

@@ -1,12 +1,13 @@
 /**
- * `GET /dashboard`: the KPI and commitment dashboard, served by the collector under the same
- * access rules as `/kpi`. The page is a fixed HTML shell (no inline script or style, so it
+ * `GET /dashboard`: the KPI and commitment dashboard, served by the collector to whoever may
+ * read `/kpi` (else its login page). The page is a fixed HTML shell (no inline script or style, so it
  * runs under a strict CSP); its script and stylesheet are built files of `dist/`.
  */
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { mayRead } from './access'
+import type { Identity } from './auth'
+import { askToLogin } from './login'
 
 /** The dashboard's built files, by the name it asks for them under `/dashboard/`. */
 const ASSETS: Record<string, string> = {
@@ -23,7 +24,7 @@ export const DASHBOARD_CSP = [
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
-  "form-action 'none'",
+  "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ')
 
@@ -40,6 +41,7 @@ const SHELL = `<!doctype html>
 <body>
 <noscript>The dashboard needs JavaScript. The same numbers: GET /kpi/series and /commitments.</noscript>
 <main id="dashboard" aria-busy="true"></main>
+<form id="logout" method="post" action="/logout"><button type="submit">Log out</button></form>
 </body>
 </html>
 `
@@ -63,11 +65,20 @@ const reply = (res: ServerResponse, status: number, type: string, body: string |
 
 const text = (res: ServerResponse, status: number, message: string) => reply(res, status, 'text/plain; charset=utf-8', message + '\n')
 
-/** Answers `/dashboard` and `/dashboard/<asset>`; `path` has no trailing slash. */
-export const serveDashboard = async (req: IncomingMessage, res: ServerResponse, url: URL, path: string, readToken: string | undefined) => {
+/**
+ * Answers `/dashboard` and `/dashboard/<asset>`; `path` has no trailing slash. The page needs
+ * credentials (without them: the login page, 401); its script and stylesheet hold no data and
+ * are served to anyone, the login page included.
+ */
+export const serveDashboard = async (req: IncomingMessage, res: ServerResponse, url: URL, path: string, identify: () => Identity) => {
   if (req.method !== 'GET' && req.method !== 'HEAD') return text(res, 405, 'use GET')
-  if (!mayRead(req, url, readToken)) return text(res, 403, 'same origin or read token only')
-  if (path === '/dashboard') return reply(res, 200, 'text/html; charset=utf-8', SHELL, { 'Content-Security-Policy': DASHBOARD_CSP })
+  if (path === '/dashboard') {
+    const who = identify()
+    if (!who.ok) return askToLogin(res, url.pathname + url.search, who.status, who.retryAfter)
+    return reply(res, 200, 'text/html; charset=utf-8', SHELL, { 'Content-Security-Policy': DASHBOARD_CSP })
+  }
+  // Another site's page may not embed them (CORP says so too, to browsers that read it).
+  if (req.headers['sec-fetch-site'] === 'cross-site') return text(res, 403, 'same origin only')
   const name = path.slice('/dashboard/'.length)
   const file = Object.hasOwn(ASSETS, name) ? assetFile(name) : undefined
   if (!file) return text(res, 404, 'not found')

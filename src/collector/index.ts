@@ -8,12 +8,14 @@ import { checkOptions, type CommitmentOptions, type OwnershipClass } from '../kp
 import { clickhouseFor, type ClickHouseOptions, type ClickHouseSinkStats } from '../clickhouse/index'
 import { instantIn, isTimeZone } from '../kpistore/intervals'
 import { openKpiStore, Unavailable, type KpiStoreOptions, type KpiStoreStatus, type Silent } from '../kpistore/index'
-import { applyCors, mayRead, preflight } from './access'
+import { applyCors, preflight } from './access'
+import { clientAddress, createAuth, type Auth, type AuthOptions, type Grant, type Identity } from './auth'
 import { readBody } from './body'
 import { serveDashboard } from './dashboard'
 import { createForwarder, type ForwardOptions, type ForwardStats } from './forward'
 import { ingest } from './ingest'
 import { parseJson } from './json'
+import { serveLogin } from './login'
 import { createRateLimiter, type RateLimitOptions } from './ratelimit'
 import { openStore, type FsyncPolicy } from './store'
 
@@ -24,6 +26,8 @@ export type { FsyncPolicy } from './store'
 export type { StoredMessage } from './validate'
 export type { IngestReply, Rejected } from './ingest'
 export { writeSample, type SampleOptions } from './sample'
+export { createToken, listTokens, revokeToken, newToken, type TokenInfo } from './tokens'
+export { createAuth, type Auth, type AuthOptions } from './auth'
 
 /** What a `fault` hook may answer: a status to reply with, `'drop'` to cut the connection, or nothing. */
 export type Fault = number | 'drop' | null | undefined | void
@@ -35,8 +39,23 @@ export interface CollectorOptions {
   origins?: readonly string[]
   /** Relay accepted messages to this Segment-compatible `/v1/batch` URL. */
   forward?: string | ForwardOptions
-  /** Token that opens `/events` and `/kpi` to other origins (`Authorization: Bearer …` or `?token=`). */
+  /**
+   * The admin token: sees every site (`Authorization: Bearer …`, or the login form). Site tokens
+   * (`footfall-collector token create`) live in the data directory. Without any, only ingest and
+   * `/health` answer (and the public sites).
+   */
+  adminToken?: string
+  /** @deprecated The admin token's former name; `adminToken` wins when both are given. */
   readToken?: string
+  /** Sites whose dashboard and reports anyone may read without logging in. Default none. */
+  publicSites?: readonly string[]
+  /** Login sessions and the limit on failed logins (see auth.ts). */
+  login?: Pick<AuthOptions, 'sessionMs' | 'maxFailures' | 'failureRefillMs' | 'now'>
+  /**
+   * Logins made by `createAuth` (its `dataDir` the same), to share them with the collector that
+   * replaces this one; when given, `adminToken`, `publicSites`, `trustProxy` and `login` are its own.
+   */
+  auth?: Auth
   /** Only these write keys are accepted (401 otherwise). Default: any well-formed key. */
   writeKeys?: readonly string[]
   /** See store.ts. Default `always`. */
@@ -122,7 +141,7 @@ export interface Health extends CollectorStats {
 }
 
 const INGEST = new Set(['/collect', '/v1/batch'])
-const READ = new Set(['/events', '/kpi', '/kpi/series', '/commitments', '/health'])
+const READ = new Set(['/events', '/kpi', '/kpi/series', '/commitments', '/health', '/sites'])
 const MAX_EVENTS = 1000
 const version = '__VERSION__'
 
@@ -137,6 +156,14 @@ const send = (res: ServerResponse, status: number, body: unknown, headers: Recor
     ...headers,
   })
   res.end(text)
+}
+
+const NEEDS_CREDENTIALS = { ok: false, error: 'credentials required: Authorization: Bearer TOKEN, or log in at /login' }
+
+/** A stored message's site: its writeKey, '' without one. */
+const siteOfMessage = (m: unknown): string => {
+  const key = (m as { writeKey?: unknown } | null)?.writeKey
+  return typeof key === 'string' ? key : ''
 }
 
 /** `/commitments` options from the query, checked; a message when they are bad. */
@@ -206,10 +233,46 @@ export const createCollector = (options: CollectorOptions): Collector => {
     }, 2000).unref()
   }
 
-  const clientKey = (req: IncomingMessage) => {
-    const xff = options.trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0].trim() : ''
-    return xff || req.socket.remoteAddress || 'unknown'
+  const clientKey = (req: IncomingMessage) => clientAddress(req, options.trustProxy)
+  const auth = options.auth ?? createAuth({
+    dataDir,
+    adminToken: options.adminToken ?? options.readToken,
+    publicSites: options.publicSites,
+    trustProxy: options.trustProxy,
+    ...options.login,
+  })
+
+  /** The sites stored: the KPI store's list, else (no store, or not ready) those of the recent messages. */
+  const knownSites = async (): Promise<string[]> => {
+    if (kpi) {
+      try {
+        return await kpi.sites()
+      } catch (err) {
+        if (!(err instanceof Unavailable)) throw err
+      }
+    }
+    return [...new Set(storeValue!.recent(MAX_EVENTS * 2).map(siteOfMessage))].sort()
   }
+
+  /**
+   * The one site a reading request is about: `site=` if the grant opens it; else the only site it
+   * may see (none: every stored event, which is then at most one site's). Several → 400 listing them.
+   */
+  const siteFor = async (grant: Grant, q: URLSearchParams): Promise<{ site?: string } | { status: number; body: unknown }> => {
+    const named = q.get('site')
+    if (named !== null) {
+      if (grant.all || grant.sites.includes(named) || auth.publicSites.includes(named)) return { site: named }
+      return grant.via === 'public' ? { status: 401, body: NEEDS_CREDENTIALS } : { status: 403, body: { ok: false, error: 'these credentials do not open that site' } }
+    }
+    const visible = grant.all ? await knownSites() : grant.sites
+    if (visible.length > 1) return { status: 400, body: { ok: false, error: 'this collector holds several sites: name one with site=', sites: visible } }
+    return { site: visible[0] }
+  }
+
+  const refuse = (res: ServerResponse, who: Extract<Identity, { ok: false }>) =>
+    who.status === 429
+      ? send(res, 429, { ok: false, error: 'too many failed attempts' }, { 'Retry-After': String(who.retryAfter ?? 60) })
+      : send(res, 401, NEEDS_CREDENTIALS, { 'WWW-Authenticate': 'Bearer realm="footfall"' })
 
   const handleIngest = async (req: IncomingMessage, res: ServerResponse) => {
     if (!applyCors(req, res, options.origins)) return send(res, 403, { ok: false, error: 'origin not allowed' })
@@ -272,15 +335,25 @@ export const createCollector = (options: CollectorOptions): Collector => {
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin')
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, { ok: false, error: 'use GET' }, { Allow: 'GET' })
     if (url.pathname === '/health') return send(res, ...(await health(url.searchParams)))
-    if (!mayRead(req, url, options.readToken)) return send(res, 403, { ok: false, error: 'same origin or read token only' })
+    const who = auth.identify(req)
+    if (!who.ok) return refuse(res, who)
     await ready
+    const q = url.searchParams
+    if (url.pathname === '/sites') {
+      const sites = who.grant.all ? await knownSites() : [...new Set([...who.grant.sites, ...auth.publicSites])]
+      return send(res, 200, { sites })
+    }
+    const chosen = await siteFor(who.grant, q)
+    if ('status' in chosen) return send(res, chosen.status, chosen.body)
+    const { site } = chosen
     if (url.pathname === '/events') {
-      const n = Number(url.searchParams.get('limit') ?? 100)
+      const n = Number(q.get('limit') ?? 100)
       const limit = Number.isFinite(n) ? Math.max(0, Math.min(MAX_EVENTS, Math.floor(n))) : 100
-      return send(res, 200, storeValue!.recent(limit))
+      const recent = storeValue!.recent(MAX_EVENTS * 2)
+      const mine = site === undefined ? recent : recent.filter((m) => siteOfMessage(m) === site)
+      return send(res, 200, mine.slice(Math.max(0, mine.length - limit)))
     }
     if (!kpi) return send(res, 503, { ok: false, error: 'this collector runs without a KPI store' })
-    const q = url.searchParams
     const from = instant(q.get('from')), to = instant(q.get('to'))
     if (Number.isNaN(from) || Number.isNaN(to)) return send(res, 400, { ok: false, error: 'from and to are ISO 8601 dates or epoch milliseconds' })
     const tz = q.get('tz') ?? 'UTC'
@@ -289,16 +362,16 @@ export const createCollector = (options: CollectorOptions): Collector => {
     const asOf = q.get('asOf') ? instantIn(tz, q.get('asOf')!) : clock?.()
     if (Number.isNaN(asOf)) return send(res, 400, { ok: false, error: 'asOf is an ISO 8601 date (midnight in tz), date and time, or epoch milliseconds' })
     try {
-      if (url.pathname === '/kpi') return send(res, 200, await kpi.report(from, to))
+      if (url.pathname === '/kpi') return send(res, 200, await kpi.report(from, to, site))
       if (url.pathname === '/commitments') {
         const asked = commitmentOptions(q, options.classes, asOf)
         if (typeof asked === 'string') return send(res, 400, { ok: false, error: asked })
-        const answer = (await kpi.commitments(tz, asked)) as { error?: string }
+        const answer = (await kpi.commitments(tz, asked, site)) as { error?: string }
         return answer.error ? send(res, 400, { ok: false, error: answer.error }) : send(res, 200, answer)
       }
       const interval = q.get('interval') ?? 'week'
       if (interval !== 'day' && interval !== 'week') return send(res, 400, { ok: false, error: 'interval is day or week' })
-      const series = await kpi.series(interval, tz, from, to, asOf)
+      const series = await kpi.series(interval, tz, from, to, asOf, site)
       if (!series) return send(res, 400, { ok: false, error: 'too many intervals: narrow from/to or use weeks' })
       return send(res, 200, series)
     } catch (err) {
@@ -337,7 +410,8 @@ export const createCollector = (options: CollectorOptions): Collector => {
     }
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/$/, '') : url.pathname
     const work = INGEST.has(path) ? handleIngest(req, res) : READ.has(path) ? handleRead(req, res, url)
-      : /^\/dashboard(\/|$)/.test(path) ? serveDashboard(req, res, url, path, options.readToken) : undefined
+      : path === '/login' || path === '/logout' ? serveLogin(auth, req, res, url, path)
+      : /^\/dashboard(\/|$)/.test(path) ? serveDashboard(req, res, url, path, () => auth.identify(req)) : undefined
     if (!work) {
       if (next) next()
       else send(res, 404, { ok: false, error: 'not found' })

@@ -30,13 +30,13 @@ export interface NotYet {
 
 export type Answer<T> = { ok: true; value: T; notYet?: undefined } | { ok: false; status: number; message: string; notYet?: undefined } | NotYet
 
-// `?token=` on the page's own URL opens the reading endpoints when the collector has a read token.
-const token = new URLSearchParams(location.search).get('token')
+// `?site=` on the page's own URL names the site of every report (the login cookie opens them).
+const site = new URLSearchParams(location.search).get('site')
 
 const get = async <T>(path: string, params: Record<string, string | number | undefined> = {}): Promise<Answer<T>> => {
   const q = new URLSearchParams()
   for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v))
-  if (token) q.set('token', token)
+  if (site !== null) q.set('site', site)
   const url = path + (q.size ? `?${q}` : '')
   let r: Response
   try {
@@ -46,7 +46,8 @@ const get = async <T>(path: string, params: Record<string, string | number | und
   }
   const body = await r.json().catch(() => undefined)
   if (r.ok) return { ok: true, value: body as T }
-  const message = typeof body?.error === 'string' ? body.error : `HTTP ${r.status}`
+  const sites = Array.isArray(body?.sites) ? ` (${body.sites.map((s: unknown) => `?site=${String(s)}`).join(', ')})` : ''
+  const message = (typeof body?.error === 'string' ? body.error : `HTTP ${r.status}`) + sites
   if (r.status === 503) return { ok: false, status: 503, notYet: true, message, retryAfter: Number(r.headers.get('Retry-After')) || 2, progress: body?.progress }
   return { ok: false, status: r.status, message }
 }

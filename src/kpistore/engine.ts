@@ -10,7 +10,7 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import { factOf, Kind, type KpiEvent } from '../kpi/event'
 import { metricsOf, sortedRecord, type Counts, type KpiReport, type Metrics } from '../kpi/index'
 import { boundaries, localIso, type Interval } from './intervals'
-import { CROSSING_KEYS, FOLD_ALL, FOLD_TOUCHED, INCOMING, INSERT_NEW, REPORT, SCHEMA, SCHEMA_VERSION } from './schema'
+import { CROSSING_KEYS, FOLD_ALL, FOLD_TOUCHED, INCOMING, INSERT_NEW, REPORT, SCHEMA, SCHEMA_VERSION, SITES, SPAN } from './schema'
 
 export interface EngineOptions {
   /** Directory of the day files (`YYYY-MM-DD.ndjson`), or the files themselves. */
@@ -129,10 +129,11 @@ export const openEngine = async (options: EngineOptions) => {
     for (const e of events) {
       const f = factOf(e)
       if (!f || f.kind === Kind.Ignored) continue
+      const site = typeof e.writeKey === 'string' ? e.writeKey : ''
       appender.appendVarchar(f.id)
-      if (f.session) appender.appendVarchar(f.session)
+      if (f.session) appender.appendVarchar(ofSite(f.session, site))
       else appender.appendNull()
-      appender.appendVarchar(f.visitor)
+      appender.appendVarchar(f.visitor && ofSite(f.visitor, site))
       appender.appendBigInt(BigInt(f.t))
       appender.appendUTinyInt(f.kind)
       appender.appendBigInt(BigInt(f.engagedMs))
@@ -142,7 +143,7 @@ export const openEngine = async (options: EngineOptions) => {
       appender.appendVarchar(f.medium)
       const path = e.context?.page?.path
       appender.appendVarchar(typeof path === 'string' ? path.toWellFormed() : '')
-      appender.appendVarchar(typeof e.writeKey === 'string' ? e.writeKey : '')
+      appender.appendVarchar(site)
       appender.appendBigInt(BigInt(seq++))
       appender.endRow()
     }
@@ -281,13 +282,13 @@ export const openEngine = async (options: EngineOptions) => {
     await catchUp()
   }
 
-  /** Counts per interval (boundaries ascending, ≥ 2), channel and campaign. */
-  const report = async (bounds: number[]): Promise<IntervalReport[]> => {
+  /** Counts per interval (boundaries ascending, ≥ 2), channel and campaign, of one site (undefined: all). */
+  const report = async (bounds: number[], site?: string): Promise<IntervalReport[]> => {
     const list = duckdb.listValue(bounds.map((b) => BigInt(Math.round(b))))
-    const [crossing] = await get(CROSSING_KEYS, [list])
+    const [crossing] = await get(CROSSING_KEYS, [list, site ?? null])
     // '' first: an empty list would have no type, and no session key is '' (they start with `s:`).
     const keys = duckdb.listValue(['', ...(crossing.keys as string[])])
-    const rows = await get(REPORT, [list, BigInt(crossing.lo as number), BigInt(crossing.hi as number), keys])
+    const rows = await get(REPORT, [list, BigInt(crossing.lo as number), BigInt(crossing.hi as number), keys, site ?? null])
     const out = new Map<number, IntervalReport>()
     for (let i = 0; i < bounds.length - 1; i++) {
       out.set(bounds[i], { from: bounds[i], to: bounds[i + 1], overall: metricsOf(ZERO), byChannel: {}, byCampaign: {} })
@@ -317,17 +318,21 @@ export const openEngine = async (options: EngineOptions) => {
     return [...out.values()]
   }
 
-  /** The first and last event time in the store (epoch ms), or undefined when empty. */
-  const span = async (): Promise<{ first: number; last: number } | undefined> => {
-    const [r] = await get(`SELECT min(ts)::DOUBLE AS first, max(ts)::DOUBLE AS last FROM events`)
+  /** The first and last event time of a site (undefined: all) in the store (epoch ms), or undefined when empty. */
+  const span = async (site?: string): Promise<{ first: number; last: number } | undefined> => {
+    const [r] = await get(SPAN, [site ?? null])
     return r?.first == null ? undefined : { first: r.first as number, last: r.last as number }
   }
+
+  /** The sites of the stored events ('' for messages posted without a writeKey). */
+  const sites = async (): Promise<string[]> => (await get(SITES)).map((r) => r.site as string)
 
   /**
    * Whole intervals (days or ISO weeks in `tz`) covering [from, to), by default the stored
    * history up to now (`asOf`, default the clock). Undefined when that would be more than `MAX_INTERVALS`.
    */
-  const series = (interval: Interval, tz: string, from?: number, to?: number, asOf?: number) => seriesOver(report, span, interval, tz, from, to, asOf)
+  const series = (interval: Interval, tz: string, from?: number, to?: number, asOf?: number, site?: string) =>
+    seriesOver((bounds) => report(bounds, site), () => span(site), interval, tz, from, to, asOf)
 
   /**
    * Per site (writeKey): its last event before `now`, and the days of the `days` before `now`
@@ -350,6 +355,7 @@ export const openEngine = async (options: EngineOptions) => {
     series,
     span,
     activity,
+    sites,
     version: () => version,
     progress: () => progress,
     async close() {
@@ -401,6 +407,13 @@ export interface SiteActivity {
 }
 
 const DAY = 86_400_000
+
+/**
+ * A session key or visitor of one site: the same id sent to two sites is two sessions, two users
+ * (\u0001 appears in no site name).
+ */
+const ofSite = (id: string, site: string) => `${id}\u0001${site}`
+
 const ZERO: Counts = { sessions: 0, users: 0, pageViews: 0, engaged: 0, addToCart: 0, inquiry: 0, chatOpen: 0, engagedMs: 0 }
 
 const put = (map: Map<number, Record<string, Metrics>>, lo: number, key: string, m: Metrics) => {

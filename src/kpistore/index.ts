@@ -192,14 +192,16 @@ export const openKpiStore = (options: KpiStoreOptions) => {
         const check = () => (status.state === 'ready' || status.state === 'failed' ? resolve() : setTimeout(check, 20))
         check()
       }),
-    /** The KPI report over [from, to) — what computeKpis returns for the stored events. */
-    report: (from?: number, to?: number) => ask({ op: 'report', from, to }),
+    /** The KPI report over [from, to) — what computeKpis returns for the stored events of `site` (undefined: all). */
+    report: (from?: number, to?: number, site?: string) => ask({ op: 'report', from, to, site }),
     /** Per day or ISO week in `tz`; null when the range holds too many intervals. `asOf`: only events before it. */
-    series: (interval: Interval, tz: string, from?: number, to?: number, asOf?: number) => ask({ op: 'series', interval, tz, from, to, asOf }),
+    series: (interval: Interval, tz: string, from?: number, to?: number, asOf?: number, site?: string) => ask({ op: 'series', interval, tz, from, to, asOf, site }),
     /** Commitments over the stored weeks in `tz` (see computeCommitments); `{ error }` for bad input. */
-    commitments: (tz: string, options: CommitmentOptions) => ask({ op: 'commitments', tz, options }),
+    commitments: (tz: string, options: CommitmentOptions, site?: string) => ask({ op: 'commitments', tz, options, site }),
     /** Sites silent at `now` for longer than their recent history makes normal (see silent.ts). */
     silent: (now: number) => ask({ op: 'silent', now }) as Promise<Silent[]>,
+    /** The sites of the stored events. */
+    sites: () => ask({ op: 'sites' }) as Promise<string[]>,
     /** New lines are on disk: apply them soon. */
     wake: () => {
       if (status.state === 'ready') void send({ op: 'wake' }).catch(() => {})

@@ -9,11 +9,13 @@ import { commitmentsOver } from './commitments'
 import { silentSites, WINDOW_DAYS } from './silent'
 import type { Interval } from './intervals'
 
+/** `site`: one site's report; absent, every stored event. */
 export type Request =
-  | { op: 'report'; from?: number; to?: number }
-  | { op: 'series'; interval: Interval; tz: string; from?: number; to?: number; asOf?: number }
-  | { op: 'commitments'; tz: string; options: CommitmentOptions }
+  | { op: 'report'; from?: number; to?: number; site?: string }
+  | { op: 'series'; interval: Interval; tz: string; from?: number; to?: number; asOf?: number; site?: string }
+  | { op: 'commitments'; tz: string; options: CommitmentOptions; site?: string }
   | { op: 'silent'; now: number }
+  | { op: 'sites' }
   | { op: 'wake' }
   | { op: 'close' }
 
@@ -77,19 +79,21 @@ export const createRunner = (options: Omit<EngineOptions, 'onProgress'>, emit: (
           })
         case 'report':
           return query(req, async () => {
-            const [r] = await engine!.report([req.from ?? -FAR, req.to ?? FAR])
+            const [r] = await engine!.report([req.from ?? -FAR, req.to ?? FAR], req.site)
             return { overall: r.overall, byChannel: r.byChannel, byCampaign: r.byCampaign }
           })
         case 'series':
           return query(req, async () => {
-            return (await engine!.series(req.interval, req.tz, req.from, req.to, req.asOf)) ?? null
+            return (await engine!.series(req.interval, req.tz, req.from, req.to, req.asOf, req.site)) ?? null
           })
         case 'silent':
           return query(req, async () => silentSites(await engine!.activity(req.now, WINDOW_DAYS), req.now))
         case 'commitments':
           return query(req, async () => {
-            return commitmentsOver((await engine!.span())?.first, (interval, from, asOf) => engine!.series(interval, req.tz, from, asOf, asOf), { ...req.options, tz: req.tz })
+            return commitmentsOver((await engine!.span(req.site))?.first, (interval, from, asOf) => engine!.series(interval, req.tz, from, asOf, asOf, req.site), { ...req.options, tz: req.tz })
           })
+        case 'sites':
+          return query(req, () => engine!.sites())
         case 'close':
           return serial(async () => engine?.close())
       }

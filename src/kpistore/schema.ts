@@ -7,6 +7,9 @@
  *   of the same visitor's previous session (overall, in the same channel, in the same campaign):
  *   "users in a range" is then a count of sessions whose previous one started before the range,
  *   with no DISTINCT over millions of rows.
+ * - Every row carries its `site` (the message's writeKey, '' without one); session keys and
+ *   visitors are qualified by it (engine.ts), so that two sites never share a session or a user.
+ *   Every report reads one site (`$site`), or all rows when none is named.
  * - `applied`: how far each day file has been applied. Events without a session id are
  *   sessionised at query time (30-minute gaps), exactly as computeKpis does.
  *
@@ -16,7 +19,8 @@
 import { ENGAGED_MS } from '../kpi/index'
 import { SESSION_MS } from '../session'
 
-export const SCHEMA_VERSION = '1'
+/** 2: sessions and visitors are keyed per site, and every report reads one site. */
+export const SCHEMA_VERSION = '2'
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
@@ -124,7 +128,7 @@ export const FOLD_TOUCHED = [
 
 /**
  * The report over intervals [b0, b1), [b1, b2) … ($1 = the boundaries, ascending; $2, $3, $4 =
- * CROSSING_KEYS): for each
+ * CROSSING_KEYS; $5 = the site or NULL): for each
  * interval, what computeKpis returns for that range alone, as counts per channel and campaign.
  *
  * - Sessions that start and end inside one interval are read from `sessions` as they are.
@@ -146,35 +150,38 @@ const BUCKET = (table: string, column: string, where = 'true') => `
     FROM ${table} t, lim WHERE ${column} >= lo0 AND ${column} < hin AND ${where}
   )`
 
+/** Rows of one site, the parameter `p` (NULL: every site). */
+const OF_SITE = (p: string) => `(${p}::VARCHAR IS NULL OR site = ${p})`
+
 const LIM = `lim AS (SELECT b, b[1] AS lo0, b[len(b)] AS hin, (b[len(b)] - b[1]) / (len(b) - 1) AS step FROM (SELECT $1::BIGINT[] AS b))`
-const EVENT_COLUMNS = `(SELECT message_id, session_key, visitor, ts, kind, engaged_ms, channel, campaign FROM events)`
+const EVENT_COLUMNS = (site: string) => `(SELECT message_id, session_key, visitor, ts, kind, engaged_ms, channel, campaign FROM events WHERE ${OF_SITE(site)})`
 
 // Only what reports read, and never held: a year of sessions is millions of rows, read as a stream
 // each time a part of the query needs them.
-const PLACED = `placed AS NOT MATERIALIZED (${BUCKET(
+const PLACED = (site: string) => `placed AS NOT MATERIALIZED (${BUCKET(
   `(SELECT session_key, visitor, channel, campaign, start_ts, end_ts, page_views, engaged_ms, add_to_cart, inquiry, chat_open,
-      prev_start, prev_start_channel, prev_start_campaign FROM sessions)`,
+      prev_start, prev_start_channel, prev_start_campaign FROM sessions WHERE ${OF_SITE(site)})`,
   'start_ts',
 )})`
-const CROSSING = `crossing AS MATERIALIZED (
+const CROSSING = (site: string) => `crossing AS MATERIALIZED (
   SELECT session_key, start_ts, end_ts FROM placed WHERE end_ts >= hi
-  UNION ALL SELECT session_key, start_ts, end_ts FROM sessions, lim WHERE start_ts < lo0 AND end_ts >= lo0
+  UNION ALL SELECT session_key, start_ts, end_ts FROM sessions, lim WHERE start_ts < lo0 AND end_ts >= lo0 AND ${OF_SITE(site)}
 )`
 
-/** The sessions that cross a boundary of $1, and their time span: REPORT's $2, $3 and $4. */
-export const CROSSING_KEYS = `WITH ${LIM}, ${PLACED}, ${CROSSING}
+/** The sessions of site $2 that cross a boundary of $1, and their time span: REPORT's $2, $3 and $4. */
+export const CROSSING_KEYS = `WITH ${LIM}, ${PLACED('$2')}, ${CROSSING('$2')}
 SELECT coalesce(min(start_ts), 0)::DOUBLE AS lo, coalesce(max(end_ts), -1)::DOUBLE AS hi, coalesce(list(session_key), []) AS keys FROM crossing`
 
 export const REPORT = `
 WITH ${LIM},
-${PLACED},
+${PLACED('$5')},
 whole AS NOT MATERIALIZED (SELECT * FROM placed WHERE end_ts < hi),
 -- The events of the crossing sessions (their keys found first: a join on a short list, not a
 -- scan of the year), and those without a session id.
 ev AS MATERIALIZED (
-  ${BUCKET(EVENT_COLUMNS, 'ts', 'session_key IS NULL')}
+  ${BUCKET(EVENT_COLUMNS('$5'), 'ts', 'session_key IS NULL')}
   UNION ALL
-  ${BUCKET(`(SELECT e.* FROM ${EVENT_COLUMNS} e SEMI JOIN (SELECT unnest($4::VARCHAR[]) AS k) c ON e.session_key = c.k)`, 'ts', 'ts BETWEEN $2 AND $3')}
+  ${BUCKET(`(SELECT e.* FROM ${EVENT_COLUMNS('$5')} e SEMI JOIN (SELECT unnest($4::VARCHAR[]) AS k) c ON e.session_key = c.k)`, 'ts', 'ts BETWEEN $2 AND $3')}
 ),
 gaps AS (
   SELECT *, CASE WHEN ts - lag(ts) OVER (PARTITION BY lo, visitor ORDER BY ts) <= ${SESSION_MS} THEN 0 ELSE 1 END AS starts
@@ -242,3 +249,9 @@ SELECT lo, channel, campaign, grouping(channel) AS no_channel, grouping(campaign
 FROM cells
 GROUP BY GROUPING SETS ((lo), (lo, channel), (lo, campaign))
 `
+
+/** The sites of the stored events. */
+export const SITES = `SELECT DISTINCT site FROM events ORDER BY site`
+
+/** The first and last event time of site $1 (NULL: every site). */
+export const SPAN = `SELECT min(ts)::DOUBLE AS first, max(ts)::DOUBLE AS last FROM events WHERE ${OF_SITE('$1')}`

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { expect, type Page } from '@playwright/test'
 import type { Demo } from '../../demo/server.mjs'
-import { demoTest } from '../support/demo'
+import { asAdmin, demoTest } from '../support/demo'
 import type { Commitment } from '../../src/dashboard/data'
 
 /**
@@ -24,7 +24,7 @@ const TZ = Intl.DateTimeFormat().resolvedOptions().timeZone
  * change point are drawn whatever the detector finds.
  */
 const reportWithShift = async (page: Page): Promise<Commitment[]> => {
-  const r = await fetch(`${demo.url}/commitments?confidence=0.9&horizon=4&tz=${encodeURIComponent(TZ)}`)
+  const r = await fetch(`${demo.url}/commitments?confidence=0.9&horizon=4&tz=${encodeURIComponent(TZ)}`, { headers: asAdmin(demo) })
   expect(r.status).toBe(200)
   const report: Commitment[] = await r.json()
   const sessions = report.find((c) => c.kpi == 'sessions' && c.scope == 'overall')!
@@ -117,7 +117,7 @@ test('the commitment report exports as CSV and markdown, every channel, grouped 
   expect(lines[0]).toBe('KPI,Scope,Class,Status,Commit to (at least),Hit rate,"Hit rate, 95 % low",Weeks tested,Baseline next week,Low,High,Change points,Missing data,How')
   expect(lines.some((l) => l.startsWith('Sessions,All traffic,owned,'))).toBe(true)
   expect(lines.some((l) => l.startsWith('Inquiry rate,Email,shared,'))).toBe(true)
-  expect(lines.length).toBe(1 + (await (await fetch(`${demo.url}/commitments?tz=${encodeURIComponent(TZ)}`)).json()).length)
+  expect(lines.length).toBe(1 + (await (await fetch(`${demo.url}/commitments?tz=${encodeURIComponent(TZ)}`, { headers: asAdmin(demo) })).json()).length)
   const [md] = await Promise.all([page.waitForEvent('download'), page.click('[data-export="commitments"] [data-format="md"]')])
   const markdown = await readFile(await md.path(), 'utf8')
   expect(markdown).toMatch(/## Owned[\s\S]*## Shared/)
@@ -178,7 +178,8 @@ test('hostile campaign names, sources, referrers, titles and event names stay te
 })
 
 test('the dashboard follows the reading rules of /kpi and sends its strict CSP', async () => {
-  const r = await fetch(demo.url + '/dashboard')
+  expect((await fetch(demo.url + '/dashboard')).status).toBe(401)
+  const r = await fetch(demo.url + '/dashboard', { headers: asAdmin(demo) })
   expect(r.status).toBe(200)
   const csp = r.headers.get('content-security-policy') ?? ''
   expect(csp).toContain("script-src 'self'")
@@ -193,7 +194,7 @@ test('the dashboard follows the reading rules of /kpi and sends its strict CSP',
   }
   expect((await fetch(demo.url + '/dashboard/../package.json')).status).toBe(404)
   expect((await fetch(demo.url + '/dashboard/%2e%2e%2fpackage.json')).status).toBe(404)
-  // Another site's page can neither embed nor read it.
-  expect((await fetch(demo.url + '/dashboard', { headers: { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' } })).status).toBe(403)
+  // Another site's page can neither embed nor read it (a browser sends no SameSite=Strict cookie there).
+  expect((await fetch(demo.url + '/dashboard', { headers: { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' } })).status).toBe(401)
   expect((await fetch(demo.url + '/dashboard/footfall-dashboard.js', { headers: { 'Sec-Fetch-Site': 'cross-site' } })).status).toBe(403)
 })

@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test'
 import type { Demo } from '../../demo/server.mjs'
-import { demoTest } from '../support/demo'
+import { asAdmin, demoTest } from '../support/demo'
 import type { Envelope } from '../../src/types'
 
 /**
@@ -13,7 +13,7 @@ let demo: Demo
 test.beforeEach(({ demo: d }) => void (demo = d))
 
 const stored = async (): Promise<Envelope[]> => {
-  const r = await fetch(`${demo.url}/events?limit=1000`)
+  const r = await fetch(`${demo.url}/events?limit=1000`, { headers: asAdmin(demo) })
   if (!r.ok) throw new Error(`GET /events: HTTP ${r.status}`)
   return r.json()
 }

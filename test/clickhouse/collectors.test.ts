@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { computeKpis, type KpiEvent } from '../../src/kpi/index'
 import { history } from '../kpistore/history'
-import { post, runCli, spawnCli, tempDir, waitFor, type Spawned } from '../collector/helpers'
+import { AS_ADMIN, post, runCli, spawnCli, tempDir, waitFor, type Spawned } from '../collector/helpers'
 import { clickhouseBinary, SKIP_REASON, startClickHouse, type RunningClickHouse } from './server'
 
 let server: RunningClickHouse | undefined
@@ -63,7 +63,7 @@ describe.skipIf(!clickhouseBinary)('collectors on one ClickHouse', () => {
 
     // As the collectors stored them (their own timestamps): the NDJSON of both, deduplicated by computeKpis.
     const stored: KpiEvent[] = []
-    for (const c of [a, b]) stored.push(...((await (await fetch(`${c.url}/events?limit=1000`)).json()) as KpiEvent[]))
+    for (const c of [a, b]) stored.push(...((await (await fetch(`${c.url}/events?limit=1000`, { headers: AS_ADMIN })).json()) as KpiEvent[]))
     expect(new Set(stored.map((e) => e.messageId))).toEqual(new Set(events.map((e) => e.messageId)))
     const want = computeKpis(stored)
 
@@ -73,10 +73,39 @@ describe.skipIf(!clickhouseBinary)('collectors on one ClickHouse', () => {
 
     // A collector reading from ClickHouse answers /kpi and /kpi/series from it.
     const reader = await start(['--read-from', 'clickhouse'])
-    expect(await (await fetch(`${reader.url}/kpi`)).json()).toEqual(JSON.parse(JSON.stringify(want)))
+    expect(await (await fetch(`${reader.url}/kpi`, { headers: AS_ADMIN })).json()).toEqual(JSON.parse(JSON.stringify(want)))
     const from = new Date(Date.now() - 5 * 86_400_000).toISOString().slice(0, 10)
-    const series = (await (await fetch(`${reader.url}/kpi/series?interval=day&from=${from}&tz=Europe/Paris`)).json()) as { start: string; overall: { sessions: number } }[]
+    const series = (await (await fetch(`${reader.url}/kpi/series?interval=day&from=${from}&tz=Europe/Paris`, { headers: AS_ADMIN })).json()) as { start: string; overall: { sessions: number } }[]
     expect(series.length).toBeGreaterThanOrEqual(5)
     expect(series.reduce((n, p) => n + p.overall.sessions, 0)).toBeGreaterThan(0)
+  })
+
+  it('refuses to start, in one line, on a ClickHouse without the footfall tables unless told to apply the schema', async () => {
+    const url = `${server!.url}/?database=empty_one`
+    const refused = await runCli(['--port', '0', '--data', tempDir(), '--clickhouse', url])
+    expect(refused.code).not.toBe(0)
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1)
+    expect(refused.stderr).toContain('has no footfall tables')
+    const c = await spawnCli(['--data', tempDir(), '--rate-limit', '0', '--clickhouse', url, '--clickhouse-apply-schema'])
+    collectors.push(c)
+  })
+
+  it('keeps sites apart in ClickHouse reports: each equals computeKpis of its own events', async () => {
+    const url = `${server!.url}/?database=sites`
+    const c = await spawnCli(['--data', tempDir(), '--rate-limit', '0', '--clickhouse', url, '--clickhouse-apply-schema', '--read-from', 'clickhouse'])
+    collectors.push(c)
+    const now = Date.now() - 3_600_000
+    const visit = (id: string, i: number) => ({
+      type: 'page', messageId: `${id}-${i}`, anonymousId: 'same-visitor', timestamp: new Date(now + i * 1000).toISOString(),
+      context: { sessionId: 'same-session', page: { path: '/', url: 'https://x.example/', referrer: '' } },
+    })
+    await post(`${c.url}/collect`, { batch: [visit('a', 1), visit('a', 2)], writeKey: 'shop-a' })
+    await post(`${c.url}/collect`, { batch: [visit('b', 1)], writeKey: 'shop-b' })
+    await waitFor(async () => (await health(c)).clickhouse.inserted >= 3, 30_000, 'the inserts')
+    expect((await fetch(`${c.url}/kpi`, { headers: AS_ADMIN })).status).toBe(400)
+    for (const site of ['shop-a', 'shop-b']) {
+      const mine = ((await (await fetch(`${c.url}/events?site=${site}`, { headers: AS_ADMIN })).json()) as KpiEvent[])
+      expect(await (await fetch(`${c.url}/kpi?site=${site}`, { headers: AS_ADMIN })).json()).toEqual(JSON.parse(JSON.stringify(computeKpis(mine))))
+    }
   })
 })

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { envelope, post, runCli, spawnCli, startInProcess, tempDir, waitFor, type Running, type Spawned } from './helpers'
+import { AS_ADMIN, envelope, post, runCli, spawnCli, startInProcess, tempDir, waitFor, type Running, type Spawned } from './helpers'
 
 const CLI = new URL('../../dist/footfall-collector.mjs', import.meta.url).pathname
 
@@ -22,7 +22,7 @@ beforeAll(() => {
   if (!existsSync(CLI)) throw new Error('dist/footfall-collector.mjs is missing: run `npm run build` first')
 })
 
-const events = async (url: string) => (await (await fetch(`${url}/events?limit=1000`)).json()) as any[]
+const events = async (url: string) => (await (await fetch(`${url}/events?limit=1000`, { headers: AS_ADMIN })).json()) as any[]
 
 describe('footfall-collector (process)', () => {
   it('serves, stores NDJSON under --data and reports health', async () => {

@@ -9,28 +9,29 @@ afterEach(async () => {
 })
 
 describe('GET /dashboard', () => {
-  it('serves the page and its files under the reading rules of /kpi, with a strict CSP', async () => {
-    running = await startInProcess({ readToken: 'secret-token', kpiStore: false })
+  it('serves the page to whoever may read /kpi (else its login page), its files to anyone, with a strict CSP', async () => {
+    running = await startInProcess({ adminToken: 'secret-token-secret-token', kpiStore: false })
     const { url } = running
-    const page = await fetch(`${url}/dashboard`)
+    const as = { authorization: 'Bearer secret-token-secret-token' }
+    const page = await fetch(`${url}/dashboard`, { headers: as })
     expect(page.status).toBe(200)
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8')
     expect(page.headers.get('content-security-policy')).toMatch(/script-src 'self'.*style-src 'self'/)
     expect(await page.text()).toContain('<script type="module" src="/dashboard/footfall-dashboard.js"></script>')
-    expect((await fetch(`${url}/dashboard/`)).status).toBe(200)
+    expect((await fetch(`${url}/dashboard/`, { headers: as })).status).toBe(200)
     const js = await fetch(`${url}/dashboard/footfall-dashboard.js`)
     expect(js.status).toBe(200)
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    expect(js.headers.get('cross-origin-resource-policy')).toBe('same-origin')
     expect((await fetch(`${url}/dashboard/footfall-dashboard.css`)).headers.get('content-type')).toBe('text/css; charset=utf-8')
     expect((await fetch(`${url}/dashboard/collector.mjs`)).status).toBe(404)
     expect((await fetch(`${url}/dashboard/toString`)).status).toBe(404)
     expect((await fetch(`${url}/dashboard`, { method: 'POST' })).status).toBe(405)
 
-    // Another site: refused, unless it holds the read token.
-    const cross = { Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' }
-    expect((await fetch(`${url}/dashboard`, { headers: cross })).status).toBe(403)
-    expect((await fetch(`${url}/dashboard/footfall-dashboard.js`, { headers: cross })).status).toBe(403)
-    expect((await fetch(`${url}/dashboard?token=wrong`, { headers: cross })).status).toBe(403)
-    expect((await fetch(`${url}/dashboard?token=secret-token`, { headers: cross })).status).toBe(200)
+    // Without credentials (same origin or not): the login page, 401.
+    const login = await fetch(`${url}/dashboard`)
+    expect(login.status).toBe(401)
+    expect(await login.text()).toContain('<form method="post" action="/login">')
+    expect((await fetch(`${url}/dashboard?token=secret-token-secret-token`)).status).toBe(401)
   })
 })

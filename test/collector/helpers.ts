@@ -7,6 +7,11 @@ import { join } from 'node:path'
 import { afterEach } from 'vitest'
 import { createCollector, type Collector, type CollectorOptions } from '../../src/collector/index'
 
+/** The admin token of every collector these helpers start (reports need credentials). */
+export const ADMIN_TOKEN = 'test-admin-token-4f1c9a7e2b'
+/** Headers that read as the admin: `fetch(url, { headers: AS_ADMIN })`. */
+export const AS_ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}` } as const
+
 export const tempDir = () => mkdtempSync(join(tmpdir(), 'footfall-collector-'))
 
 /** Poll `check` until it returns a truthy value, or fail after `ms`. */
@@ -29,10 +34,10 @@ export interface Running {
   stop(): Promise<void>
 }
 
-/** The collector in this process, on 127.0.0.1 and a free port. */
+/** The collector in this process, on 127.0.0.1 and a free port; its admin token is ADMIN_TOKEN unless given. */
 export const startInProcess = async (options: Partial<CollectorOptions> = {}, port = 0): Promise<Running> => {
   const dataDir = options.dataDir ?? tempDir()
-  const collector = createCollector({ rateLimit: false, ...options, dataDir })
+  const collector = createCollector({ rateLimit: false, adminToken: ADMIN_TOKEN, ...options, dataDir })
   await collector.ready
   const server = createServer(collector)
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve))
@@ -70,14 +75,21 @@ const CLI = new URL('../../dist/footfall-collector.mjs', import.meta.url).pathna
 export interface Spawned {
   url: string
   child: ChildProcess
+  stdout: () => string
   stderr: () => string
   stop(): Promise<void>
 }
 
-/** The built bin as a child process; resolves once it prints the address it listens on. */
-export const spawnCli = (args: string[]): Promise<Spawned> =>
+/**
+ * The built bin as a child process; resolves once it prints the address it listens on. Its admin
+ * token is ADMIN_TOKEN (through `$FOOTFALL_ADMIN_TOKEN`) unless `env` says otherwise.
+ */
+export const spawnCli = (args: string[], env: Record<string, string | undefined> = {}): Promise<Spawned> =>
   new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, '--port', '0', '--host', '127.0.0.1', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [CLI, '--port', '0', '--host', '127.0.0.1', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FOOTFALL_ADMIN_TOKEN: ADMIN_TOKEN, ...env },
+    })
     let out = ''
     let err = ''
     child.stderr!.on('data', (d) => (err += d))
@@ -88,6 +100,7 @@ export const spawnCli = (args: string[]): Promise<Spawned> =>
         resolve({
           url: m[1],
           child,
+          stdout: () => out,
           stderr: () => err,
           stop: () =>
             new Promise<void>((done) => {
@@ -100,9 +113,9 @@ export const spawnCli = (args: string[]): Promise<Spawned> =>
     child.once('exit', (code) => reject(new Error(`collector exited with ${code}: ${err}`)))
   })
 
-export const runCli = (args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> =>
+export const runCli = (args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> =>
   new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))

@@ -6,7 +6,7 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { writeSample } from '../../src/collector/sample'
-import { envelope, post, runCli, spawnCli, tempDir, waitFor, type Spawned } from './helpers'
+import { AS_ADMIN, envelope, post, runCli, spawnCli, tempDir, waitFor, type Spawned } from './helpers'
 
 const CLI = new URL('../../dist/footfall-collector.mjs', import.meta.url).pathname
 beforeAll(() => {
@@ -37,13 +37,14 @@ describe('KPI store in the collector process', () => {
     let ingesting = true
     const acks: number[] = []
     const ingest = (async () => {
+      // The sample's site: one site, so reports need no site=.
       for (let n = 0; ingesting && n < 400; n++) {
-        const res = await post(`${c.url}/collect`, { batch: Array.from({ length: 20 }, () => envelope()) })
+        const res = await post(`${c.url}/collect`, { batch: Array.from({ length: 20 }, () => envelope()), writeKey: 'demo-shop' })
         acks.push(res.status)
       }
     })()
     const reports = await Promise.all(paths.map(async (p) => {
-      const res = await fetch(c.url + p)
+      const res = await fetch(c.url + p, { headers: AS_ADMIN })
       return { status: res.status, retryAfter: res.headers.get('retry-after') }
     }))
     ingesting = false
@@ -56,7 +57,7 @@ describe('KPI store in the collector process', () => {
     const health = (await (await fetch(`${c.url}/health`)).json()) as any
     expect(health.memory.rss).toBeLessThan(1024 * 1024 * 1024)
     // The reports included everything acknowledged before them.
-    const kpi = (await (await fetch(`${c.url}/kpi`)).json()) as any
+    const kpi = (await (await fetch(`${c.url}/kpi`, { headers: AS_ADMIN })).json()) as any
     expect(kpi.overall.sessions).toBeGreaterThan(0)
   }, 180_000)
 
@@ -90,7 +91,7 @@ describe('KPI store in the collector process', () => {
     expect(busy.code).toBe(0)
     expect(busy.stderr).toMatch(/a collector is using .*private copy/)
     expect(JSON.parse(busy.stdout)).toEqual(report)
-    expect(await (await fetch(`${c.url}/kpi`)).json()).toEqual(report)
+    expect(await (await fetch(`${c.url}/kpi`, { headers: AS_ADMIN })).json()).toEqual(report)
 
     const bad = await runCli(['commit', data, '--confidence', '2'])
     expect(bad.code).toBe(2)

@@ -10,14 +10,14 @@ import { describe, expect, it } from 'vitest'
 import { writeSample } from '../../src/collector/sample'
 import { computeKpis } from '../../src/kpi/index'
 import { HOSTILE } from '../kpistore/history'
-import { envelope, post, inProcessCollectors, tempDir, waitFor, type Running } from './helpers'
+import { AS_ADMIN, envelope, post, inProcessCollectors, tempDir, waitFor, type Running } from './helpers'
 
 const start = inProcessCollectors()
 const get = async (url: string) => {
-  const res = await fetch(url)
+  const res = await fetch(url, { headers: AS_ADMIN })
   return { status: res.status, body: await res.json(), retryAfter: res.headers.get('retry-after') }
 }
-const stored = async (r: Running) => (await (await fetch(`${r.url}/events?limit=1000`)).json()) as any[]
+const stored = async (r: Running) => (await (await fetch(`${r.url}/events?limit=1000`, { headers: AS_ADMIN })).json()) as any[]
 
 const ctx = (sessionId: string, campaign?: Record<string, string>, referrer = '') => ({
   library: { name: 'footfall', version: '0' },

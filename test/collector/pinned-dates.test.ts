@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { writeSample } from '../../src/collector/sample'
 import { instantIn, localIso } from '../../src/kpistore/intervals'
-import { envelope, inProcessCollectors, post, tempDir as makeTempDir, waitFor } from './helpers'
+import { AS_ADMIN, envelope, inProcessCollectors, post, tempDir as makeTempDir, waitFor } from './helpers'
 
 const start = inProcessCollectors()
 const dirs: string[] = []
@@ -25,7 +25,7 @@ export const PINNED_DATES = ['2026-12-06', '2026-12-07', '2026-03-29', '2026-10-
 
 const commitments = async (url: string, asOf: string, tz: string) =>
   waitFor(async () => {
-    const res = await fetch(`${url}/commitments?scope=overall&tz=${encodeURIComponent(tz)}&asOf=${asOf}`)
+    const res = await fetch(`${url}/commitments?scope=overall&tz=${encodeURIComponent(tz)}&asOf=${asOf}`, { headers: AS_ADMIN })
     return res.status === 200 && ((await res.json()) as any[])
   }, 60_000, `commitments as of ${asOf}`)
 
@@ -64,27 +64,27 @@ describe('commitments at pinned dates', () => {
     await writeSample({ dir: dataDir, events: 20_000, days: 365, seed: 2, end: new Date('2026-12-06T00:00:00Z') })
     const r = await start({ dataDir })
     const before = await commitments(r.url, '2026-12-03', 'Europe/Berlin')
-    const series = async () => (await fetch(`${r.url}/kpi/series?interval=week&tz=Europe/Berlin&asOf=2026-12-03`)).json() as Promise<any[]>
+    const series = async () => (await fetch(`${r.url}/kpi/series?interval=week&tz=Europe/Berlin&asOf=2026-12-03`, { headers: AS_ADMIN })).json() as Promise<any[]>
     const seriesBefore = await series()
     // The week in progress (Monday 30 November) counts Monday to Wednesday only.
     expect(seriesBefore.at(-1).start).toBe('2026-11-30T00:00:00+01:00')
-    const day = async () => ((await (await fetch(`${r.url}/kpi?from=2026-12-03T00:00:00Z&to=2026-12-04T00:00:00Z`)).json()) as any).overall.sessions
+    const day = async () => ((await (await fetch(`${r.url}/kpi?from=2026-12-03T00:00:00Z&to=2026-12-04T00:00:00Z`, { headers: AS_ADMIN })).json()) as any).overall.sessions
     const sampled = await day()
     expect(sampled).toBeGreaterThan(0)
     const later = Array.from({ length: 50 }, (_, i) =>
       envelope({ type: 'page', event: undefined, timestamp: new Date(Date.parse('2026-12-03T09:00:00Z') + i * 60_000).toISOString(), context: { page: { url: 'https://shop.example/', path: '/', search: '', referrer: '', title: 'Shop' }, sessionId: `late-${i}` } }))
     // No sentAt: the client's timestamps are taken as they are.
-    expect((await post(`${r.url}/collect`, { batch: later })).status).toBe(200)
+    expect((await post(`${r.url}/collect`, { batch: later, writeKey: 'demo-shop' })).status).toBe(200)
     await waitFor(async () => (await day()) === sampled + 50, 10_000, 'the later events in the store')
     expect(await series()).toEqual(seriesBefore)
     expect(await commitments(r.url, '2026-12-03', 'Europe/Berlin')).toEqual(before)
     // The same instant named three ways.
     for (const asOf of ['2026-12-03T00:00:00', '2026-12-02T23:00:00Z', String(Date.parse('2026-12-02T23:00:00Z'))]) {
-      expect(await (await fetch(`${r.url}/commitments?scope=overall&tz=Europe/Berlin&asOf=${encodeURIComponent(asOf)}`)).json()).toEqual(before)
+      expect(await (await fetch(`${r.url}/commitments?scope=overall&tz=Europe/Berlin&asOf=${encodeURIComponent(asOf)}`, { headers: AS_ADMIN })).json()).toEqual(before)
     }
-    const bad = await fetch(`${r.url}/commitments?asOf=someday`)
+    const bad = await fetch(`${r.url}/commitments?asOf=someday`, { headers: AS_ADMIN })
     expect(bad.status).toBe(400)
-    const early = await fetch(`${r.url}/commitments?asOf=2020-01-01`)
+    const early = await fetch(`${r.url}/commitments?asOf=2020-01-01`, { headers: AS_ADMIN })
     expect([early.status, ((await early.json()) as any).error]).toEqual([400, expect.stringMatching(/no stored events before 2020-01-01/)])
   }, 120_000)
 

@@ -4,6 +4,9 @@ import { join } from 'node:path'
 import { test as base, expect, type Page } from '@playwright/test'
 import { startDemo, type Demo } from '../../demo/server.mjs'
 
+/** Headers that read the demo's reports as its admin (from Node; pages log in instead). */
+export const asAdmin = (demo: Demo) => ({ authorization: `Bearer ${demo.token}` })
+
 /**
  * Tests against their own demo server (over the built dist/, a temporary data dir) and a page
  * that fails its test on any script error, dialog or console error (`ignore`: console errors
@@ -19,7 +22,10 @@ export const demoTest = (ignore: RegExp, { now }: { now?: string } = {}) =>
       await d.close()
       await rm(dataDir, { recursive: true, force: true })
     },
-    page: async ({ page }, use) => {
+    // The page is logged in, as QA is after opening the URL `npm run demo` prints.
+    page: async ({ page, demo }, use) => {
+      const login = await page.request.get(demo.loginUrl, { maxRedirects: 0 })
+      expect(login.status()).toBe(303)
       const problems: string[] = []
       page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
       page.on('dialog', (d) => (problems.push(`dialog: ${d.message()}`), d.dismiss()))
