@@ -23,6 +23,9 @@ const DATES: [string, string][] = [
   ['2027-01-01', 'America/New_York'],
 ]
 
+/** The reports need credentials: the page logs in with this admin token first. */
+const TOKEN = 'dates-admin-token-7d1e0c93'
+
 interface Site {
   url: string
   close(): Promise<void>
@@ -33,7 +36,7 @@ const site = async (end: string): Promise<Site> => {
   const { createCollector, writeSample } = await import(new URL('../../dist/collector.mjs', import.meta.url).href)
   const dir = await mkdtemp(join(tmpdir(), 'footfall-dates-'))
   await writeSample({ dir, events: 20_000, days: 365, seed: 2, end: new Date(`${end}T00:00:00Z`), site: 'demo-shop' })
-  const collector = createCollector({ dataDir: dir, rateLimit: false })
+  const collector = createCollector({ dataDir: dir, rateLimit: false, adminToken: TOKEN })
   await collector.ready
   const server: Server = createServer(collector)
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
@@ -67,7 +70,7 @@ for (const [date, tz] of DATES) {
     const s = await site(date)
     const { page, problems, close } = await pageIn(browser, tz)
     try {
-      await page.goto(`${s.url}/dashboard?asOf=${date}`)
+      await page.goto(`${s.url}/login?token=${TOKEN}&next=${encodeURIComponent(`/dashboard?asOf=${date}`)}`)
       await expect(page.locator('#as-of')).toContainText(`As of ${date}`)
       await expect(page.locator('#kpis .card canvas')).toHaveCount(8, { timeout: 40e3 })
       await expect(page.locator('.card[data-kpi="sessions"] .sum strong')).toHaveText(/^≥ [\d,]+$/)
@@ -102,7 +105,7 @@ test('weeks of missing data are a shaded gap with no values; a stale row and a s
       Object.assign(sessions, { status: 'stale', hitRateLow: 0.812, note: `${sessions.note} Data missing since ${from.slice(0, 10)}.` })
       await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(rows) })
     })
-    await page.goto(`${s.url}/dashboard?asOf=${asOf}`)
+    await page.goto(`${s.url}/login?token=${TOKEN}&next=${encodeURIComponent(`/dashboard?asOf=${asOf}`)}`)
     await expect(page.locator('#silent .banner')).toContainText('No events since')
     await expect(page.locator('#silent .banner')).toHaveAttribute('data-site', 'demo-shop')
     const card = page.locator('.card[data-kpi="sessions"]')
