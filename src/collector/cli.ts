@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * footfall-collector --port 8787 --data ./data [--forward URL] [--origin ORIGIN...]
- * footfall-collector kpi DATA|FILE... [--from ISO] [--to ISO] [--json]
+ * footfall-collector kpi DATA|FILE... [--from ISO] [--to ISO] [--traffic human|all] [--json]
  * footfall-collector commit [DATA|FILE...] [--confidence 0.9] [--horizon 4] [--tz Area/City] [--format table|md|csv|json]
  * footfall-collector sample DATA [--events N] [--days N]
  * footfall-collector clickhouse-schema | clickhouse-load DATA --clickhouse URL
@@ -29,7 +29,7 @@ const USAGE = `usage:
   footfall-collector --port 8787 --data DIR [--host 127.0.0.1] [--forward URL] [--origin ORIGIN]...
                      [--read-token TOKEN] [--fsync always|interval|never] [--rate-limit N] [--max-connections N] [--no-kpi]
                      [--clickhouse URL [--read-from clickhouse] [--clickhouse-apply-schema]]
-  footfall-collector kpi DATA|FILE... | --clickhouse URL [--from ISO] [--to ISO] [--json]
+  footfall-collector kpi DATA|FILE... | --clickhouse URL [--from ISO] [--to ISO] [--traffic human|all] [--json]
   footfall-collector commit [DATA|FILE...] | --clickhouse URL [--confidence 0.9] [--horizon 4] [--tz Europe/Berlin]
                      [--format table|md|csv|json] [--kpi NAME]... [--scope CHANNEL]... [--class KPI=owned|shared|outside]...
   footfall-collector sample DATA [--events 100000] [--days 365] [--seed 1]
@@ -91,8 +91,9 @@ const kpi = async (argv: string[]) => {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' }, clickhouse: { type: 'string' } },
+    options: { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' }, clickhouse: { type: 'string' }, traffic: { type: 'string', default: 'human' } },
   })
+  const traffic = values.traffic === 'human' || values.traffic === 'all' ? values.traffic : fail(`bad --traffic ${values.traffic}: human or all`)
   if (!positionals.length && !values.clickhouse) fail('kpi needs a data directory, NDJSON files or --clickhouse URL')
   const time = (v: string | undefined, name: string) => {
     if (v === undefined) return undefined
@@ -101,8 +102,8 @@ const kpi = async (argv: string[]) => {
   }
   const from = time(values.from, 'from'), to = time(values.to, 'to')
   const report = values.clickhouse
-    ? await openClickHouseReports({ url: values.clickhouse }).report(from, to)
-    : ((await withStore(positionals, (run) => run.handle({ op: 'report', from, to }))) as KpiReport)
+    ? await openClickHouseReports({ url: values.clickhouse }).report(from, to, traffic)
+    : ((await withStore(positionals, (run) => run.handle({ op: 'report', from, to, traffic }))) as KpiReport)
   process.stdout.write((values.json ? JSON.stringify(report, null, 2) : formatKpiTable(report)) + '\n')
 }
 

@@ -217,6 +217,7 @@ export const createCollector = (options: CollectorOptions): Collector => {
       const result = await ingest(payload, basicAuthKey(req), {
         store: storeValue!,
         writeKeys: options.writeKeys,
+        userAgent: req.headers['user-agent'],
         forward:
           forwarderValue || sink
             ? async (batch, writeKey) => {
@@ -261,8 +262,11 @@ export const createCollector = (options: CollectorOptions): Collector => {
     if (Number.isNaN(from) || Number.isNaN(to)) return send(res, 400, { ok: false, error: 'from and to are ISO 8601 dates or epoch milliseconds' })
     const tz = q.get('tz') ?? 'UTC'
     if (!isTimeZone(tz)) return send(res, 400, { ok: false, error: `unknown time zone ${JSON.stringify(tz.slice(0, 64))}` })
+    // People only by default; `traffic=all` counts crawlers, automation and spam too.
+    const traffic = q.get('traffic') ?? 'human'
+    if (traffic !== 'human' && traffic !== 'all') return send(res, 400, { ok: false, error: 'traffic is human or all' })
     try {
-      if (url.pathname === '/kpi') return send(res, 200, await kpi.report(from, to))
+      if (url.pathname === '/kpi') return send(res, 200, await kpi.report(from, to, traffic))
       if (url.pathname === '/commitments') {
         const asked = commitmentOptions(q, options.classes)
         if (typeof asked === 'string') return send(res, 400, { ok: false, error: asked })
@@ -271,7 +275,7 @@ export const createCollector = (options: CollectorOptions): Collector => {
       }
       const interval = q.get('interval') ?? 'week'
       if (interval !== 'day' && interval !== 'week') return send(res, 400, { ok: false, error: 'interval is day or week' })
-      const series = await kpi.series(interval, tz, from, to)
+      const series = await kpi.series(interval, tz, from, to, traffic)
       if (!series) return send(res, 400, { ok: false, error: 'too many intervals: narrow from/to or use weeks' })
       return send(res, 200, series)
     } catch (err) {

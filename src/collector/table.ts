@@ -28,7 +28,12 @@ export const formatKpiTable = (report: KpiReport): string => {
   section('By channel', report.byChannel)
   section('By campaign', report.byCampaign)
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)))
-  return rows
-    .map((r) => (r.length === 1 ? r[0] : r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')))
-    .join('\n')
+  // What was not counted as people, when anything was (a report from before classes has no `filtered`).
+  const left = Object.entries(report.filtered ?? {}).filter(([, n]) => n > 0)
+  const note = left.length ? `\nLeft out (not people): ${left.map(([k, n]) => `${k} ${n} sessions, ${report.filteredEvents?.[k] ?? 0} events`).join('; ')}` : ''
+  return (
+    rows
+      .map((r) => (r.length === 1 ? r[0] : r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')))
+      .join('\n') + note
+  )
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import { factOf, Kind, type KpiEvent } from '../kpi/event'
-import { metricsOf, sortedRecord, type Counts, type KpiReport, type Metrics } from '../kpi/index'
+import { leftOut, metricsOf, sortedRecord, type Counts, type Filtered, type KpiReport, type Metrics, type TrafficFilter } from '../kpi/index'
 import { boundaries, localIso, type Interval } from './intervals'
 import { CROSSING_KEYS, FOLD_ALL, FOLD_TOUCHED, INCOMING, INSERT_NEW, REPORT, SCHEMA, SCHEMA_VERSION } from './schema'
 
@@ -42,8 +42,8 @@ export interface IntervalReport extends KpiReport {
   to: number
 }
 
-/** One interval of `/kpi/series`: its bounds in the site's time zone, overall and per channel. */
-export interface SeriesPoint {
+/** One interval of `/kpi/series`: its bounds in the site's time zone, overall and per channel, and what was left out. */
+export interface SeriesPoint extends Filtered {
   start: string
   end: string
   overall: Metrics
@@ -144,6 +144,7 @@ export const openEngine = async (options: EngineOptions) => {
       appender.appendVarchar(typeof path === 'string' ? path.toWellFormed() : '')
       appender.appendVarchar(typeof e.writeKey === 'string' ? e.writeKey : '')
       appender.appendBigInt(BigInt(seq++))
+      appender.appendVarchar(f.traffic.toWellFormed())
       appender.endRow()
     }
     appender.closeSync()
@@ -281,21 +282,27 @@ export const openEngine = async (options: EngineOptions) => {
     await catchUp()
   }
 
-  /** Counts per interval (boundaries ascending, ≥ 2), channel and campaign. */
-  const report = async (bounds: number[]): Promise<IntervalReport[]> => {
+  /** Counts per interval (boundaries ascending, ≥ 2), channel and campaign; people only unless `traffic` is `all`. */
+  const report = async (bounds: number[], traffic: TrafficFilter = 'human'): Promise<IntervalReport[]> => {
     const list = duckdb.listValue(bounds.map((b) => BigInt(Math.round(b))))
     const [crossing] = await get(CROSSING_KEYS, [list])
     // '' first: an empty list would have no type, and no session key is '' (they start with `s:`).
     const keys = duckdb.listValue(['', ...(crossing.keys as string[])])
-    const rows = await get(REPORT, [list, BigInt(crossing.lo as number), BigInt(crossing.hi as number), keys])
+    const rows = await get(REPORT, [list, BigInt(crossing.lo as number), BigInt(crossing.hi as number), keys, traffic === 'all'])
     const out = new Map<number, IntervalReport>()
+    const left = new Map<number, ReturnType<typeof leftOut>>()
     for (let i = 0; i < bounds.length - 1; i++) {
-      out.set(bounds[i], { from: bounds[i], to: bounds[i + 1], overall: metricsOf(ZERO), byChannel: {}, byCampaign: {} })
+      out.set(bounds[i], { from: bounds[i], to: bounds[i + 1], overall: metricsOf(ZERO), byChannel: {}, byCampaign: {}, filtered: {}, filteredEvents: {} })
+      left.set(bounds[i], leftOut())
     }
     const channels = new Map<number, Record<string, Metrics>>()
     const campaigns = new Map<number, Record<string, Metrics>>()
     for (const r of rows) {
       const lo = Number(r.lo)
+      if (r.traffic !== null) {
+        left.get(lo)!.add(r.traffic as string, r.sessions as number, r.events as number)
+        continue
+      }
       const counts = (users: unknown): Counts => ({
         sessions: r.sessions as number,
         users: users as number,
@@ -313,6 +320,7 @@ export const openEngine = async (options: EngineOptions) => {
     for (const [lo, interval] of out) {
       interval.byChannel = sortedRecord(channels.get(lo) ?? {})
       interval.byCampaign = sortedRecord(campaigns.get(lo) ?? {})
+      Object.assign(interval, left.get(lo)!.result())
     }
     return [...out.values()]
   }
@@ -327,7 +335,8 @@ export const openEngine = async (options: EngineOptions) => {
    * Whole intervals (days or ISO weeks in `tz`) covering [from, to), by default the stored
    * history up to now. Undefined when that would be more than `MAX_INTERVALS`.
    */
-  const series = (interval: Interval, tz: string, from?: number, to?: number) => seriesOver(report, span, interval, tz, from, to)
+  const series = (interval: Interval, tz: string, from?: number, to?: number, traffic?: TrafficFilter) =>
+    seriesOver((bounds) => report(bounds, traffic), span, interval, tz, from, to)
 
   return {
     catchUp,
@@ -363,7 +372,14 @@ export const seriesOver = async (
   const end = to ?? Math.max(Date.now(), (known?.last ?? 0) + 1)
   const bounds = boundaries(interval, tz, start, Math.max(end, start + 1), MAX_INTERVALS)
   if (!bounds) return undefined
-  return (await report(bounds)).map((r) => ({ start: localIso(tz, r.from), end: localIso(tz, r.to), overall: r.overall, byChannel: r.byChannel }))
+  return (await report(bounds)).map((r) => ({
+    start: localIso(tz, r.from),
+    end: localIso(tz, r.to),
+    overall: r.overall,
+    byChannel: r.byChannel,
+    filtered: r.filtered,
+    filteredEvents: r.filteredEvents,
+  }))
 }
 
 const ZERO: Counts = { sessions: 0, users: 0, pageViews: 0, engaged: 0, addToCart: 0, inquiry: 0, chatOpen: 0, engagedMs: 0 }

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { Progress } from './engine'
 import type { CommitmentOptions } from '../kpi/commitments'
+import type { TrafficFilter } from '../kpi/index'
 import type { Interval } from './intervals'
 import { createRunner, type Event, type Request } from './runner'
 
@@ -190,10 +191,10 @@ export const openKpiStore = (options: KpiStoreOptions) => {
         const check = () => (status.state === 'ready' || status.state === 'failed' ? resolve() : setTimeout(check, 20))
         check()
       }),
-    /** The KPI report over [from, to) — what computeKpis returns for the stored events. */
-    report: (from?: number, to?: number) => ask({ op: 'report', from, to }),
+    /** The KPI report over [from, to) — what computeKpis returns for the stored events (people only, unless `traffic` is `all`). */
+    report: (from?: number, to?: number, traffic?: TrafficFilter) => ask({ op: 'report', from, to, traffic }),
     /** Per day or ISO week in `tz`; null when the range holds too many intervals. */
-    series: (interval: Interval, tz: string, from?: number, to?: number) => ask({ op: 'series', interval, tz, from, to }),
+    series: (interval: Interval, tz: string, from?: number, to?: number, traffic?: TrafficFilter) => ask({ op: 'series', interval, tz, from, to, traffic }),
     /** Commitments over the stored weeks in `tz` (see computeCommitments); `{ error }` for bad input. */
     commitments: (tz: string, options: CommitmentOptions) => ask({ op: 'commitments', tz, options }),
     /** New lines are on disk: apply them soon. */

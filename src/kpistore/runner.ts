@@ -5,12 +5,13 @@
  */
 import { FAR, openEngine, type Engine, type EngineOptions, type Progress } from './engine'
 import type { CommitmentOptions } from '../kpi/commitments'
+import type { TrafficFilter } from '../kpi/index'
 import { commitmentsOver } from './commitments'
 import type { Interval } from './intervals'
 
 export type Request =
-  | { op: 'report'; from?: number; to?: number }
-  | { op: 'series'; interval: Interval; tz: string; from?: number; to?: number }
+  | { op: 'report'; from?: number; to?: number; traffic?: TrafficFilter }
+  | { op: 'series'; interval: Interval; tz: string; from?: number; to?: number; traffic?: TrafficFilter }
   | { op: 'commitments'; tz: string; options: CommitmentOptions }
   | { op: 'wake' }
   | { op: 'close' }
@@ -74,12 +75,12 @@ export const createRunner = (options: Omit<EngineOptions, 'onProgress'>, emit: (
           })
         case 'report':
           return query(req, async () => {
-            const [r] = await engine!.report([req.from ?? -FAR, req.to ?? FAR])
-            return { overall: r.overall, byChannel: r.byChannel, byCampaign: r.byCampaign }
+            const [r] = await engine!.report([req.from ?? -FAR, req.to ?? FAR], req.traffic)
+            return { overall: r.overall, byChannel: r.byChannel, byCampaign: r.byCampaign, filtered: r.filtered, filteredEvents: r.filteredEvents }
           })
         case 'series':
           return query(req, async () => {
-            return (await engine!.series(req.interval, req.tz, req.from, req.to)) ?? null
+            return (await engine!.series(req.interval, req.tz, req.from, req.to, req.traffic)) ?? null
           })
         case 'commitments':
           return query(req, async () => {
