@@ -2,7 +2,7 @@
 // collector process (fsync "always"), then events/s, latency percentiles and memory held.
 // Usage: node bench/collector.mjs [seconds=15] [clients=50] [batch=20]
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { Agent, request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -62,11 +62,22 @@ const envelope = () => ({
   },
 })
 
+// The collector's own CPU time (Linux /proc): per event, it says what ingest costs even when other
+// work shares the machine and throughput does not.
+const cpuMs = () => {
+  try {
+    const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ')
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100
+  } catch {
+    return NaN
+  }
+}
 const latencies = []
 const errors = new Map()
 let events = 0
 let peakRss = 0
 const end = Date.now() + seconds * 1000
+const cpu0 = cpuMs()
 const sampler = setInterval(async () => (peakRss = Math.max(peakRss, (await health()).memory.rss)), 500)
 const bodySizes = []
 await Promise.all(
@@ -83,12 +94,14 @@ await Promise.all(
   }),
 )
 clearInterval(sampler)
+const cpu = cpuMs() - cpu0
 const after = await health()
 latencies.sort((a, b) => a - b)
 const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))].toFixed(1)
 const mb = (b) => (b / 1048576).toFixed(0)
 console.log(`node ${process.version}, ${clients} clients × ${batchSize}-event batches (~${Math.round(bodySizes[0] / 1024)} KB), ${seconds} s, fsync ${fsync}`)
 console.log(`ingest: ${Math.round(events / seconds)} events/s (${Math.round(latencies.length / seconds)} req/s), stored ${after.accepted}`)
+if (!Number.isNaN(cpu)) console.log(`collector CPU: ${((cpu * 1000) / events).toFixed(1)} µs/event (${(cpu / 1000).toFixed(1)} s over the run)`)
 console.log(`latency ms: p50 ${pct(50)}  p99 ${pct(99)}  max ${pct(100)}`)
 console.log(`collector memory: peak RSS ${mb(Math.max(peakRss, after.memory.rss))} MB, after run RSS ${mb(after.memory.rss)} MB, heap ${mb(after.memory.heapUsed)} MB`)
 if (errors.size) console.log('non-200:', Object.fromEntries(errors))
