@@ -100,10 +100,11 @@ export const ingest = async (payload: unknown, authKey: string | undefined, deps
       return void rejected.push({ index, messageId: id, error: `message larger than ${MAX_MESSAGE_BYTES} bytes` })
     }
     const corrected = correctTimestamp(m.timestamp as string | undefined, messageSentAt, now)
+    // The collector's class, whatever the message said: a class sent by a client is overwritten.
+    // (The context is this request's own parse: set in place, not copied.)
+    ;((m.context ??= {}) as Record<string, unknown>).traffic = trafficOf(agent, m)
     const stored = {
       ...m,
-      // The collector's class, whatever the message said: a class sent by a client is overwritten.
-      context: { ...(m.context as object | undefined), traffic: trafficOf(agent, m) },
       // A corrected clock keeps the client's time as originalTimestamp (a relayed message keeps the first client's).
       ...(corrected ? { timestamp: corrected } : {}),
       ...(corrected && m.timestamp !== undefined ? { originalTimestamp: (m.originalTimestamp as string) ?? m.timestamp } : {}),

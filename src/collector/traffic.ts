@@ -31,9 +31,20 @@ const spam = new Set(SPAM_DOMAINS.split('\n').filter(Boolean))
 // The host of an absolute URL, without user info or port; cheaper than new URL() on every message.
 const HOST = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^:/?#]+)/i
 
+// The events of a batch mostly share their page's referrer: the last answer is kept (ingest path).
+let lastUrl = ''
+let lastAnswer = false
+
 /** Whether a referrer URL is on the spam list: its host or any parent domain of it (`a.b.spam.example` ← `spam.example`). */
 export const isSpamReferrer = (url: unknown): boolean => {
   if (typeof url !== 'string' || !url) return false
+  if (url === lastUrl) return lastAnswer
+  lastAnswer = spamHost(url)
+  lastUrl = url
+  return lastAnswer
+}
+
+const spamHost = (url: string): boolean => {
   const m = HOST.exec(url)
   if (!m) return false
   let host = m[1].toLowerCase()

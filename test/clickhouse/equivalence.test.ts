@@ -34,6 +34,15 @@ describe.skipIf(!clickhouseBinary)('ClickHouse reports ≡ computeKpis', () => {
     return ch
   }
 
+  it('leaves tables of another schema version alone and says to reload them', async () => {
+    const ch = connectClickHouse(`${server!.url}/?database=older`)
+    await ch.run('CREATE DATABASE IF NOT EXISTS older')
+    await ch.run('CREATE TABLE IF NOT EXISTS older.schema_version (version UInt32, applied DateTime DEFAULT now()) ENGINE = TinyLog')
+    await ch.run('INSERT INTO older.schema_version (version) VALUES (1)')
+    await expect(ch.applySchema()).rejects.toThrow(/holds footfall schema 1, this collector needs 2: drop the database and reload/)
+    expect(await ch.version()).toBe(1)
+  })
+
   for (const seed of [1, 2, 3, 4, 5, 6]) {
     it(`random history ${seed}: every range, after every increment, with blocks inserted twice`, async () => {
       const ch = await open(`eq${seed}`)
