@@ -40,7 +40,7 @@ const REFERRERS = ['', 'https://www.google.com/', 'https://t.co/abc', 'https://s
   'https://blog.example.org/post', 'javascript:alert(1)', 'not a url', 'https://youtube.com/watch']
 
 /** `context.traffic` as stored; undefined: a message stored before the collector classified traffic. */
-const TRAFFIC = [undefined, undefined, 'human', 'human', 'crawler', 'automation', 'spam', 'no-user-agent', 'odd-class']
+const TRAFFIC = [undefined, undefined, 'human', 'human', 'crawler', 'automation', 'spam', 'no-user-agent', 'odd-class', '__proto__', `x'; DROP TABLE sessions; --`]
 
 export interface HistoryOptions {
   seed: number
