@@ -32,6 +32,10 @@ export interface Context {
   locale?: string
   timezone?: string
   screen?: { width: number; height: number }
+  /** Set by the SDK in a browser driven by automation (WebDriver, headless, test runners). */
+  automation?: boolean
+  /** Set by the collector: `human`, `crawler`, `automation`, `spam` or `no-user-agent`. */
+  traffic?: string
   [key: string]: unknown
 }
 

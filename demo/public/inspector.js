@@ -29,6 +29,8 @@ let filter = ''
 let lastSend = []
 let fault = 'ok'
 let kpi
+/** Count crawlers, automation and spam too (`/kpi?traffic=all`); people only by default. */
+let allTraffic = false
 
 const nameOf = (e) => (e.type === 'track' ? e.event : e.type === 'page' ? 'page_view' : e.type)
 
@@ -134,7 +136,11 @@ const pollEvents = async () => {
       const r = rows.get(e.messageId)
       // Stored by the collector: acknowledged, even when the reply never reached this page
       // (a keepalive request sent as the previous page went away).
-      if (r) advance(row(e.messageId, { env: r.env || e }), 'acked')
+      if (r) {
+        // The class the collector gave it (context.traffic): an automated browser's events are `automation`.
+        r.traffic = e.context?.traffic
+        advance(row(e.messageId, { env: r.env || e }), 'acked')
+      }
     }
     changed()
   } catch {}
@@ -142,7 +148,7 @@ const pollEvents = async () => {
 
 const pollKpi = async () => {
   try {
-    kpi = await getJson('/kpi')
+    kpi = await getJson(allTraffic ? '/kpi?traffic=all' : '/kpi')
     renderKpi()
   } catch {}
 }
@@ -207,11 +213,14 @@ const el = {
   filter: h('select', { id: 'qa-filter', 'aria-label': 'Filter by event name' }),
   list: h('ol', { class: 'qa-list', id: 'qa-list' }),
   kpi: h('div', { class: 'qa-kpi', id: 'qa-kpi' }),
+  left: h('p', { class: 'qa-left', id: 'qa-left', role: 'status' }),
+  all: h('input', { type: 'checkbox', id: 'qa-traffic-all' }),
   errors: h('ul', { class: 'qa-errors' }),
   sample: h('p', { class: 'qa-sample', id: 'qa-sample', role: 'status' }, 'Sessions across every channel, with a weekly rhythm and a season; the shop’s own events join them.'),
   sampleBtn: h('button', { class: 'qa-btn', id: 'qa-load-sample', type: 'button', onclick: () => loadSample() }, 'Load a year of sample history'),
 }
 el.filter.addEventListener('change', () => ((filter = el.filter.value), renderList()))
+el.all.addEventListener('change', () => ((allTraffic = el.all.checked), pollKpi()))
 
 const customName = h('input', { id: 'qa-name', placeholder: 'event name', 'aria-label': 'Event name', value: 'newsletter_signup' })
 const customProps = h('input', { id: 'qa-props', placeholder: '{"plan":"weekly"}', 'aria-label': 'Properties (JSON)', value: '{"plan":"weekly"}' })
@@ -239,7 +248,8 @@ root.append(
   el.counters,
   el.session,
   h('section', { class: 'qa-block' }, h('div', { class: 'qa-row-head' }, h('h3', {}, 'Events'), el.filter), el.errors, el.list),
-  h('section', { class: 'qa-block' }, h('h3', {}, 'KPIs ', h('code', {}, 'GET /kpi')), el.kpi),
+  h('section', { class: 'qa-block' }, h('h3', {}, 'KPIs ', h('code', {}, 'GET /kpi')), el.kpi, el.left,
+    h('label', { class: 'qa-check' }, el.all, ' Count crawlers and automation too (', h('code', {}, 'traffic=all'), ')')),
   h('section', { class: 'qa-block' }, h('h3', {}, 'Arrive from a campaign'),
     h('div', { class: 'qa-campaigns' }, CAMPAIGNS.map(([label, kind, href]) => h('a', { href, class: 'qa-campaign', 'data-campaign': label }, h('strong', {}, label), h('span', {}, kind))))),
   h('section', { class: 'qa-block' }, h('h3', {}, 'Track a custom event'), customForm),
@@ -290,14 +300,15 @@ const STATUS_TEXT = { tracked: 'tracked', queued: 'queued', sent: 'sent', acked:
 
 const renderRow = (r) => {
   const reached = r.status === 'dropped' ? 2 : STEPS.indexOf(r.status)
-  const li = h('li', { class: `qa-event s-${r.status}` + (r.error && r.status === 'sent' ? ' retrying' : ''), 'data-id': r.id, 'data-name': r.name, 'data-status': r.status },
+  const li = h('li', { class: `qa-event s-${r.status}` + (r.error && r.status === 'sent' ? ' retrying' : ''), 'data-id': r.id, 'data-name': r.name, 'data-status': r.status, 'data-traffic': r.traffic || '' },
     h('button', { type: 'button', class: 'qa-event-head', 'aria-expanded': String(expanded.has(r.id)) },
       h('time', {}, new Date(r.at).toLocaleTimeString()),
       h('span', { class: 'qa-name' }, r.name),
       h('span', { class: 'qa-sum' }, summary(r.env)),
       h('span', { class: 'qa-steps', 'aria-label': STATUS_TEXT[r.status] },
         STEPS.map((s, i) => h('i', { class: i <= reached ? 'done' : '', title: s })),
-        h('b', {}, r.status === 'dropped' ? `dropped: ${r.reason}` : r.error ? `retrying (${r.error})` : STATUS_TEXT[r.status] + (r.sends > 1 ? ` ×${r.sends}` : '')))),
+        h('b', {}, r.status === 'dropped' ? `dropped: ${r.reason}` : r.error ? `retrying (${r.error})` : STATUS_TEXT[r.status] + (r.sends > 1 ? ` ×${r.sends}` : '')),
+        r.traffic ? h('span', { class: `qa-traffic t-${r.traffic}`, title: 'traffic class set by the collector' }, r.traffic) : null)),
   )
   li.firstChild.addEventListener('click', () => {
     expanded.has(r.id) ? expanded.delete(r.id) : expanded.add(r.id)
@@ -330,6 +341,12 @@ const renderKpi = () => {
   for (const [k, m] of Object.entries(kpi.byChannel || {})) body.push(line(k, m, 'channel'))
   for (const [k, m] of Object.entries(kpi.byCampaign || {})) body.push(line(`↳ ${k}`, m, 'campaign'))
   el.kpi.replaceChildren(h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, ''), cols.map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, body)))
+  // The report counts people; what it left out, per class, is said under the table.
+  const left = Object.entries(kpi.filtered || {}).filter(([, n]) => n > 0)
+  const n = left.reduce((sum, [, k]) => sum + k, 0)
+  el.left.textContent = allTraffic
+    ? 'Every session counted, crawlers and automation included.'
+    : `${n} session${n === 1 ? '' : 's'} from crawlers and automation left out` + (n ? ` (${left.map(([k, v]) => `${k} ${v}`).join(', ')})` : '')
 }
 
 let frame = 0

@@ -82,8 +82,13 @@ export const connectClickHouse = (options: ClickHouseOptions | string) => {
         throw err
       }
     },
-    /** Create what is missing and record the schema version. */
+    /** Create what is missing and record the schema version; tables of another version are not touched. */
     async applySchema(ttlDays?: number) {
+      // CREATE … IF NOT EXISTS would keep the old tables under a new version number: refuse instead.
+      const held = await this.version()
+      if (held && held !== SCHEMA_VERSION) {
+        throw new Error(`${database} holds footfall schema ${held}, this collector needs ${SCHEMA_VERSION}: drop the database and reload it from the NDJSON files (clickhouse-load --apply-schema)`)
+      }
       for (const sql of schemaStatements({ database, ttlDays })) await run(sql)
       if ((await this.version()) !== SCHEMA_VERSION) await run(`INSERT INTO ${database}.schema_version (version) VALUES (${SCHEMA_VERSION})`)
     },

@@ -6,7 +6,7 @@
  */
 import type { CommitmentOptions } from '../kpi/commitments'
 import { commitmentsOver } from '../kpistore/commitments'
-import { metricsOf, sortedRecord, type Counts, type KpiReport, type Metrics } from '../kpi/index'
+import { leftOut, metricsOf, sortedRecord, type Counts, type KpiReport, type Metrics, type TrafficFilter } from '../kpi/index'
 import { FAR, seriesOver, type IntervalReport, type SeriesPoint } from '../kpistore/engine'
 import { Unavailable, type KpiStoreStatus } from '../kpistore/index'
 import type { Interval } from '../kpistore/intervals'
@@ -28,7 +28,8 @@ export interface ClickHouseReportsOptions {
 
 interface Row {
   i: number
-  grp: 0 | 1 | 2
+  /** 0 overall, 1 a channel, 2 a campaign, 3 a traffic class left out. */
+  grp: 0 | 1 | 2 | 3
   name: string
   sessions: number
   users: number
@@ -38,16 +39,22 @@ interface Row {
   inquiry: number
   chat_open: number
   engaged_ms: number
+  events: number
 }
 
 const ZERO: Counts = { sessions: 0, users: 0, pageViews: 0, engaged: 0, addToCart: 0, inquiry: 0, chatOpen: 0, engagedMs: 0 }
 
-/** Counts per interval (boundaries ascending, ≥ 2), channel and campaign, of a site (undefined: all), from ClickHouse. */
-export const reportFrom = async (ch: ClickHouse, bounds: number[], site?: string): Promise<IntervalReport[]> => {
-  const rows = await ch.rows<Row>(reportQuery(ch.database, bounds, site))
-  const out = bounds.slice(0, -1).map((from, i): IntervalReport => ({ from, to: bounds[i + 1], overall: metricsOf(ZERO), byChannel: {}, byCampaign: {} }))
+/** Counts per interval (boundaries ascending, ≥ 2), channel and campaign, of a site (undefined: all), from ClickHouse; people only unless `traffic` is `all`. */
+export const reportFrom = async (ch: ClickHouse, bounds: number[], site?: string, traffic: TrafficFilter = 'human'): Promise<IntervalReport[]> => {
+  const rows = await ch.rows<Row>(reportQuery(ch.database, bounds, site, traffic))
+  const out = bounds.slice(0, -1).map((from, i): IntervalReport => ({ from, to: bounds[i + 1], overall: metricsOf(ZERO), byChannel: {}, byCampaign: {}, filtered: {}, filteredEvents: {} }))
   const groups = out.map(() => [Object.create(null), Object.create(null)] as Record<string, Metrics>[])
+  const left = out.map(() => leftOut())
   for (const r of rows) {
+    if (r.grp === 3) {
+      left[r.i].add(r.name, r.sessions, r.events)
+      continue
+    }
     const m = metricsOf({ sessions: r.sessions, users: r.users, pageViews: r.page_views, engaged: r.engaged, addToCart: r.add_to_cart, inquiry: r.inquiry, chatOpen: r.chat_open, engagedMs: r.engaged_ms })
     if (r.grp === 0) out[r.i].overall = m
     else groups[r.i][r.grp - 1][r.name] = m
@@ -55,6 +62,7 @@ export const reportFrom = async (ch: ClickHouse, bounds: number[], site?: string
   out.forEach((interval, i) => {
     interval.byChannel = sortedRecord(groups[i][0])
     interval.byCampaign = sortedRecord(groups[i][1])
+    Object.assign(interval, left[i].result())
   })
   return out
 }
@@ -69,8 +77,8 @@ const spanOf = async (ch: ClickHouse, site?: string) => {
  * Whole days or ISO weeks in `tz` covering [from, to) (default: the stored history up to now,
  * or up to `asOf` counting only the events before it) of `site` (undefined: all); undefined when too many.
  */
-export const seriesFrom = (ch: ClickHouse, interval: Interval, tz: string, from?: number, to?: number, asOf?: number, site?: string): Promise<SeriesPoint[] | undefined> =>
-  seriesOver((bounds) => reportFrom(ch, bounds, site), () => spanOf(ch, site), interval, tz, from, to, asOf)
+export const seriesFrom = (ch: ClickHouse, interval: Interval, tz: string, from?: number, to?: number, asOf?: number, site?: string, traffic?: TrafficFilter): Promise<SeriesPoint[] | undefined> =>
+  seriesOver((bounds) => reportFrom(ch, bounds, site, traffic), () => spanOf(ch, site), interval, tz, from, to, asOf)
 
 /** Reports from ClickHouse with the KPI store's interface. */
 export const openClickHouseReports = (options: ClickHouseReportsOptions) => {
@@ -119,14 +127,14 @@ export const openClickHouseReports = (options: ClickHouseReportsOptions) => {
     /** Resolves once the first check is done (ready or failed). */
     ready: async () => void (await checking),
     /** The KPI report over [from, to) — what computeKpis returns for the events ClickHouse holds. */
-    report: (from?: number, to?: number, site?: string): Promise<KpiReport> =>
-      ask(JSON.stringify(['report', from, to, site]), async () => {
-        const [r] = await reportFrom(ch, [from ?? -FAR, to ?? FAR], site)
-        return { overall: r.overall, byChannel: r.byChannel, byCampaign: r.byCampaign }
+    report: (from?: number, to?: number, site?: string, traffic?: TrafficFilter): Promise<KpiReport> =>
+      ask(JSON.stringify(['report', from, to, site, traffic]), async () => {
+        const [r] = await reportFrom(ch, [from ?? -FAR, to ?? FAR], site, traffic)
+        return { overall: r.overall, byChannel: r.byChannel, byCampaign: r.byCampaign, filtered: r.filtered, filteredEvents: r.filteredEvents }
       }),
     /** Per day or ISO week in `tz`; null when the range holds too many intervals. `asOf`: only events before it. */
-    series: (interval: Interval, tz: string, from?: number, to?: number, asOf?: number, site?: string): Promise<SeriesPoint[] | null> =>
-      ask(JSON.stringify(['series', interval, tz, from, to, asOf, site]), async () => (await seriesFrom(ch, interval, tz, from, to, asOf, site)) ?? null),
+    series: (interval: Interval, tz: string, from?: number, to?: number, asOf?: number, site?: string, traffic?: TrafficFilter): Promise<SeriesPoint[] | null> =>
+      ask(JSON.stringify(['series', interval, tz, from, to, asOf, site, traffic]), async () => (await seriesFrom(ch, interval, tz, from, to, asOf, site, traffic)) ?? null),
     /** Commitments over the weeks ClickHouse holds (see computeCommitments); `{ error }` for bad input. */
     commitments: (tz: string, opts: CommitmentOptions, site?: string) =>
       ask(JSON.stringify(['commitments', tz, opts, site]), async () => {

@@ -34,6 +34,7 @@ export const rowOf = (e: KpiEvent & Record<string, unknown>): string | undefined
     medium: f.medium.toWellFormed(),
     path: str(e.context?.page?.path),
     properties: properties.toWellFormed(),
+    traffic: f.traffic.toWellFormed(),
   })
 }
 

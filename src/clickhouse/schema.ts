@@ -19,11 +19,12 @@
  * JSONEachRow bodies; the only values written into queries are numbers computed here.
  */
 import { ENGAGED_MS } from '../kpi/index'
-import { Kind } from '../kpi/event'
+import { HUMAN, Kind } from '../kpi/event'
 import { SESSION_MS } from '../session'
 
 /** Bumped when the tables change; a database of another version is reloaded from the NDJSON files. */
-export const SCHEMA_VERSION = 1
+// 2: traffic classes (events.traffic, the first event's class and each session's event ids).
+export const SCHEMA_VERSION = 2
 /** The oldest ClickHouse this SQL runs on (Debian 12's package); also checked with a current engine when chdb is installed. */
 export const MIN_VERSION = '18.16'
 
@@ -65,7 +66,8 @@ export const schemaStatements = ({ database = 'footfall', ttlDays }: SchemaOptio
   source String,
   medium String,
   path String,
-  properties String            -- JSON
+  properties String,           -- JSON
+  traffic String               -- context.traffic: human (also when absent), crawler, automation, spam, no-user-agent
 ) ENGINE = ReplacingMergeTree
 PARTITION BY ${month('ts')}
 ORDER BY (site, ts, message_id)${ttl(`toDate(toDateTime(intDiv(ts, 1000), 'UTC'))`)}`,
@@ -75,27 +77,29 @@ ORDER BY (site, ts, message_id)${ttl(`toDate(toDateTime(intDiv(ts, 1000), 'UTC')
   month Date,
   start_ts AggregateFunction(min, Int64),
   end_ts AggregateFunction(max, Int64),
-  first AggregateFunction(argMin, Tuple(String, String, String, String, String, String), Tuple(Int64, String)),
+  first AggregateFunction(argMin, Tuple(String, String, String, String, String, String, String), Tuple(Int64, String)),
   page_views AggregateFunction(uniqExactIf, String, UInt8),
   engagements AggregateFunction(groupUniqArrayIf, Tuple(String, Int64), UInt8),
   add_to_cart AggregateFunction(max, UInt8),
   inquiry AggregateFunction(max, UInt8),
-  chat_open AggregateFunction(max, UInt8)
+  chat_open AggregateFunction(max, UInt8),
+  event_ids AggregateFunction(uniqExact, String)
 ) ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(month)
 ORDER BY (site, session_key)${ttl('month')}`,
-    // The first event (earliest, then smallest id) names the visitor, channel, campaign, source, medium, landing page.
+    // The first event (earliest, then smallest id) names the visitor, channel, campaign, source, medium, landing page, traffic class.
     `CREATE MATERIALIZED VIEW IF NOT EXISTS ${db}.sessions_mv TO ${db}.sessions AS
 SELECT site, session_key,
   toStartOfMonth(toDateTime(intDiv(min(ts), 1000), 'UTC')) AS month,
   minState(ts) AS start_ts,
   maxState(ts) AS end_ts,
-  argMinState(tuple(visitor, channel, campaign, source, medium, path), tuple(ts, message_id)) AS first,
+  argMinState(tuple(visitor, channel, campaign, source, medium, path, traffic), tuple(ts, message_id)) AS first,
   uniqExactIfState(message_id, kind = ${Kind.Page}) AS page_views,
   groupUniqArrayIfState(tuple(message_id, engaged_ms), kind = ${Kind.Engagement}) AS engagements,
   maxState(toUInt8(kind = ${Kind.AddToCart})) AS add_to_cart,
   maxState(toUInt8(kind = ${Kind.Inquiry})) AS inquiry,
-  maxState(toUInt8(kind = ${Kind.ChatOpen})) AS chat_open
+  maxState(toUInt8(kind = ${Kind.ChatOpen})) AS chat_open,
+  uniqExactState(message_id) AS event_ids
 FROM ${db}.events
 WHERE session_key != '' AND kind != ${Kind.Ignored}
 GROUP BY site, session_key`,
@@ -154,7 +158,8 @@ const grid = (b: number[]) => {
 /**
  * The report over intervals [b0, b1), [b1, b2) … (`bounds` ascending): for each interval, what
  * computeKpis returns for that range alone, as counts overall (grp 0), per channel (1) and per
- * campaign (2).
+ * campaign (2) of the sessions counted, and per traffic class (3) of those left out: with
+ * `traffic` `human`, a session whose first event is not human traffic is only counted there.
  *
  * - Sessions that start and end inside one interval are read from `sessions` as they are.
  * - Sessions that cross a boundary are cut into pieces from their events: each piece is a session
@@ -163,7 +168,7 @@ const grid = (b: number[]) => {
  * - Users: distinct visitors of the sessions of a group, exact.
  * - `site`: that site's rows only (undefined: every site).
  */
-export const reportQuery = (db: string, bounds: number[], site?: string): string => {
+export const reportQuery = (db: string, bounds: number[], site?: string, traffic: 'human' | 'all' = 'human'): string => {
   const ofSite = siteIs(site)
   const b = bounds.map((x) => Math.round(x))
   if (b.length < 2 || b.some((x, i) => !Number.isSafeInteger(x) || (i > 0 && x <= b[i - 1]))) throw new Error('bounds: ascending whole milliseconds')
@@ -177,9 +182,9 @@ export const reportQuery = (db: string, bounds: number[], site?: string): string
     SELECT session_key FROM (${spans})
     WHERE e >= ${lo0} AND s < ${hin} AND (s < ${lo0} OR e - (${lo0}) >= B[${intervalOf('s', 'c')} + 2])`
   const whole = `${B}
-    SELECT ${intervalOf('s', 'w')} AS i, f.1 AS visitor, f.2 AS channel, f.3 AS campaign, pv, ems, atc, inq, chat
+    SELECT ${intervalOf('s', 'w')} AS i, f.1 AS visitor, f.2 AS channel, f.3 AS campaign, f.7 AS traffic, nev, pv, ems, atc, inq, chat
     FROM (
-      SELECT session_key, minMerge(start_ts) AS s, maxMerge(end_ts) AS e, argMinMerge(first) AS f,
+      SELECT session_key, minMerge(start_ts) AS s, maxMerge(end_ts) AS e, argMinMerge(first) AS f, uniqExactMerge(event_ids) AS nev,
         uniqExactIfMerge(page_views) AS pv, arraySum(arrayMap(x -> x.2, groupUniqArrayIfMerge(engagements))) AS ems,
         maxMerge(add_to_cart) AS atc, maxMerge(inquiry) AS inq, maxMerge(chat_open) AS chat
       FROM ${db}.sessions WHERE ${ofSite} GROUP BY session_key
@@ -188,7 +193,7 @@ export const reportQuery = (db: string, bounds: number[], site?: string): string
   // Events of crossing sessions and events without a session id, in range, each message once.
   const events = `${B}
     SELECT ${intervalOf('ts', 'v')} AS i, session_key != '' AS keyed, if(keyed, session_key, visitor) AS key,
-      ts, message_id, visitor, kind, engaged_ms, channel, campaign
+      ts, message_id, visitor, kind, engaged_ms, channel, campaign, traffic
     FROM ${db}.events
     WHERE ts >= ${lo0} AND ts < ${hin} AND kind != ${Kind.Ignored} AND ${ofSite}
       AND (session_key = '' OR session_key IN (${crossing}))
@@ -197,13 +202,13 @@ export const reportQuery = (db: string, bounds: number[], site?: string): string
   // than 30 minutes starts a new piece for events without a session id.
   const runs = `
     SELECT i, keyed, key,
-      arraySort(x -> (x.1, x.2), groupArray(tuple(ts, message_id, visitor, kind, engaged_ms, channel, campaign))) AS evs,
+      arraySort(x -> (x.1, x.2), groupArray(tuple(ts, message_id, visitor, kind, engaged_ms, channel, campaign, traffic))) AS evs,
       arrayCumSum(arrayMap((x, k) -> toUInt32(NOT keyed AND k > 1 AND x.1 - evs[k - 1].1 > ${SESSION_MS}), evs, arrayEnumerate(evs))) AS ns
     FROM (${events})
     GROUP BY i, keyed, key`
   const pieces = `
-    SELECT i, f.1 AS visitor, f.2 AS channel, f.3 AS campaign, pv, ems, atc, inq, chat FROM (
-      SELECT i, argMin(tuple(e.3, e.6, e.7), tuple(e.1, e.2)) AS f,
+    SELECT i, f.1 AS visitor, f.2 AS channel, f.3 AS campaign, f.4 AS traffic, nev, pv, ems, atc, inq, chat FROM (
+      SELECT i, argMin(tuple(e.3, e.6, e.7, e.8), tuple(e.1, e.2)) AS f, count() AS nev,
         countIf(e.4 = ${Kind.Page}) AS pv, sum(e.5) AS ems,
         max(e.4 = ${Kind.AddToCart}) AS atc, max(e.4 = ${Kind.Inquiry}) AS inq, max(e.4 = ${Kind.ChatOpen}) AS chat
       FROM (${runs}) ARRAY JOIN evs AS e, ns AS n
@@ -218,13 +223,16 @@ SELECT i, g.1 AS grp, g.2 AS name,
   toFloat64(sum(atc)) AS add_to_cart,
   toFloat64(sum(inq)) AS inquiry,
   toFloat64(sum(chat)) AS chat_open,
-  toFloat64(sum(ems)) AS engaged_ms
+  toFloat64(sum(ems)) AS engaged_ms,
+  toFloat64(sum(nev)) AS events
 FROM (
-  SELECT toUInt32(i) AS i, visitor, channel, campaign, toUInt64(pv) AS pv, toInt64(ems) AS ems, toUInt8(atc) AS atc, toUInt8(inq) AS inq, toUInt8(chat) AS chat FROM (${whole})
+  SELECT toUInt32(i) AS i, visitor, channel, campaign, traffic, toUInt64(nev) AS nev, toUInt64(pv) AS pv, toInt64(ems) AS ems, toUInt8(atc) AS atc, toUInt8(inq) AS inq, toUInt8(chat) AS chat FROM (${whole})
   UNION ALL
-  SELECT toUInt32(i) AS i, visitor, channel, campaign, toUInt64(pv) AS pv, toInt64(ems) AS ems, toUInt8(atc) AS atc, toUInt8(inq) AS inq, toUInt8(chat) AS chat FROM (${pieces})
+  SELECT toUInt32(i) AS i, visitor, channel, campaign, traffic, toUInt64(nev) AS nev, toUInt64(pv) AS pv, toInt64(ems) AS ems, toUInt8(atc) AS atc, toUInt8(inq) AS inq, toUInt8(chat) AS chat FROM (${pieces})
 )
-ARRAY JOIN [tuple(toUInt8(0), ''), tuple(toUInt8(1), channel), tuple(toUInt8(2), campaign)] AS g
+ARRAY JOIN if(${traffic === 'all' ? '1' : `traffic = '${HUMAN}'`},
+  [tuple(toUInt8(0), ''), tuple(toUInt8(1), channel), tuple(toUInt8(2), campaign)],
+  [tuple(toUInt8(3), traffic)]) AS g
 GROUP BY i, grp, name
 FORMAT JSONEachRow`
 }

@@ -307,6 +307,7 @@ export const createCollector = (options: CollectorOptions): Collector => {
       const result = await ingest(payload, basicAuthKey(req), {
         store: storeValue!,
         writeKeys: options.writeKeys,
+        userAgent: req.headers['user-agent'],
         forward:
           forwarderValue || sink
             ? async (batch, writeKey) => {
@@ -361,8 +362,11 @@ export const createCollector = (options: CollectorOptions): Collector => {
     // asOf: the report as it would have been given then, from the events before it only.
     const asOf = q.get('asOf') ? instantIn(tz, q.get('asOf')!) : clock?.()
     if (Number.isNaN(asOf)) return send(res, 400, { ok: false, error: 'asOf is an ISO 8601 date (midnight in tz), date and time, or epoch milliseconds' })
+    // People only by default; `traffic=all` counts crawlers, automation and spam too.
+    const traffic = q.get('traffic') ?? 'human'
+    if (traffic !== 'human' && traffic !== 'all') return send(res, 400, { ok: false, error: 'traffic is human or all' })
     try {
-      if (url.pathname === '/kpi') return send(res, 200, await kpi.report(from, to, site))
+      if (url.pathname === '/kpi') return send(res, 200, await kpi.report(from, to, site, traffic))
       if (url.pathname === '/commitments') {
         const asked = commitmentOptions(q, options.classes, asOf)
         if (typeof asked === 'string') return send(res, 400, { ok: false, error: asked })
@@ -371,7 +375,7 @@ export const createCollector = (options: CollectorOptions): Collector => {
       }
       const interval = q.get('interval') ?? 'week'
       if (interval !== 'day' && interval !== 'week') return send(res, 400, { ok: false, error: 'interval is day or week' })
-      const series = await kpi.series(interval, tz, from, to, asOf, site)
+      const series = await kpi.series(interval, tz, from, to, asOf, site, traffic)
       if (!series) return send(res, 400, { ok: false, error: 'too many intervals: narrow from/to or use weeks' })
       return send(res, 200, series)
     } catch (err) {

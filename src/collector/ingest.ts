@@ -1,9 +1,10 @@
 /**
  * From a parsed body to stored messages: unwrap the batch, check each message, correct
- * clock skew, stamp `receivedAt`, drop duplicates, append to the store, hand to the forwarder.
+ * clock skew, stamp `receivedAt` and the traffic class, drop duplicates, append to the store, hand to the forwarder.
  */
 import { isPlainObject } from './json'
 import { toLine, type Store } from './store'
+import { classOfAgent, trafficOf } from './traffic'
 import { checkMessage, isIso, isValidWriteKey, MAX_MESSAGE_BYTES, type StoredMessage } from './validate'
 
 export interface Rejected {
@@ -23,6 +24,8 @@ export interface IngestDeps {
   /** Accepted write keys; none means any well-formed key. */
   writeKeys?: readonly string[]
   now?: () => Date
+  /** The request's `User-Agent` header: it classifies the messages (`context.traffic`) and is not stored. */
+  userAgent?: string | string[]
 }
 
 const reply = (status: number, error: string): IngestReply => ({
@@ -75,6 +78,7 @@ export const ingest = async (payload: unknown, authKey: string | undefined, deps
   const sentAt = isIso(payload.sentAt) ? payload.sentAt : undefined
 
   const now = (deps.now ?? (() => new Date()))()
+  const agent = classOfAgent(deps.userAgent)
   const receivedAt = now.toISOString()
   const rejected: Rejected[] = []
   const fresh: StoredMessage[] = []
@@ -96,6 +100,9 @@ export const ingest = async (payload: unknown, authKey: string | undefined, deps
       return void rejected.push({ index, messageId: id, error: `message larger than ${MAX_MESSAGE_BYTES} bytes` })
     }
     const corrected = correctTimestamp(m.timestamp as string | undefined, messageSentAt, now)
+    // The collector's class, whatever the message said: a class sent by a client is overwritten.
+    // (The context is this request's own parse: set in place, not copied.)
+    ;((m.context ??= {}) as Record<string, unknown>).traffic = trafficOf(agent, m)
     const stored = {
       ...m,
       // A corrected clock keeps the client's time as originalTimestamp (a relayed message keeps the first client's).
@@ -104,7 +111,7 @@ export const ingest = async (payload: unknown, authKey: string | undefined, deps
       ...(messageSentAt ? { sentAt: messageSentAt } : {}),
       ...(writeKey !== undefined ? { writeKey } : {}),
       receivedAt,
-    } as StoredMessage
+    } as unknown as StoredMessage
     const line = toLine(stored)
     if (inBatch.has(id)) return void duplicates++
     if (deps.store.has(id)) return void (earlier.push(id), duplicates++)

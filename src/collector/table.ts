@@ -28,7 +28,13 @@ export const formatKpiTable = (report: KpiReport): string => {
   section('By channel', report.byChannel)
   section('By campaign', report.byCampaign)
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)))
-  return rows
-    .map((r) => (r.length === 1 ? r[0] : r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')))
-    .join('\n')
+  // What was not counted as people, when anything was (a report from before classes has no `filtered`).
+  const left = Object.entries(report.filtered ?? {}).filter(([, n]) => n > 0)
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+  const note = left.length ? `\nLeft out (not people): ${left.map(([k, n]) => `${k} ${plural(n, 'session')}, ${plural(report.filteredEvents?.[k] ?? 0, 'event')}`).join('; ')}` : ''
+  return (
+    rows
+      .map((r) => (r.length === 1 ? r[0] : r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')))
+      .join('\n') + note
+  )
 }

@@ -26,6 +26,7 @@ const el = {
   status: h('div', { class: 'status', id: 'status', role: 'status', 'aria-live': 'polite' }),
   commitments: h('div', { id: 'commitments' }),
   kpis: h('div', { class: 'kpis', id: 'kpis' }),
+  left: h('p', { class: 'sub', id: 'left-out' }),
   campaigns: h('div', { id: 'campaigns' }),
   events: h('div', { id: 'events' }),
 }
@@ -40,7 +41,7 @@ root.append(
   el.silent,
   el.status,
   h('section', { class: 'block', 'aria-labelledby': 'h-commit' }, h('h2', { id: 'h-commit' }, 'Commitments for the next 4 weeks'), el.commitments),
-  h('section', { class: 'block', 'aria-labelledby': 'h-kpis' }, h('h2', { id: 'h-kpis' }, 'KPIs by week'), el.kpis),
+  h('section', { class: 'block', 'aria-labelledby': 'h-kpis' }, h('h2', { id: 'h-kpis' }, 'KPIs by week'), el.kpis, el.left),
   h('section', { class: 'block', 'aria-labelledby': 'h-camp' }, h('h2', { id: 'h-camp' }, 'Campaigns in the range'), el.campaigns),
   h('section', { class: 'block', 'aria-labelledby': 'h-events' }, h('h2', { id: 'h-events' }, 'Latest events'), el.events),
 )
@@ -76,6 +77,16 @@ const channelsOf = (points: SeriesPoint[]): string[] => {
   const total = new Map<string, number>()
   for (const p of points) for (const [c, m] of Object.entries(p.byChannel)) total.set(c, (total.get(c) ?? 0) + m.sessions)
   return [...total].sort((a, b) => b[1] - a[1]).map(([c]) => c)
+}
+
+/** What the charts do not count: sessions of crawlers, automation, spam, per class (the series counts people only). */
+const leftOut = (points: SeriesPoint[]): string => {
+  const by = new Map<string, number>()
+  for (const p of points) for (const [k, n] of Object.entries(p.filtered ?? {})) by.set(k, (by.get(k) ?? 0) + n)
+  const seen = [...by].filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1])
+  const n = seen.reduce((sum, [, k]) => sum + k, 0)
+  return `${n.toLocaleString('en-US')} session${n === 1 ? '' : 's'} from crawlers and automation left out` +
+    (n ? ` (${seen.map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ')})` : '') + '. The KPIs count people only.'
 }
 
 const reportMarkdown = (rows: Commitment[]) =>
@@ -152,6 +163,7 @@ const render = (points: SeriesPoint[], commitments: Answer<Commitment[]>, report
   )
   renderCommitments(commitments)
   renderKpis(points, channels, commitments.ok ? commitments.value : [])
+  el.left.textContent = leftOut(points)
   if (report.ok) {
     const t = campaignTable(report.value)
     el.campaigns.replaceChildren(t.rows.length ? tableEl(t) : h('p', { class: 'note' }, 'No campaigns in this range.'), exports('campaigns', () => t))

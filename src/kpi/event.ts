@@ -9,6 +9,16 @@ import { channelOfSource, trafficSourceOf, type Channel } from './channels'
 /** An event as stored by a collector; anything Segment-shaped will do. */
 export type KpiEvent = Partial<Omit<Envelope, 'type' | 'context'>> & { type?: string; context?: Partial<Context> }
 
+/**
+ * Who sent an event, as the collector classified it (`context.traffic`): a person, a crawler, a
+ * browser run by automation, referrer spam, or the reason it could not tell (`no-user-agent`).
+ * Events stored before classes existed have none and count as `human`.
+ */
+export type TrafficClass = 'human' | 'crawler' | 'automation' | 'spam' | 'no-user-agent'
+export const HUMAN = 'human'
+/** The classes a report always lists in `filtered` (0 when none), beside any other it meets. */
+export const FILTERED_CLASSES = ['crawler', 'automation', 'spam', 'no-user-agent'] as const
+
 /** Campaign key for sessions that carry no `utm_campaign`. */
 export const NO_CAMPAIGN = '(not set)'
 /** One engagement event reports one page view: more than a day is a broken or hostile client. */
@@ -44,6 +54,8 @@ export interface Fact {
   /** GA4 source and medium of that first touch (descriptive). */
   source: string
   medium: string
+  /** `context.traffic`, or `human` when the event has none (stored before classes existed). */
+  traffic: string
 }
 
 // Lone surrogates are not text: a database stores them as U+FFFD, so the reference does too.
@@ -77,6 +89,7 @@ export const factOf = (e: KpiEvent): Fact | undefined => {
     campaign: str(campaign.name).trim() || NO_CAMPAIGN,
     source: source.source,
     medium: source.medium,
+    traffic: str(context.traffic) || HUMAN,
   }
 }
 

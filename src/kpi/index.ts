@@ -3,17 +3,32 @@
  * GA4 channel and by campaign. Pure: same events in, same numbers out.
  */
 import { SESSION_MS } from '../session'
-import { before, factOf, Kind, type Fact, type KpiEvent } from './event'
+import { before, factOf, FILTERED_CLASSES, HUMAN, Kind, type Fact, type KpiEvent } from './event'
 
 export { channelOf, trafficSourceOf, categoryOf, RULES, SOURCES, MEDIUMS } from './channels'
 export type { Channel, Touch, TrafficSource } from './channels'
-export { factOf, NO_CAMPAIGN, MAX_ENGAGED_MS, type KpiEvent, type Fact } from './event'
+export { factOf, NO_CAMPAIGN, MAX_ENGAGED_MS, HUMAN, FILTERED_CLASSES, type KpiEvent, type Fact, type TrafficClass } from './event'
 
 export interface KpiOptions {
   /** Only events at or after this instant (ISO string, Date or epoch ms). */
   from?: string | number | Date
   /** Only events before this instant (exclusive). */
   to?: string | number | Date
+  /**
+   * `human` (default): only sessions whose first event is `human` traffic (or has no class: stored
+   * before classes existed) are counted, the others are reported in `filtered`. `all`: every session.
+   */
+  traffic?: TrafficFilter
+}
+
+export type TrafficFilter = 'human' | 'all'
+
+/** Sessions (and their events) a report left out, by traffic class. */
+export interface Filtered {
+  /** Sessions left out, per class: always `crawler`, `automation`, `spam`, `no-user-agent`, plus any other class met. */
+  filtered: Record<string, number>
+  /** The events of those sessions, per class. */
+  filteredEvents: Record<string, number>
 }
 
 export interface Metrics {
@@ -34,7 +49,7 @@ export interface Metrics {
   avgEngagedMs: number
 }
 
-export interface KpiReport {
+export interface KpiReport extends Filtered {
   overall: Metrics
   byChannel: Record<string, Metrics>
   byCampaign: Record<string, Metrics>
@@ -55,6 +70,8 @@ export interface SessionSums {
 
 interface Session extends SessionSums {
   first: Fact
+  /** Events of the session (footfall's own loss reports aside). */
+  events: number
 }
 
 const toMs = (v: string | number | Date | undefined): number | undefined =>
@@ -95,9 +112,10 @@ export const sessionsOf = (events: Iterable<KpiEvent>, options: KpiOptions = {})
   const sessions = new Map<string, Session>()
   for (const f of [...keyed, ...unkeyed]) {
     let s = sessions.get(f.session)
-    if (!s) sessions.set(f.session, (s = { first: f, user: f.visitor, pageViews: 0, engagedMs: 0, addToCart: false, inquiry: false, chatOpen: false }))
+    if (!s) sessions.set(f.session, (s = { first: f, user: f.visitor, pageViews: 0, engagedMs: 0, addToCart: false, inquiry: false, chatOpen: false, events: 0 }))
     else if (before(f, s.first)) s.first = f
     s.user = s.first.visitor
+    s.events++
     if (f.kind === Kind.Page) s.pageViews++
     else if (f.kind === Kind.AddToCart) s.addToCart = true
     else if (f.kind === Kind.Inquiry) s.inquiry = true
@@ -112,12 +130,33 @@ export const computeKpis = (events: Iterable<KpiEvent>, options: KpiOptions = {}
   const overall = tally()
   const byChannel: Record<string, ReturnType<typeof tally>> = Object.create(null)
   const byCampaign: Record<string, ReturnType<typeof tally>> = Object.create(null)
+  const left = leftOut()
+  const all = options.traffic === 'all'
   for (const s of sessionsOf(events, options).values()) {
+    // A session is what its first event says it is, like its channel (the same visitor throughout).
+    if (!all && s.first.traffic !== HUMAN) {
+      left.add(s.first.traffic, 1, s.events)
+      continue
+    }
     overall.add(s)
     ;(byChannel[s.first.channel] ??= tally()).add(s)
     ;(byCampaign[s.first.campaign] ??= tally()).add(s)
   }
-  return { overall: overall.metrics(), byChannel: mapValues(byChannel), byCampaign: mapValues(byCampaign) }
+  return { overall: overall.metrics(), byChannel: mapValues(byChannel), byCampaign: mapValues(byCampaign), ...left.result() }
+}
+
+/** Sessions and events left out per traffic class; the usual classes are listed even at 0. */
+export const leftOut = () => {
+  const sessions: Record<string, number> = Object.create(null)
+  const events: Record<string, number> = Object.create(null)
+  for (const c of FILTERED_CLASSES) sessions[c] = events[c] = 0
+  return {
+    add(traffic: string, n: number, e: number) {
+      sessions[traffic] = (sessions[traffic] ?? 0) + n
+      events[traffic] = (events[traffic] ?? 0) + e
+    },
+    result: (): Filtered => ({ filtered: sortedRecord(sessions), filteredEvents: sortedRecord(events) }),
+  }
 }
 
 /** The same record with its keys in sorted order, each an own data property (`__proto__` stays a key). */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import { factOf, Kind, type KpiEvent } from '../kpi/event'
-import { metricsOf, sortedRecord, type Counts, type KpiReport, type Metrics } from '../kpi/index'
+import { leftOut, metricsOf, sortedRecord, type Counts, type Filtered, type KpiReport, type Metrics, type TrafficFilter } from '../kpi/index'
 import { boundaries, localIso, type Interval } from './intervals'
 import { CROSSING_KEYS, FOLD_ALL, FOLD_TOUCHED, INCOMING, INSERT_NEW, REPORT, SCHEMA, SCHEMA_VERSION, SITES, SPAN } from './schema'
 
@@ -42,8 +42,8 @@ export interface IntervalReport extends KpiReport {
   to: number
 }
 
-/** One interval of `/kpi/series`: its bounds in the site's time zone, overall and per channel. */
-export interface SeriesPoint {
+/** One interval of `/kpi/series`: its bounds in the site's time zone, overall and per channel, and what was left out. */
+export interface SeriesPoint extends Filtered {
   start: string
   end: string
   overall: Metrics
@@ -145,6 +145,7 @@ export const openEngine = async (options: EngineOptions) => {
       appender.appendVarchar(typeof path === 'string' ? path.toWellFormed() : '')
       appender.appendVarchar(site)
       appender.appendBigInt(BigInt(seq++))
+      appender.appendVarchar(f.traffic.toWellFormed())
       appender.endRow()
     }
     appender.closeSync()
@@ -282,21 +283,27 @@ export const openEngine = async (options: EngineOptions) => {
     await catchUp()
   }
 
-  /** Counts per interval (boundaries ascending, ≥ 2), channel and campaign, of one site (undefined: all). */
-  const report = async (bounds: number[], site?: string): Promise<IntervalReport[]> => {
+  /** Counts per interval (boundaries ascending, ≥ 2), channel and campaign, of one site (undefined: all); people only unless `traffic` is `all`. */
+  const report = async (bounds: number[], site?: string, traffic: TrafficFilter = 'human'): Promise<IntervalReport[]> => {
     const list = duckdb.listValue(bounds.map((b) => BigInt(Math.round(b))))
     const [crossing] = await get(CROSSING_KEYS, [list, site ?? null])
     // '' first: an empty list would have no type, and no session key is '' (they start with `s:`).
     const keys = duckdb.listValue(['', ...(crossing.keys as string[])])
-    const rows = await get(REPORT, [list, BigInt(crossing.lo as number), BigInt(crossing.hi as number), keys, site ?? null])
+    const rows = await get(REPORT, [list, BigInt(crossing.lo as number), BigInt(crossing.hi as number), keys, traffic === 'all', site ?? null])
     const out = new Map<number, IntervalReport>()
+    const left = new Map<number, ReturnType<typeof leftOut>>()
     for (let i = 0; i < bounds.length - 1; i++) {
-      out.set(bounds[i], { from: bounds[i], to: bounds[i + 1], overall: metricsOf(ZERO), byChannel: {}, byCampaign: {} })
+      out.set(bounds[i], { from: bounds[i], to: bounds[i + 1], overall: metricsOf(ZERO), byChannel: {}, byCampaign: {}, filtered: {}, filteredEvents: {} })
+      left.set(bounds[i], leftOut())
     }
     const channels = new Map<number, Record<string, Metrics>>()
     const campaigns = new Map<number, Record<string, Metrics>>()
     for (const r of rows) {
       const lo = Number(r.lo)
+      if (r.traffic !== null) {
+        left.get(lo)!.add(r.traffic as string, r.sessions as number, r.events as number)
+        continue
+      }
       const counts = (users: unknown): Counts => ({
         sessions: r.sessions as number,
         users: users as number,
@@ -314,6 +321,7 @@ export const openEngine = async (options: EngineOptions) => {
     for (const [lo, interval] of out) {
       interval.byChannel = sortedRecord(channels.get(lo) ?? {})
       interval.byCampaign = sortedRecord(campaigns.get(lo) ?? {})
+      Object.assign(interval, left.get(lo)!.result())
     }
     return [...out.values()]
   }
@@ -331,8 +339,8 @@ export const openEngine = async (options: EngineOptions) => {
    * Whole intervals (days or ISO weeks in `tz`) covering [from, to), by default the stored
    * history up to now (`asOf`, default the clock). Undefined when that would be more than `MAX_INTERVALS`.
    */
-  const series = (interval: Interval, tz: string, from?: number, to?: number, asOf?: number, site?: string) =>
-    seriesOver((bounds) => report(bounds, site), () => span(site), interval, tz, from, to, asOf)
+  const series = (interval: Interval, tz: string, from?: number, to?: number, asOf?: number, site?: string, traffic?: TrafficFilter) =>
+    seriesOver((bounds) => report(bounds, site, traffic), () => span(site), interval, tz, from, to, asOf)
 
   /**
    * Per site (writeKey): its last event before `now`, and the days of the `days` before `now`
@@ -393,8 +401,8 @@ export const seriesOver = async (
   const counted = asked.length > 1 ? await report(asked) : []
   const byFrom = new Map(counted.map((r) => [r.from, r]))
   return bounds.slice(0, -1).map((lo, i) => {
-    const r = byFrom.get(cut[i]) && cut[i + 1] > cut[i] ? byFrom.get(cut[i])! : { overall: metricsOf(ZERO), byChannel: {} }
-    return { start: localIso(tz, lo), end: localIso(tz, bounds[i + 1]), overall: r.overall, byChannel: r.byChannel }
+    const r = byFrom.get(cut[i]) && cut[i + 1] > cut[i] ? byFrom.get(cut[i])! : { overall: metricsOf(ZERO), byChannel: {}, filtered: {}, filteredEvents: {} }
+    return { start: localIso(tz, lo), end: localIso(tz, bounds[i + 1]), overall: r.overall, byChannel: r.byChannel, filtered: r.filtered, filteredEvents: r.filteredEvents }
   })
 }
 

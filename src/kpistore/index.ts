@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { Progress } from './engine'
 import type { CommitmentOptions } from '../kpi/commitments'
+import type { TrafficFilter } from '../kpi/index'
 import type { Interval } from './intervals'
 import { createRunner, type Event, type Request } from './runner'
 import type { Silent } from './silent'
@@ -192,10 +193,11 @@ export const openKpiStore = (options: KpiStoreOptions) => {
         const check = () => (status.state === 'ready' || status.state === 'failed' ? resolve() : setTimeout(check, 20))
         check()
       }),
-    /** The KPI report over [from, to) — what computeKpis returns for the stored events of `site` (undefined: all). */
-    report: (from?: number, to?: number, site?: string) => ask({ op: 'report', from, to, site }),
+    /** The KPI report over [from, to) — what computeKpis returns for the stored events of `site` (undefined: all), people only unless `traffic` is `all`. */
+    report: (from?: number, to?: number, site?: string, traffic?: TrafficFilter) => ask({ op: 'report', from, to, site, traffic }),
     /** Per day or ISO week in `tz`; null when the range holds too many intervals. `asOf`: only events before it. */
-    series: (interval: Interval, tz: string, from?: number, to?: number, asOf?: number, site?: string) => ask({ op: 'series', interval, tz, from, to, asOf, site }),
+    series: (interval: Interval, tz: string, from?: number, to?: number, asOf?: number, site?: string, traffic?: TrafficFilter) =>
+      ask({ op: 'series', interval, tz, from, to, asOf, site, traffic }),
     /** Commitments over the stored weeks in `tz` (see computeCommitments); `{ error }` for bad input. */
     commitments: (tz: string, options: CommitmentOptions, site?: string) => ask({ op: 'commitments', tz, options, site }),
     /** Sites silent at `now` for longer than their recent history makes normal (see silent.ts). */

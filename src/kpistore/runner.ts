@@ -5,14 +5,15 @@
  */
 import { FAR, openEngine, type Engine, type EngineOptions, type Progress } from './engine'
 import type { CommitmentOptions } from '../kpi/commitments'
+import type { TrafficFilter } from '../kpi/index'
 import { commitmentsOver } from './commitments'
 import { silentSites, WINDOW_DAYS } from './silent'
 import type { Interval } from './intervals'
 
 /** `site`: one site's report; absent, every stored event. */
 export type Request =
-  | { op: 'report'; from?: number; to?: number; site?: string }
-  | { op: 'series'; interval: Interval; tz: string; from?: number; to?: number; asOf?: number; site?: string }
+  | { op: 'report'; from?: number; to?: number; site?: string; traffic?: TrafficFilter }
+  | { op: 'series'; interval: Interval; tz: string; from?: number; to?: number; asOf?: number; site?: string; traffic?: TrafficFilter }
   | { op: 'commitments'; tz: string; options: CommitmentOptions; site?: string }
   | { op: 'silent'; now: number }
   | { op: 'sites' }
@@ -79,12 +80,12 @@ export const createRunner = (options: Omit<EngineOptions, 'onProgress'>, emit: (
           })
         case 'report':
           return query(req, async () => {
-            const [r] = await engine!.report([req.from ?? -FAR, req.to ?? FAR], req.site)
-            return { overall: r.overall, byChannel: r.byChannel, byCampaign: r.byCampaign }
+            const [r] = await engine!.report([req.from ?? -FAR, req.to ?? FAR], req.site, req.traffic)
+            return { overall: r.overall, byChannel: r.byChannel, byCampaign: r.byCampaign, filtered: r.filtered, filteredEvents: r.filteredEvents }
           })
         case 'series':
           return query(req, async () => {
-            return (await engine!.series(req.interval, req.tz, req.from, req.to, req.asOf, req.site)) ?? null
+            return (await engine!.series(req.interval, req.tz, req.from, req.to, req.asOf, req.site, req.traffic)) ?? null
           })
         case 'silent':
           return query(req, async () => silentSites(await engine!.activity(req.now, WINDOW_DAYS), req.now))

@@ -17,10 +17,14 @@
  * ever built from data.
  */
 import { ENGAGED_MS } from '../kpi/index'
+import { HUMAN } from '../kpi/event'
 import { SESSION_MS } from '../session'
 
-/** 2: sessions and visitors are keyed per site, and every report reads one site. */
-export const SCHEMA_VERSION = '2'
+/**
+ * 3: sessions and visitors keyed per site, every report reads one site; traffic classes
+ * (events.traffic, sessions.traffic and the visitor's previous human session).
+ */
+export const SCHEMA_VERSION = '3'
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
@@ -38,7 +42,8 @@ CREATE TABLE IF NOT EXISTS events (
   medium VARCHAR NOT NULL,
   landing VARCHAR NOT NULL,
   site VARCHAR NOT NULL,
-  seq BIGINT NOT NULL
+  seq BIGINT NOT NULL,
+  traffic VARCHAR NOT NULL
 );
 CREATE TABLE IF NOT EXISTS sessions (
   session_key VARCHAR NOT NULL,
@@ -59,7 +64,13 @@ CREATE TABLE IF NOT EXISTS sessions (
   events BIGINT NOT NULL,
   prev_start BIGINT,
   prev_start_channel BIGINT,
-  prev_start_campaign BIGINT
+  prev_start_campaign BIGINT,
+  -- The first event's traffic class, and the previous start among the visitor's sessions of the
+  -- same kind (human or not): what "users" reads when reports count people only.
+  traffic VARCHAR NOT NULL,
+  prev_human BIGINT,
+  prev_human_channel BIGINT,
+  prev_human_campaign BIGINT
 );
 `
 
@@ -92,7 +103,7 @@ const FIRST = (column: string) => `arg_min(${column}, {'t': ts, 'id': message_id
 /** Sessions folded from their events, with each visitor's previous session start. */
 const FOLD = (where: string) => `
 WITH firsts AS (
-  SELECT session_key, site, visitor, channel, campaign, source, medium, landing FROM events WHERE ${where}
+  SELECT session_key, site, visitor, channel, campaign, source, medium, landing, traffic FROM events WHERE ${where}
   QUALIFY row_number() OVER (PARTITION BY session_key ORDER BY ts, message_id) = 1
 ),
 sums AS (
@@ -106,7 +117,11 @@ SELECT f.session_key, site, visitor, channel, campaign, source, medium, landing,
   page_views, engaged_ms, add_to_cart, inquiry, chat_open, events,
   lag(start_ts) OVER (PARTITION BY visitor ORDER BY start_ts, f.session_key) AS prev_start,
   lag(start_ts) OVER (PARTITION BY visitor, channel ORDER BY start_ts, f.session_key) AS prev_start_channel,
-  lag(start_ts) OVER (PARTITION BY visitor, campaign ORDER BY start_ts, f.session_key) AS prev_start_campaign
+  lag(start_ts) OVER (PARTITION BY visitor, campaign ORDER BY start_ts, f.session_key) AS prev_start_campaign,
+  traffic,
+  lag(start_ts) OVER (PARTITION BY visitor, traffic = '${HUMAN}' ORDER BY start_ts, f.session_key) AS prev_human,
+  lag(start_ts) OVER (PARTITION BY visitor, traffic = '${HUMAN}', channel ORDER BY start_ts, f.session_key) AS prev_human_channel,
+  lag(start_ts) OVER (PARTITION BY visitor, traffic = '${HUMAN}', campaign ORDER BY start_ts, f.session_key) AS prev_human_campaign
 FROM firsts f JOIN sums USING (session_key)`
 
 /** Every session, from scratch (after a bulk load). */
@@ -128,7 +143,8 @@ export const FOLD_TOUCHED = [
 
 /**
  * The report over intervals [b0, b1), [b1, b2) … ($1 = the boundaries, ascending; $2, $3, $4 =
- * CROSSING_KEYS; $5 = the site or NULL): for each
+ * CROSSING_KEYS; $5 = count every traffic class, else only sessions whose first event is human
+ * and, per interval and class, the sessions and events left out; $6 = the site or NULL): for each
  * interval, what computeKpis returns for that range alone, as counts per channel and campaign.
  *
  * - Sessions that start and end inside one interval are read from `sessions` as they are.
@@ -154,13 +170,13 @@ const BUCKET = (table: string, column: string, where = 'true') => `
 const OF_SITE = (p: string) => `(${p}::VARCHAR IS NULL OR site = ${p})`
 
 const LIM = `lim AS (SELECT b, b[1] AS lo0, b[len(b)] AS hin, (b[len(b)] - b[1]) / (len(b) - 1) AS step FROM (SELECT $1::BIGINT[] AS b))`
-const EVENT_COLUMNS = (site: string) => `(SELECT message_id, session_key, visitor, ts, kind, engaged_ms, channel, campaign FROM events WHERE ${OF_SITE(site)})`
+const EVENT_COLUMNS = (site: string) => `(SELECT message_id, session_key, visitor, ts, kind, engaged_ms, channel, campaign, traffic FROM events WHERE ${OF_SITE(site)})`
 
 // Only what reports read, and never held: a year of sessions is millions of rows, read as a stream
 // each time a part of the query needs them.
 const PLACED = (site: string) => `placed AS NOT MATERIALIZED (${BUCKET(
   `(SELECT session_key, visitor, channel, campaign, start_ts, end_ts, page_views, engaged_ms, add_to_cart, inquiry, chat_open,
-      prev_start, prev_start_channel, prev_start_campaign FROM sessions WHERE ${OF_SITE(site)})`,
+      prev_start, prev_start_channel, prev_start_campaign, events, traffic, prev_human, prev_human_channel, prev_human_campaign FROM sessions WHERE ${OF_SITE(site)})`,
   'start_ts',
 )})`
 const CROSSING = (site: string) => `crossing AS MATERIALIZED (
@@ -174,14 +190,22 @@ SELECT coalesce(min(start_ts), 0)::DOUBLE AS lo, coalesce(max(end_ts), -1)::DOUB
 
 export const REPORT = `
 WITH ${LIM},
-${PLACED('$5')},
-whole AS NOT MATERIALIZED (SELECT * FROM placed WHERE end_ts < hi),
+${PLACED('$6')},
+whole AS NOT MATERIALIZED (
+  SELECT * EXCLUDE (prev_start, prev_start_channel, prev_start_campaign, prev_human, prev_human_channel, prev_human_campaign),
+    ($5 OR traffic = '${HUMAN}') AS keep,
+    -- Counting people only, a visitor's previous session is their previous human one.
+    CASE WHEN $5 THEN prev_start ELSE prev_human END AS prev_start,
+    CASE WHEN $5 THEN prev_start_channel ELSE prev_human_channel END AS prev_start_channel,
+    CASE WHEN $5 THEN prev_start_campaign ELSE prev_human_campaign END AS prev_start_campaign
+  FROM placed WHERE end_ts < hi
+),
 -- The events of the crossing sessions (their keys found first: a join on a short list, not a
 -- scan of the year), and those without a session id.
 ev AS MATERIALIZED (
-  ${BUCKET(EVENT_COLUMNS('$5'), 'ts', 'session_key IS NULL')}
+  ${BUCKET(EVENT_COLUMNS('$6'), 'ts', 'session_key IS NULL')}
   UNION ALL
-  ${BUCKET(`(SELECT e.* FROM ${EVENT_COLUMNS('$5')} e SEMI JOIN (SELECT unnest($4::VARCHAR[]) AS k) c ON e.session_key = c.k)`, 'ts', 'ts BETWEEN $2 AND $3')}
+  ${BUCKET(`(SELECT e.* FROM ${EVENT_COLUMNS('$6')} e SEMI JOIN (SELECT unnest($4::VARCHAR[]) AS k) c ON e.session_key = c.k)`, 'ts', 'ts BETWEEN $2 AND $3')}
 ),
 gaps AS (
   SELECT *, CASE WHEN ts - lag(ts) OVER (PARTITION BY lo, visitor ORDER BY ts) <= ${SESSION_MS} THEN 0 ELSE 1 END AS starts
@@ -192,19 +216,26 @@ numbered AS (
 ),
 parts AS MATERIALIZED (
   SELECT lo, ${FIRST('visitor')} AS visitor, ${FIRST('channel')} AS channel, ${FIRST('campaign')} AS campaign,
+    ${FIRST('traffic')} AS traffic, ($5 OR ${FIRST('traffic')} = '${HUMAN}') AS keep, count(*) AS events,
     count(*) FILTER (WHERE kind = ${PAGE}) AS page_views, sum(engaged_ms) AS engaged_ms,
     bool_or(kind = ${ADD_TO_CART}) AS add_to_cart, bool_or(kind = ${INQUIRY}) AS inquiry, bool_or(kind = ${CHAT_OPEN}) AS chat_open
   FROM (
-    SELECT lo, session_key AS part, visitor, channel, campaign, kind, engaged_ms, ts, message_id FROM ev WHERE session_key IS NOT NULL
+    SELECT lo, session_key AS part, visitor, channel, campaign, traffic, kind, engaged_ms, ts, message_id FROM ev WHERE session_key IS NOT NULL
     UNION ALL
-    SELECT lo, 'a:' || visitor || ':' || n AS part, visitor, channel, campaign, kind, engaged_ms, ts, message_id FROM numbered
+    SELECT lo, 'a:' || visitor || ':' || n AS part, visitor, channel, campaign, traffic, kind, engaged_ms, ts, message_id FROM numbered
   )
   GROUP BY lo, part
+),
+-- Sessions left out (not people, unless $5 counts everything): counted per class, nothing else.
+dropped AS (
+  SELECT lo, traffic, count(*) AS sessions, sum(events) AS events FROM (
+    SELECT lo, traffic, events FROM whole WHERE NOT keep UNION ALL SELECT lo, traffic, events FROM parts WHERE NOT keep
+  ) GROUP BY lo, traffic
 ),
 -- Whole sessions of the visitors who also have a piece: all the users check needs (few rows).
 near AS MATERIALIZED (
   SELECT lo, visitor, channel, campaign, prev_start, prev_start_channel, prev_start_campaign FROM whole
-  WHERE visitor IN (SELECT visitor FROM parts)
+  WHERE keep AND visitor IN (SELECT visitor FROM parts WHERE keep)
 ),
 parts_users AS (
   SELECT p.*,
@@ -217,14 +248,14 @@ parts_users AS (
     (p.visitor <> '' AND row_number() OVER (PARTITION BY p.lo, p.visitor, p.campaign ORDER BY p.channel) = 1
       AND NOT EXISTS (SELECT 1 FROM near w WHERE w.lo = p.lo AND w.visitor = p.visitor AND w.campaign = p.campaign
         AND (w.prev_start_campaign IS NULL OR w.prev_start_campaign < w.lo))) AS u_campaign
-  FROM parts p
+  FROM parts p WHERE keep
 ),
 rows AS (
   SELECT lo, channel, campaign, page_views, engaged_ms, add_to_cart, inquiry, chat_open,
     visitor <> '' AND (prev_start IS NULL OR prev_start < lo) AS u_any,
     visitor <> '' AND (prev_start_channel IS NULL OR prev_start_channel < lo) AS u_channel,
     visitor <> '' AND (prev_start_campaign IS NULL OR prev_start_campaign < lo) AS u_campaign
-  FROM whole
+  FROM whole WHERE keep
   UNION ALL
   SELECT lo, channel, campaign, page_views, engaged_ms, add_to_cart, inquiry, chat_open, u_any, u_channel, u_campaign
   FROM parts_users
@@ -244,10 +275,12 @@ cells AS (
     sum(engaged_ms) AS engaged_ms
   FROM rows GROUP BY lo, channel, campaign
 )
-SELECT lo, channel, campaign, grouping(channel) AS no_channel, grouping(campaign) AS no_campaign,
+SELECT lo, channel, campaign, grouping(channel) AS no_channel, grouping(campaign) AS no_campaign, NULL::VARCHAR AS traffic, NULL::DOUBLE AS events,
   ${['sessions', 'users_any', 'users_channel', 'users_campaign', 'page_views', 'engaged', 'add_to_cart', 'inquiry', 'chat_open', 'engaged_ms'].map((c) => `sum(${c})::DOUBLE AS ${c}`).join(', ')}
 FROM cells
 GROUP BY GROUPING SETS ((lo), (lo, channel), (lo, campaign))
+UNION ALL
+SELECT lo, NULL, NULL, 1, 1, traffic, events::DOUBLE, sessions::DOUBLE, ${Array(9).fill('NULL').join(', ')} FROM dropped
 `
 
 /** The sites of the stored events. */

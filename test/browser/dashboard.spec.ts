@@ -46,8 +46,12 @@ const loadSampleHistory = async (page: Page) => {
   await expect(page.locator('#qa-sample')).toContainText('sample events over a year are in')
 }
 
-const send = async (batch: object[]) => {
-  const r = await fetch(`${demo.url}/collect`, { method: 'POST', body: JSON.stringify({ batch, writeKey: 'demo-shop' }) })
+/** A current desktop Chrome's User-Agent: these batches stand for visitors' browsers. */
+const BROWSER_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36'
+const BINGBOT = 'Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm) Chrome/116.0.1938.76 Safari/537.36'
+
+const send = async (batch: object[], userAgent = BROWSER_UA) => {
+  const r = await fetch(`${demo.url}/collect`, { method: 'POST', headers: { 'user-agent': userAgent }, body: JSON.stringify({ batch, writeKey: 'demo-shop' }) })
   expect(r.status).toBe(200)
 }
 
@@ -147,8 +151,12 @@ test('hostile campaign names, sources, referrers, titles and event names stay te
       ]
     }),
   )
+  // A crawler's visit from the same campaign: left out of every number, and said so under the charts.
+  const crawl = { page: { url: 'https://shop.example/', path: '/', search: '', referrer: '', title: 'Shop' }, campaign: { source: 'bing', medium: 'email', name: 'crawled' }, sessionId: 'crawler-1' }
+  await send([{ type: 'page', messageId: crypto.randomUUID(), anonymousId: 'bot-1', context: crawl, timestamp: new Date(now - 500).toISOString(), properties: {} }], BINGBOT)
   await page.goto(demo.url + '/dashboard?from=&to=')
   await expect(page.locator('#campaigns tbody tr')).toHaveCount(3)
+  await expect(page.locator('#left-out')).toHaveText('1 session from crawlers and automation left out (crawler 1). The KPIs count people only.')
   // Shown as the characters they are.
   await expect(page.locator('#campaigns tbody th', { hasText: img })).toHaveCount(1)
   await expect(page.locator('#events tbody')).toContainText('<svg onload=window.__pwned=4>')

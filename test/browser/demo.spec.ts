@@ -61,6 +61,13 @@ test('QA adds to cart, browses SPA routes and sees every event acknowledged in t
 
   // Queue depth back to 0 once everything is acknowledged; KPI table from GET /kpi.
   await expect(page.locator('#qa-depth')).toHaveText('0')
+  // This browser is driven by Playwright (navigator.webdriver): every event reached the collector,
+  // flagged by the SDK and classed `automation`, and the KPIs, which count people, leave it out.
+  expect((await stored()).every((e) => e.context.automation === true && e.context.traffic === 'automation')).toBe(true)
+  await expect(row(page, 'add_to_cart', 'acked').first().locator('.qa-traffic')).toHaveText('automation')
+  await expect(page.locator('.qa-kpi tr[data-kpi="All traffic"] td').nth(0)).toHaveText('0')
+  await expect(page.locator('#qa-left')).toHaveText('1 session from crawlers and automation left out (automation 1)')
+  await page.check('#qa-traffic-all')
   await expect(page.locator('.qa-kpi tr[data-kpi="All traffic"] td').nth(0)).toHaveText('1')
 })
 
@@ -144,6 +151,8 @@ test('a campaign link starts an attributed session, visible in the inspector and
   expect(pv.context.campaign).toMatchObject({ source: 'newsletter', medium: 'email' })
   expect(pv.context.sessionStart).toBe(true)
   await expect(page.locator('#qa-campaign')).toHaveText('newsletter / email / spring_sale')
+  // An automated browser: its session is in the KPI table once crawlers and automation are counted too.
+  await page.check('#qa-traffic-all')
   await expect(page.locator('.qa-kpi tr[data-kpi="Email"]')).toBeVisible()
   await expect(page.locator('.qa-kpi tr[data-kpi="↳ spring_sale"]')).toBeVisible()
 })
@@ -210,6 +219,9 @@ test('clear data empties the collector, the queue and the inspector', async ({ p
   await expect(row(page, 'page_view', 'acked')).toHaveCount(1)
   for (const e of old) await expect(page.locator(`.qa-event[data-id="${e.messageId}"]`)).toHaveCount(0)
   expect(await page.evaluate(() => localStorage.getItem('ff_aid'))).not.toBe(before)
+  // One session left, this automated browser's: left out of the people count, there with everything counted.
+  await expect(page.locator('#qa-left')).toHaveText('1 session from crawlers and automation left out (automation 1)')
+  await page.check('#qa-traffic-all')
   await expect(page.locator('.qa-kpi tr[data-kpi="All traffic"] td').nth(0)).toHaveText('1')
 })
 

@@ -39,12 +39,14 @@ describe.skipIf(!clickhouseBinary)('embedded store ≡ ClickHouse on a 200k-even
   })
 
   it('the whole history and a range', async () => {
-    const [all] = await engine!.report([-8.64e15, 8.64e15])
+    const [{ from: _a, to: _b, ...all }] = await engine!.report([-8.64e15, 8.64e15])
     expect(all.overall.sessions).toBeGreaterThan(40_000)
-    expect(await reports.report()).toEqual({ overall: all.overall, byChannel: all.byChannel, byCampaign: all.byCampaign })
+    expect(await reports.report()).toEqual(all)
     const from = Date.parse('2026-05-03T13:00:00Z'), to = Date.parse('2026-08-17T07:30:00Z')
-    const [part] = await engine!.report([from, to])
-    expect(await reports.report(from, to)).toEqual({ overall: part.overall, byChannel: part.byChannel, byCampaign: part.byCampaign })
+    for (const traffic of ['human', 'all'] as const) {
+      const [{ from: _c, to: _d, ...part }] = await engine!.report([from, to], traffic)
+      expect(await reports.report(from, to, traffic)).toEqual(part)
+    }
   })
 
   it('weekly series in Europe/Berlin, and daily series across a DST change', async () => {

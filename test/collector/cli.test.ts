@@ -112,6 +112,24 @@ describe('footfall-collector (process)', () => {
     expect(JSON.parse(json.stdout).overall.sessions).toBe(2)
   })
 
+  it('counts people in the KPI table, says what it left out, and everything with --traffic all', async () => {
+    const file = join(tempDir(), 'events.ndjson')
+    const ctx = { library: { name: 'footfall', version: '0' }, page: { url: 'https://s.example/', path: '/', search: '', referrer: '', title: '' } }
+    const lines = [
+      envelope({ type: 'page', event: undefined, context: { ...ctx, sessionId: 'p1', traffic: 'human' } }),
+      envelope({ type: 'page', event: undefined, context: { ...ctx, sessionId: 'old' } }),
+      envelope({ type: 'page', event: undefined, context: { ...ctx, sessionId: 'bot', traffic: 'crawler' } }),
+      envelope({ type: 'page', event: undefined, context: { ...ctx, sessionId: 'bot', traffic: 'crawler' } }),
+    ]
+    writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n')
+    const table = await runCli(['kpi', file])
+    expect(table.stdout).toMatch(/Overall\s+2\s/)
+    expect(table.stdout).toContain('Left out (not people): crawler 1 session, 2 events')
+    const all = JSON.parse((await runCli(['kpi', '--json', '--traffic', 'all', file])).stdout)
+    expect(all.overall.sessions).toBe(3)
+    expect((await runCli(['kpi', '--traffic', 'bots', file])).code).toBe(2)
+  })
+
   it('exits with usage on bad arguments', async () => {
     const r = await runCli(['--port', 'nope'])
     expect(r.code).toBe(2)

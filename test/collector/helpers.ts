@@ -140,10 +140,14 @@ export const envelope = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 })
 
+/** A current desktop Chrome's User-Agent: what the collector sees from a person's browser. */
+export const BROWSER_UA = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0.0.0 Safari/537.36'
+
+/** POST as a person's browser does (its User-Agent, unless `headers` names another). */
 export const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'text/plain;charset=UTF-8', ...headers },
+    headers: { 'content-type': 'text/plain;charset=UTF-8', 'user-agent': BROWSER_UA, ...headers },
     body: (typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body)) as BodyInit,
   })
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { computeKpis, type KpiEvent } from '../../src/kpi/index'
-import { FAR, openEngine, type Engine } from '../../src/kpistore/engine'
+import { FAR, openEngine, type Engine, type IntervalReport } from '../../src/kpistore/engine'
 import { history, rng } from './history'
 
 const engines: Engine[] = []
@@ -22,6 +22,7 @@ const write = (dir: string, events: KpiEvent[]) => {
 }
 
 const DAY = 86_400_000
+const strip = ({ from: _from, to: _to, ...report }: IntervalReport) => report
 
 describe('KPI store ≡ computeKpis', () => {
   for (const seed of [1, 2, 3, 4, 5, 6]) {
@@ -45,18 +46,21 @@ describe('KPI store ≡ computeKpis', () => {
           const a = first + Math.floor(r() * 5 * DAY)
           ranges.push([a, a + Math.floor(r() * 3 * DAY)])
         }
-        for (const [from, to] of ranges) {
-          const [got] = await engine.report([from, to])
-          const want = computeKpis(seen, from === -FAR ? {} : { from, to })
-          expect({ overall: got.overall, byChannel: got.byChannel, byCampaign: got.byCampaign }).toEqual(want)
+        // People only (the default) and every class: the same numbers, the same sessions left out.
+        for (const traffic of ['human', 'all'] as const) {
+          for (const [from, to] of ranges) {
+            const [got] = await engine.report([from, to], traffic)
+            const want = computeKpis(seen, from === -FAR ? { traffic } : { from, to, traffic })
+            expect(strip(got)).toEqual(want)
+          }
+          // Whole days: every interval equals computeKpis over that day alone.
+          const days = Array.from({ length: 7 }, (_, i) => first + i * DAY)
+          const series = await engine.report(days, traffic)
+          for (const interval of series) expect(strip(interval)).toEqual(computeKpis(seen, { from: interval.from, to: interval.to, traffic }))
         }
-        // Whole days: every interval equals computeKpis over that day alone.
-        const days = Array.from({ length: 7 }, (_, i) => first + i * DAY)
-        const series = await engine.report(days)
-        for (const interval of series) {
-          expect({ overall: interval.overall, byChannel: interval.byChannel, byCampaign: interval.byCampaign }).toEqual(
-            computeKpis(seen, { from: interval.from, to: interval.to }),
-          )
+        if (done === all.length) {
+          const [human] = await engine.report([-FAR, FAR])
+          expect(Object.values(human.filtered).reduce((a, b) => a + b)).toBeGreaterThan(0)
         }
       }
     })

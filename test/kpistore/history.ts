@@ -1,7 +1,8 @@
 /**
  * Random histories for the KPI store's property tests: sessions across midnight and across
  * report boundaries, late and out-of-order events, exact duplicates, events without a session
- * id, every kind of traffic source, hostile strings. Deterministic for a seed.
+ * id, every kind of traffic source, every traffic class (none: stored before classes; a session's
+ * events mostly of one class, now and then not), hostile strings. Deterministic for a seed.
  */
 import type { KpiEvent } from '../../src/kpi/index'
 
@@ -38,6 +39,9 @@ const CAMPAIGNS: (Record<string, string> | undefined)[] = [
 const REFERRERS = ['', 'https://www.google.com/', 'https://t.co/abc', 'https://shop.example/other', 'https://www.bing.com/search?q=x',
   'https://blog.example.org/post', 'javascript:alert(1)', 'not a url', 'https://youtube.com/watch']
 
+/** `context.traffic` as stored; undefined: a message stored before the collector classified traffic. */
+const TRAFFIC = [undefined, undefined, 'human', 'human', 'crawler', 'automation', 'spam', 'no-user-agent', 'odd-class', '__proto__', `x'; DROP TABLE sessions; --`]
+
 export interface HistoryOptions {
   seed: number
   sessions?: number
@@ -60,6 +64,7 @@ export const history = ({ seed, sessions = 40, start = Date.parse('2026-03-28T20
     const visitor = pick(visitors)
     const campaign = pick(CAMPAIGNS)
     const hostileCampaign = r() < 0.1 ? { source: pick(HOSTILE), medium: 'cpc', name: pick(HOSTILE) } : undefined
+    const traffic = pick(TRAFFIC)
     let t = start + Math.floor(r() * spread)
     const n = 1 + Math.floor(r() * 6)
     for (let k = 0; k < n; k++) {
@@ -68,6 +73,7 @@ export const history = ({ seed, sessions = 40, start = Date.parse('2026-03-28T20
       const roll = r()
       const type = k === 0 || roll < 0.3 ? 'page' : 'track'
       const event = type === 'page' ? undefined : pick(['add_to_cart', 'inquiry', 'chat_open', 'engagement', 'engagement', 'web_vitals', 'footfall_dropped', pick(HOSTILE)])
+      const cls = r() < 0.05 ? pick(TRAFFIC) : traffic
       const engaged = pick<unknown>([4000, 12_000, 9_999, 10_000, '2500', -5, 1e12, 0.4, 1234.5, null, 'abc', Infinity])
       const e: KpiEvent = {
         type,
@@ -80,6 +86,7 @@ export const history = ({ seed, sessions = 40, start = Date.parse('2026-03-28T20
           page: { url: 'https://shop.example/p', path: r() < 0.1 ? pick(HOSTILE) : '/p', search: '', referrer: k === 0 ? pick(REFERRERS) : 'https://shop.example/', title: 't' },
           ...(hostileCampaign ?? campaign ? { campaign: hostileCampaign ?? campaign } : {}),
           ...(keyed ? { sessionId: sid } : {}),
+          ...(cls ? { traffic: cls } : {}),
         } as KpiEvent['context'],
       }
       // Most arrive within seconds; some days late (retried), some twice (the same message).
