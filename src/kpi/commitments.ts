@@ -59,6 +59,8 @@ export interface CommitmentOptions {
   days?: readonly Day[]
   /** Periods known not to be the site's truth (annotated `exclude`): gaps. */
   exclude?: readonly Period[]
+  /** Dates of known level shifts (annotated `change`): a change point from the week holding each. */
+  changes?: readonly string[]
 }
 
 export interface Commitment {
@@ -156,10 +158,15 @@ export const computeCommitments = (series: readonly SeriesPoint[], options: Comm
   const stale = gap.length > 0 && gap[gap.length - 1]
   const missingSince = stale ? lastDarkDay(days, gaps.at(-1)!.from) : undefined
 
-  const known = new Set(Object.keys(classes))
+  // Known shifts, as the index of the week holding each date.
+  const known = (options.changes ?? [])
+    .map((d) => Date.parse(d))
+    .map((t) => spans.findIndex((w) => t >= Date.parse(w.start) && t < Date.parse(w.end)))
+    .filter((i) => i >= 0)
+  const names = new Set(Object.keys(classes))
   const valueOf = (m: Partial<Metrics> | undefined, k: string) => (m as Record<string, unknown> | undefined)?.[k]
-  const kpis = options.kpis ?? [...known].filter((k) => series.some((w) => typeof valueOf(w.overall, k) === 'number'))
-  for (const k of kpis) if (!known.has(k)) throw new CommitmentError(`unknown KPI ${JSON.stringify(k)}`)
+  const kpis = options.kpis ?? [...names].filter((k) => series.some((w) => typeof valueOf(w.overall, k) === 'number'))
+  for (const k of kpis) if (!names.has(k)) throw new CommitmentError(`unknown KPI ${JSON.stringify(k)}`)
   const channels = [...new Set(series.flatMap((w) => Object.keys(w.byChannel ?? {})))].sort()
   const scopes = options.scopes ?? ['overall', ...channels]
   for (const s of scopes) if (s !== 'overall' && !channels.includes(s)) throw new CommitmentError(`unknown channel ${JSON.stringify(s.slice(0, 64))}`)
@@ -177,7 +184,7 @@ export const computeCommitments = (series: readonly SeriesPoint[], options: Comm
         const usable = typeof v === 'number' && Number.isFinite(v) && !(kind !== 'count' && !(metrics[i]?.sessions ?? 0))
         return { start: w.start, value: usable ? (v as number) : scope === 'overall' || kind !== 'count' ? null : 0 }
       })
-      out.push(commit({ kpi, scope, cls: classes[kpi] ?? 'owned', kind, history, sessions, forecast, confidence, horizon, gaps, missingSince }))
+      out.push(commit({ kpi, scope, cls: classes[kpi] ?? 'owned', kind, history, sessions, forecast, confidence, horizon, gaps, missingSince, known }))
     }
   }
   const order: Record<OwnershipClass, number> = { owned: 0, shared: 1, outside: 2 }
@@ -222,11 +229,12 @@ interface Row {
   horizon: number
   gaps: { from: string; to: string }[]
   missingSince?: string
+  known: number[]
 }
 
-const commit = ({ kpi, scope, cls, kind, history, sessions, forecast, confidence, horizon, gaps, missingSince }: Row): Commitment => {
+const commit = ({ kpi, scope, cls, kind, history, sessions, forecast, confidence, horizon, gaps, missingSince, known }: Row): Commitment => {
   const ys = history.map((h) => h.value)
-  const w = walk(ys, sessions, kind, horizon, confidence)
+  const w = walk(ys, sessions, kind, horizon, confidence, known)
   const changePoints = w.shifts.map((i) => history[i].start)
   const status: Commitment['status'] = missingSince ? 'stale' : w.clean < MIN_WEEKS ? 'insufficient' : w.clean < FULL_WEEKS ? 'provisional' : 'full'
   const hitRate = w.judged ? w.held / w.judged : null

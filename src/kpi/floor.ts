@@ -70,7 +70,15 @@ const kth = (xs: number[], k: number) => xs.sort((a, b) => a - b)[k - 1]
  * Walk `ys` (complete weeks, null where not usable: gaps, rates without sessions) with `sessions`
  * of the same scope, for a KPI of `kind`.
  */
-export const walk = (ys: readonly (number | null)[], sessions: readonly (number | null)[], kind: Kind, horizon: number, confidence: number): Walk => {
+export const walk = (
+  ys: readonly (number | null)[],
+  sessions: readonly (number | null)[],
+  kind: Kind,
+  horizon: number,
+  confidence: number,
+  /** Week indices of known level shifts (annotated `change`): a new level from there, detected or not. */
+  known: readonly number[] = [],
+): Walk => {
   const target = 1 - confidence
   const nMin = Math.ceil(1 / target - 1e-9) - 1
   const detector = shiftDetector()
@@ -106,6 +114,8 @@ export const walk = (ys: readonly (number | null)[], sessions: readonly (number 
         detector.push(y)
         pushed.push(t)
         start = detector.start ? pushed[detector.start] : 0
+        // A known shift counts from the week after its first week is seen.
+        for (const c of known) if (c <= t && c > start) start = c
       }
       floors.delete(t)
       pending.delete(t)
@@ -159,7 +169,7 @@ export const walk = (ys: readonly (number | null)[], sessions: readonly (number 
     }
     if (o === n) {
       const ratios = scores[method].filter((s) => !(s.from < start && s.target >= start)).slice(-WINDOW).map((s) => s.r).sort((a, b) => a - b)
-      out = { start, shifts: detector.points.map((p) => pushed[p]), clean, method, baseline: base ?? [], ratios, floor, q, k, n: count, why, judged, held, weeks }
+      out = { start, shifts: [...new Set([...detector.points.map((p) => pushed[p]), ...known.filter((c) => c < n)])].sort((a, b) => a - b), clean, method, baseline: base ?? [], ratios, floor, q, k, n: count, why, judged, held, weeks }
     } else if (floor !== undefined) {
       for (let j = 0; j < horizon && o + j < n; j++) floors.set(o + j, [...(floors.get(o + j) ?? []), floor])
     }

@@ -282,3 +282,15 @@ describe('calibration on real public traffic series (bench/real/)', () => {
     expect(later.commitment!).toBeLessThan(60_000) // from the weeks after the fall (≈ 30,000 a week), not the 230,000 before
   }, 60_000)
 })
+
+describe('known level shifts (annotated changes)', () => {
+  it('start a new level from the annotated week, before the detector could see it', () => {
+    const series = asSeries(weekly({ weeks: 60, noise: 0.03, step: { at: 55, size: 0.3 }, seed: 4 }))
+    const plain = sessions(series)
+    expect(plain.changePoints).toEqual([])
+    const told = sessions(series, { changes: [series[55].start] })
+    expect(told.changePoints).toEqual([series[55].start])
+    expect([told.status, told.commitment]).toEqual(['insufficient', null])
+    expect(told.note).toContain('5 complete weeks since the level shift of the week of ' + series[55].start.slice(0, 10))
+  })
+})
