@@ -113,7 +113,7 @@ const kpi = async (argv: string[]) => {
   }
   const from = time(values.from, 'from'), to = time(values.to, 'to')
   const report = values.clickhouse
-    ? await openClickHouseReports({ url: values.clickhouse }).report(from, to, traffic)
+    ? await openClickHouseReports({ url: values.clickhouse }).report(from, to, undefined, traffic)
     : ((await withStore(positionals, (run) => run.handle({ op: 'report', from, to, traffic }))) as KpiReport)
   process.stdout.write((values.json ? JSON.stringify(report, null, 2) : formatKpiTable(report)) + '\n')
 }

@@ -6,7 +6,8 @@
  * The rule, on days (the site's overall sessions per day): a run of days each with under 5 % of
  * the median day of the 28 days before it (gaps left out), long enough that the site would
  * normally have had at least 10 sessions in it — by chance, an ordinary run like that has a
- * probability under e⁻¹⁰ (Poisson). A week that holds a gap day is a gap week. Without days, the
+ * probability under e⁻¹⁰ (Poisson); judged once 14 days (4 weeks) are known. A week that holds
+ * a gap day is a gap week. Without days, the
  * same rule on weeks: a week under 5 % of the median of the 8 weeks before it, when those had at
  * least 10 sessions a week. Annotated `exclude` periods are gaps too.
  */
@@ -19,15 +20,16 @@ const EXPECTED = 10
 const DAY_REF = 28
 const WEEK_REF = 8
 
-/** Indices of `counts` that are gaps: runs of near-zero values against the `ref` values before each run. */
-export const darkRuns = (counts: readonly number[], ref: number): boolean[] => {
+/** Indices of `counts` that are gaps: runs of near-zero values against the `ref` values before each run (at least `least` of them). */
+export const darkRuns = (counts: readonly number[], ref: number, least = Math.ceil(ref / 2)): boolean[] => {
   const gap = counts.map(() => false)
   /** The values so far that are not gaps. */
   const kept: number[] = []
   let i = 0
   while (i < counts.length) {
     const usual = median(kept.slice(-ref))
-    const dark = (v: number) => kept.length > 0 && v < DARK * usual
+    // Judged only against enough known days (or weeks): a site whose usual day has no sessions has none.
+    const dark = (v: number) => kept.length >= least && v < DARK * usual
     if (!dark(counts[i])) {
       kept.push(counts[i++])
       continue

@@ -7,7 +7,7 @@ import { FAR } from '../../src/kpistore/engine'
 /** Each interval of `bounds` equals computeKpis over it, counting people only and counting everything. */
 export const same = async (ch: ClickHouse, bounds: number[], events: KpiEvent[]) => {
   for (const traffic of ['human', 'all'] as const) {
-    for (const { from, to, ...got } of await reportFrom(ch, bounds, traffic)) {
+    for (const { from, to, ...got } of await reportFrom(ch, bounds, undefined, traffic)) {
       expect(got).toEqual(computeKpis(events, from === -FAR ? { traffic } : { from, to, traffic }))
     }
   }

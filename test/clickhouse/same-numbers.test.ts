@@ -44,8 +44,8 @@ describe.skipIf(!clickhouseBinary)('embedded store ≡ ClickHouse on a 200k-even
     expect(await reports.report()).toEqual(all)
     const from = Date.parse('2026-05-03T13:00:00Z'), to = Date.parse('2026-08-17T07:30:00Z')
     for (const traffic of ['human', 'all'] as const) {
-      const [{ from: _c, to: _d, ...part }] = await engine!.report([from, to], traffic)
-      expect(await reports.report(from, to, traffic)).toEqual(part)
+      const [{ from: _c, to: _d, ...part }] = await engine!.report([from, to], undefined, traffic)
+      expect(await reports.report(from, to, undefined, traffic)).toEqual(part)
     }
   })
 

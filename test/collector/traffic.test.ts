@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { classOfAgent, isSpamReferrer, trafficOf } from '../../src/collector/traffic'
 import { SPAM_DOMAINS } from '../../src/collector/spam/domains'
 import { computeKpis } from '../../src/kpi/index'
-import { envelope, inProcessCollectors, post, request, type Running } from './helpers'
+import { AS_ADMIN, envelope, inProcessCollectors, post, request, type Running } from './helpers'
 
 const start = inProcessCollectors()
 
@@ -56,8 +56,8 @@ const visit = (name: string, start = T0, referrer = 'https://www.google.com/', c
   ]
 }
 
-const stored = async (r: Running) => (await (await fetch(`${r.url}/events?limit=1000`)).json()) as any[]
-const kpi = async (r: Running, query = '') => (await fetch(`${r.url}/kpi${query}`)).json()
+const stored = async (r: Running) => (await (await fetch(`${r.url}/events?limit=1000`, { headers: AS_ADMIN })).json()) as any[]
+const kpi = async (r: Running, query = '') => (await fetch(`${r.url}/kpi${query}`, { headers: AS_ADMIN })).json()
 const classOf = (events: any[], session: string) => new Set(events.filter((e) => e.context.sessionId === session).map((e) => e.context.traffic))
 
 describe('traffic classes', () => {
@@ -111,13 +111,13 @@ describe('traffic classes', () => {
     expect(everyone).toEqual(computeKpis(events, { traffic: 'all' }))
 
     // The same per interval: /kpi/series says what each day left out.
-    const series = await (await fetch(`${r.url}/kpi/series?interval=day&from=2026-11-01&to=2026-11-04`)).json()
+    const series = await (await fetch(`${r.url}/kpi/series?interval=day&from=2026-11-01&to=2026-11-04`, { headers: AS_ADMIN })).json()
     expect(series.map((d: any) => d.overall.sessions)).toEqual([0, Object.keys(BROWSERS).length, 0])
     expect(series[1].filtered.crawler).toBe(Object.keys(CRAWLERS).length - 1)
     expect(series[0].filtered.crawler).toBe(0)
-    const all = await (await fetch(`${r.url}/kpi/series?interval=day&from=2026-11-01&to=2026-11-04&traffic=all`)).json()
+    const all = await (await fetch(`${r.url}/kpi/series?interval=day&from=2026-11-01&to=2026-11-04&traffic=all`, { headers: AS_ADMIN })).json()
     expect(all[1].overall.sessions).toBe(Object.keys(agents).length)
-    expect((await fetch(`${r.url}/kpi?traffic=robots`)).status).toBe(400)
+    expect((await fetch(`${r.url}/kpi?traffic=robots`, { headers: AS_ADMIN })).status).toBe(400)
   })
 
   it('stores the class, never the User-Agent string', async () => {

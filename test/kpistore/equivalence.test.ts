@@ -49,13 +49,13 @@ describe('KPI store ≡ computeKpis', () => {
         // People only (the default) and every class: the same numbers, the same sessions left out.
         for (const traffic of ['human', 'all'] as const) {
           for (const [from, to] of ranges) {
-            const [got] = await engine.report([from, to], traffic)
+            const [got] = await engine.report([from, to], undefined, traffic)
             const want = computeKpis(seen, from === -FAR ? { traffic } : { from, to, traffic })
             expect(strip(got)).toEqual(want)
           }
           // Whole days: every interval equals computeKpis over that day alone.
           const days = Array.from({ length: 7 }, (_, i) => first + i * DAY)
-          const series = await engine.report(days, traffic)
+          const series = await engine.report(days, undefined, traffic)
           for (const interval of series) expect(strip(interval)).toEqual(computeKpis(seen, { from: interval.from, to: interval.to, traffic }))
         }
         if (done === all.length) {
