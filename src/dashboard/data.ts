@@ -70,6 +70,8 @@ export interface Health {
   now?: string
   silent?: { site: string; since: string; normalDays: number }[]
 }
+/** The sites this login may read. */
+export const loadSites = () => get<{ sites: string[] }>('/sites')
 export const loadEvents = (limit: number) => get<StoredEvent[]>('/events', { limit })
 
 /** A stored event as far as the dashboard reads it: every field may be anything a visitor sent. */

@@ -11,6 +11,7 @@ import { KPIS, formatValue, kpiDef } from './kpis'
 import { pickers, rangeOf, readView, writeView } from './pickers'
 import { asOf, now } from './now'
 import { CLASSES, campaignTable, commitmentEl, commitmentTable, eventsTable, gapsText, tableEl, weeksTable } from './table'
+import { sitePicker } from './sites'
 import { scopeLabel, weeksOf } from './weeks'
 
 const root = document.getElementById('dashboard')!
@@ -209,4 +210,6 @@ async function load() {
 }
 
 writeView(view)
+// The sites this login may read: a picker in the header when there are several.
+void sitePicker().then((picker) => picker && root.querySelector('header.top')?.append(picker))
 void load()
