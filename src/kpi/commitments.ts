@@ -15,7 +15,7 @@
  * 4. Counts behind rates: a rate needs 10 expected events a week, an average 30 sessions a week,
  *    a count 10 a week; below that the row says "too few" instead of promising zero.
  */
-import { boundaries, localIso } from '../kpistore/intervals'
+import { boundaries, instantIn, localIso } from '../kpistore/intervals'
 import { walk, wilsonLow, MIN_EVENTS, MIN_SESSIONS, MIN_WEEKS, type Kind } from './floor'
 import { gapWeeks, periodsOf, type Day, type Period } from './gaps'
 import type { Metrics } from './index'
@@ -152,16 +152,25 @@ export const computeCommitments = (series: readonly SeriesPoint[], options: Comm
   const forecast = nextWeeks(weeks, horizon, now, options.tz)
   const spans = weeks.map((w) => ({ start: w.start, end: w.end ?? new Date(Date.parse(w.start) + WEEK).toISOString(), sessions: w.overall?.sessions ?? 0 }))
   const days = options.days?.filter((d) => Date.parse(d.start) < now)
-  const gap = gapWeeks(spans, days, options.exclude)
+  // A date alone (an annotation's) is midnight in the site's time zone.
+  const at = (d: string) => instantIn(options.tz ?? 'UTC', d)
+  const found = gapWeeks(spans, days, options.exclude, at)
+  const gap = found.weeks
   const gaps = periodsOf(spans, gap)
-  // Data has been missing since: the first day of the last run of dark days, else the gap's first week.
-  const stale = gap.length > 0 && gap[gap.length - 1]
-  const missingSince = stale ? lastDarkDay(days, gaps.at(-1)!.from) : undefined
-
-  // Known shifts, as the index of the week holding each date.
+  // The latest weeks a gap: since when (the first day of the last dark run, else the gap's first
+  // week), and whether data is back in the week in progress or the gap was annotated.
+  const last = gap.length - 1
+  let stale: Stale | undefined
+  if (last >= 0 && gap[last]) {
+    const back = days?.find((d) => Date.parse(d.start) >= Date.parse(spans[last].end) && d.sessions > 0)?.start
+    stale = { since: found.lastDark && found.lastDark >= gaps.at(-1)!.from ? found.lastDark : gaps.at(-1)!.from, back, excluded: found.excluded[last] }
+  }
+  // Known shifts, as the index of the week holding each date (the week in progress or later: n).
+  const end = spans.length ? Date.parse(spans[last].end) : -Infinity
   const known = (options.changes ?? [])
-    .map((d) => Date.parse(d))
-    .map((t) => spans.findIndex((w) => t >= Date.parse(w.start) && t < Date.parse(w.end)))
+    .map(at)
+    .filter((t) => !Number.isNaN(t))
+    .map((t) => (t >= end ? spans.length : spans.findIndex((w) => t >= Date.parse(w.start) && t < Date.parse(w.end))))
     .filter((i) => i >= 0)
   const names = new Set(Object.keys(classes))
   const valueOf = (m: Partial<Metrics> | undefined, k: string) => (m as Record<string, unknown> | undefined)?.[k]
@@ -184,20 +193,18 @@ export const computeCommitments = (series: readonly SeriesPoint[], options: Comm
         const usable = typeof v === 'number' && Number.isFinite(v) && !(kind !== 'count' && !(metrics[i]?.sessions ?? 0))
         return { start: w.start, value: usable ? (v as number) : scope === 'overall' || kind !== 'count' ? null : 0 }
       })
-      out.push(commit({ kpi, scope, cls: classes[kpi] ?? 'owned', kind, history, sessions, forecast, confidence, horizon, gaps, missingSince, known }))
+      out.push(commit({ kpi, scope, cls: classes[kpi] ?? 'owned', kind, history, sessions, forecast, confidence, horizon, gaps, stale, known }))
     }
   }
   const order: Record<OwnershipClass, number> = { owned: 0, shared: 1, outside: 2 }
   return out.sort((a, b) => order[a.class] - order[b.class])
 }
 
-/** The first day of the last run of days without sessions, when days are known; else `fallback`. */
-const lastDarkDay = (days: readonly Day[] | undefined, fallback: string): string => {
-  if (!days?.length) return fallback
-  const sorted = [...days].sort((a, b) => Date.parse(a.start) - Date.parse(b.start))
-  let i = sorted.length
-  while (i > 0 && !(sorted[i - 1].sessions > 0)) i--
-  return i < sorted.length ? sorted[i].start : fallback
+/** The latest weeks are a gap: since when, whether data is back, whether they were annotated `exclude`. */
+interface Stale {
+  since: string
+  back?: string
+  excluded: boolean
 }
 
 /**
@@ -228,15 +235,17 @@ interface Row {
   confidence: number
   horizon: number
   gaps: { from: string; to: string }[]
-  missingSince?: string
+  stale?: Stale
   known: number[]
 }
 
-const commit = ({ kpi, scope, cls, kind, history, sessions, forecast, confidence, horizon, gaps, missingSince, known }: Row): Commitment => {
+const commit = ({ kpi, scope, cls, kind, history, sessions, forecast, confidence, horizon, gaps, stale, known }: Row): Commitment => {
   const ys = history.map((h) => h.value)
   const w = walk(ys, sessions, kind, horizon, confidence, known)
-  const changePoints = w.shifts.map((i) => history[i].start)
-  const status: Commitment['status'] = missingSince ? 'stale' : w.clean < MIN_WEEKS ? 'insufficient' : w.clean < FULL_WEEKS ? 'provisional' : 'full'
+  // A known shift of the week in progress is dated by it.
+  const weekOf = (i: number) => history[i]?.start ?? forecast[0]
+  const changePoints = w.shifts.map(weekOf)
+  const status: Commitment['status'] = stale ? 'stale' : w.clean < MIN_WEEKS ? 'insufficient' : w.clean < FULL_WEEKS ? 'provisional' : 'full'
   const hitRate = w.judged ? w.held / w.judged : null
   const base: Commitment = {
     kpi, scope, class: cls, weeks: w.weeks, status,
@@ -252,8 +261,16 @@ const commit = ({ kpi, scope, cls, kind, history, sessions, forecast, confidence
   }
   const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`
   const parts: string[] = []
-  if (missingSince) parts.push(`No data since ${missingSince.slice(0, 10)}: tracking or collection seems to have stopped. The figures below are from before then.`)
-  const weeksSince = w.start ? ` since the level shift of the week of ${history[w.start].start.slice(0, 10)}` : ''
+  if (stale) {
+    parts.push(
+      stale.excluded
+        ? `The latest weeks, from ${stale.since.slice(0, 10)}, are excluded (annotated): the figures below are from before them.`
+        : stale.back
+          ? `No data from ${stale.since.slice(0, 10)} until it resumed on ${stale.back.slice(0, 10)}: the figures below are from before the gap.`
+          : `No data since ${stale.since.slice(0, 10)}: tracking or collection seems to have stopped. The figures below are from before then.`,
+    )
+  }
+  const weeksSince = w.start ? ` since the level shift of the week of ${weekOf(w.start).slice(0, 10)}` : ''
   const missing = gaps.length
     ? ` Left out as missing data: ${gaps.map((g) => `${g.from.slice(0, 10)} to ${g.to.slice(0, 10)}`).join(', ')}.`
     : ''
@@ -271,7 +288,9 @@ const commit = ({ kpi, scope, cls, kind, history, sessions, forecast, confidence
         ? `Not enough history: ${plural(w.clean, 'complete week')}${weeksSince}; a commitment needs ${MIN_WEEKS}.`
         : w.why === 'ratios'
           ? `Not enough backtest yet: ${plural(w.n ?? 0, 'past forecast')} to judge by; a ${pct(confidence)} floor needs ${Math.ceil(1 / (1 - confidence) - 1e-9) - 1}.`
-          : kind === 'rate'
+          : w.why === 'zero'
+            ? `No floor above 0: the KPI was 0 in ${plural(w.zeros ?? 0, 'week')} of the ratios behind it, so a ${pct(confidence)} floor would promise nothing.`
+            : kind === 'rate'
             ? `Too few sessions to commit (${Math.round(perWeek).toLocaleString('en-US')} a week): a rate near ${pct(low)} needs about ${Math.ceil(MIN_EVENTS / Math.max(low, 1e-9)).toLocaleString('en-US')} sessions a week (${MIN_EVENTS} expected events).`
             : kind === 'mean'
               ? `Too few sessions to commit (${Math.round(perWeek).toLocaleString('en-US')} a week): an average per session needs ${MIN_SESSIONS} a week.`
@@ -286,7 +305,7 @@ const commit = ({ kpi, scope, cls, kind, history, sessions, forecast, confidence
     `Floor: the lowest baseline of the next ${plural(horizon, 'week')} × ${w.q!.toFixed(3)}, the ${ordinal(w.k!)} lowest of ${w.n} past ratios of actual to forecast` +
       ` (split conformal: if the coming weeks behave like those, each reaches the floor with probability at least ${pct(sure)}).`,
     w.judged
-      ? `Backtested week by week, each floor from the weeks before it only: held in ${w.held} of ${w.judged} judged weeks (${pct(hitRate!)}; at least ${pct(base.hitRateLow!)} with 95 % confidence, over ${plural(w.weeks, 'week')}).`
+      ? `Backtested week by week, each floor from the weeks before it only: held in ${w.held} of ${w.judged} checks of a floor against its week (${pct(hitRate!)}; at least ${pct(base.hitRateLow!)} with 95 % confidence), over ${plural(w.weeks, 'week')}.`
       : 'No backtested weeks yet.',
   )
   if (weeksSince) parts.push(`It uses the ${plural(w.clean, 'week')}${weeksSince}.`)

@@ -22,7 +22,7 @@ export const MIN_WEEKS = 8
 /** Latest ratios a floor is taken from (52 origins at a 4-week horizon: about a year). */
 const WINDOW = 208
 /** Step of the adaptive α. */
-const GAMMA = 0.015
+const GAMMA = 0.05
 /** The floor stays at least this far below the lowest baseline week. */
 const BELOW = 0.995
 /** Events a week a floor needs to be more than noise (rates: sessions × rate; counts: the count). */
@@ -42,6 +42,8 @@ export interface Walk {
   baseline: number[]
   /** Ratios (actual ÷ forecast of that week) behind the band, sorted. */
   ratios: number[]
+  /** Ratios of 0 behind a floor of 0 (why: 'zero'). */
+  zeros?: number
   /** The commitment, or why there is none. */
   floor?: number
   q?: number
@@ -91,6 +93,9 @@ export const walk = (
   const scores: Record<Method, Score[]> = { level: [], trend: [], season: [] }
   const err: Record<Method, [number, number]> = { level: [0, 0], trend: [0, 0], season: [0, 0] }
   const n = ys.length
+  let lastEnd = n
+  while (lastEnd > 0 && ys[lastEnd - 1] === null) lastEnd--
+  if (lastEnd === 0) lastEnd = n
   let out!: Walk
 
   for (let o = 0; o <= n; o++) {
@@ -103,7 +108,9 @@ export const walk = (
           judged++
           const hit = y >= f
           if (hit) held++
-          alpha = Math.min(0.5, Math.max(0.001, alpha + GAMMA * (target - (hit ? 0 : 1))))
+          // Adapted down after misses, back up to the target after hits, never above it: the stated
+          // probability is never below `confidence`.
+          alpha = Math.min(target, Math.max(0.001, alpha + GAMMA * (target - (hit ? 0 : 1))))
         }
         for (const p of pending.get(t) ?? []) {
           if (!(p.low > 0 && p.f > 0)) continue
@@ -121,10 +128,14 @@ export const walk = (
       pending.delete(t)
     }
 
+    // Today: a shift known for the week in progress starts a level with no weeks yet; and after a
+    // gap at the end, the forecast is made from where the data stopped, not across the gap.
+    if (o === n && known.includes(n)) start = n
+    const origin = o === n ? lastEnd : o
     // Forecasts at this origin, from the current level's weeks.
     const ahead: Partial<Record<Method, number[]>> = {}
     for (const m of METHODS) {
-      const f = forecast(ys, start, o, horizon, m)
+      const f = forecast(ys, start, origin, horizon, m)
       if (!f) continue
       ahead[m] = f
       const low = Math.min(...f)
@@ -143,7 +154,7 @@ export const walk = (
     let clean = 0
     for (let i = start; i < o; i++) if (ys[i] !== null) clean++
     const base = ahead[method]
-    let floor: number | undefined, q: number | undefined, k: number | undefined, count = 0, why: string | undefined
+    let floor: number | undefined, q: number | undefined, k: number | undefined, count = 0, why: string | undefined, zeros: number | undefined
     if (!base) why = 'history'
     else if (clean < MIN_WEEKS) why = 'history'
     else {
@@ -162,14 +173,15 @@ export const walk = (
         q = Math.min(kth(usable.map((s) => s.s), k), BELOW)
         floor = low * q
         if (!(floor > 0)) {
-          why = 'few'
+          why = 'zero'
+          zeros = usable.filter((s) => !(s.s > 0)).length
           floor = undefined
         }
       }
     }
     if (o === n) {
       const ratios = scores[method].filter((s) => !(s.from < start && s.target >= start)).slice(-WINDOW).map((s) => s.r).sort((a, b) => a - b)
-      out = { start, shifts: [...new Set([...detector.points.map((p) => pushed[p]), ...known.filter((c) => c < n)])].sort((a, b) => a - b), clean, method, baseline: base ?? [], ratios, floor, q, k, n: count, why, judged, held, weeks }
+      out = { zeros, start, shifts: [...new Set([...detector.points.map((p) => pushed[p]).filter((p) => known.every((c) => Math.abs(c - p) > 3)), ...known.filter((c) => c <= n)])].sort((a, b) => a - b), clean, method, baseline: base ?? [], ratios, floor, q, k, n: count, why, judged, held, weeks }
     } else if (floor !== undefined) {
       for (let j = 0; j < horizon && o + j < n; j++) floors.set(o + j, [...(floors.get(o + j) ?? []), floor])
     }

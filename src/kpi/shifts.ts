@@ -50,7 +50,8 @@ export const lineAt = (ys: readonly number[], from: number, to: number, x: numbe
 /** A series' noise: robust spread of week-to-week differences (a difference has √2 × the noise), at least 2 % of its level. */
 export const noiseOf = (ys: readonly number[]): number => {
   const diffs = ys.slice(1).map((y, i) => y - ys[i])
-  const mad = median(diffs.map((d) => Math.abs(d - median(diffs))))
+  const mid = median(diffs)
+  const mad = median(diffs.map((d) => Math.abs(d - mid)))
   const mean = ys.reduce((a, b) => a + Math.abs(b), 0) / Math.max(1, ys.length)
   return Math.max((1.4826 * mad) / Math.SQRT2, 0.02 * mean, 1e-9)
 }

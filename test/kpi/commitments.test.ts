@@ -294,3 +294,40 @@ describe('known level shifts (annotated changes)', () => {
     expect(told.note).toContain('5 complete weeks since the level shift of the week of ' + series[55].start.slice(0, 10))
   })
 })
+
+describe('review fixes: weekdays, the stated probability, a shift this week, zero floors', () => {
+  const weekdaysOnly = (weeks: number, outage?: [number, number]) => {
+    const series = asSeries(Array(weeks).fill(150))
+    const days = series.flatMap((w, i) => Array.from({ length: 7 }, (_, d) => ({
+      start: new Date(Date.parse(w.start) + d * 86_400_000).toISOString(),
+      sessions: d < 5 && !(outage && i >= outage[0] && i < outage[1]) ? 30 + ((i * 7 + d) % 5) : 0,
+    })))
+    series.forEach((w, i) => (w.overall.sessions = days.slice(i * 7, i * 7 + 7).reduce((a, d) => a + d.sessions, 0)))
+    return { series, days }
+  }
+
+  it('a site closed at weekends has no gaps; a week without its weekdays is one', () => {
+    const quiet = weekdaysOnly(30)
+    const c = computeCommitments(quiet.series, { ...complete(quiet.series), kpis: ['sessions'], scopes: ['overall'], days: quiet.days })[0]
+    expect(c.gaps).toEqual([])
+    expect(c.status).toBe('provisional')
+    const down = weekdaysOnly(30, [20, 22])
+    const d = computeCommitments(down.series, { ...complete(down.series), kpis: ['sessions'], scopes: ['overall'], days: down.days })[0]
+    expect(d.gaps).toEqual([{ from: down.series[20].start, to: down.series[21].end }])
+  })
+
+  it('states a probability of at least the confidence asked', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const c = sessions(asSeries(weekly({ weeks: 156, noise: 0.03, seed })))
+      const stated = Number(/probability at least ([\d.]+) %/.exec(c.note)![1])
+      expect(stated).toBeGreaterThanOrEqual(90)
+    }
+  })
+
+  it('an annotated shift in the week in progress stops the promise from the old level', () => {
+    const series = asSeries(weekly({ weeks: 60, noise: 0.05, seed: 2 }))
+    const c = sessions(series, { changes: [new Date(Date.parse(series[59].end!) + 86_400_000).toISOString()] })
+    expect([c.status, c.commitment]).toEqual(['insufficient', null])
+    expect(c.changePoints).toEqual([series[59].end])
+  })
+})
