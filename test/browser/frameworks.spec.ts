@@ -1,0 +1,140 @@
+import { spawnSync } from 'node:child_process'
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Page } from '@playwright/test'
+import react from '@vitejs/plugin-react'
+import vue from '@vitejs/plugin-vue'
+import { build, type PluginOption } from 'vite'
+import { test, expect, nameOf } from '../support/fixtures'
+import type { TestServer } from '../support/server'
+
+// footfall/react and footfall/vue in real apps: the package is packed and installed as a site
+// installs it, small React Router and Vue Router apps (test/frameworks/) are built with Vite, served
+// on 127.0.0.1 with the test collector, and driven in Chromium. Builds happen once, in beforeAll.
+const root = new URL('../../', import.meta.url).pathname
+const work = join(root, 'test-results/frameworks')
+const apps = {
+  'react-production': { src: 'react', mode: 'production', plugin: () => react() },
+  // React's development build is where StrictMode mounts everything twice.
+  'react-development': { src: 'react', mode: 'development', plugin: () => react() },
+  'vue-production': { src: 'vue', mode: 'production', plugin: () => vue() },
+} satisfies Record<string, { src: string; mode: string; plugin: () => PluginOption }>
+type App = keyof typeof apps
+
+const sh = (cmd: string, args: string[], cwd: string) => {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr || r.stdout}`)
+  return r.stdout
+}
+
+// One worker builds and runs this file's tests in order (the builds are shared).
+test.describe.configure({ mode: 'default' })
+
+test.beforeAll(async () => {
+  test.setTimeout(180e3)
+  rmSync(work, { recursive: true, force: true })
+  mkdirSync(work, { recursive: true })
+  // The package as published: `npm pack`, then installed from the tarball. The apps live beside that
+  // node_modules; React, Vue and their routers resolve further up, from the project's own.
+  const tarball = sh('npm', ['pack', root, '--pack-destination', work, '--silent'], work).trim().split('\n').pop()!
+  writeFileSync(join(work, 'package.json'), '{ "private": true, "type": "module" }\n')
+  sh('npm', ['install', '--no-save', '--no-package-lock', '--prefer-offline', '--no-audit', '--no-fund', `./${tarball}`], work)
+  for (const [name, app] of Object.entries(apps)) {
+    const dir = join(work, name)
+    cpSync(join(root, 'test/frameworks', app.src), dir, { recursive: true })
+    await build({
+      root: dir,
+      configFile: false,
+      logLevel: 'warn',
+      mode: app.mode,
+      // Assets are served from where they were built; the app's own routes are served index.html.
+      base: `/test-results/frameworks/${name}/dist/`,
+      plugins: [app.plugin()],
+      define: { 'process.env.NODE_ENV': JSON.stringify(app.mode) },
+      build: { outDir: 'dist', emptyOutDir: true, minify: app.mode == 'production' },
+    })
+  }
+})
+
+/** Serves the built app at its routes and opens its first page; console errors and footfall warnings are kept. */
+async function open(tab: Page, server: TestServer, app: App) {
+  const html = readFileSync(join(work, app, 'dist/index.html'), 'utf8')
+  for (const route of ['/', '/about', '/products']) server.pages.set(route, html)
+  const problems: string[] = []
+  tab.on('console', (m) => (m.type() == 'error' || /footfall|hydrat/i.test(m.text())) && m.type() != 'debug' && problems.push(m.text()))
+  tab.on('pageerror', (e) => problems.push(e.message))
+  tab.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`))
+  await tab.goto(server.url + '/')
+  return problems
+}
+
+const pageViews = (server: TestServer) =>
+  [...server.unique().values()].filter((e) => e.type == 'page').map((e) => `${e.properties!.path}${e.properties!.search}`)
+
+/** Each route change is one page view: waits for it, then checks that the list is exactly `expected`. */
+async function routes(tab: Page, server: TestServer) {
+  const steps: [string, () => Promise<unknown>, string][] = [
+    ['push', () => tab.getByRole('link', { name: 'About' }).click(), '/about'],
+    ['replace', () => tab.getByRole('link', { name: 'Products' }).click(), '/products'],
+    ['search parameter', () => tab.getByRole('link', { name: 'Shoes' }).click(), '/products?q=shoes'],
+    ['back', () => tab.goBack(), '/products'],
+    ['forward', () => tab.goForward(), '/products?q=shoes'],
+  ]
+  const expected = ['/']
+  await server.waitForCount(1, 'page')
+  for (const [what, go, path] of steps) {
+    await go()
+    await expect(tab.locator('#route'), what).toHaveText(path)
+    expected.push(path)
+    await server.waitForCount(expected.length, 'page')
+  }
+  // An event tracked after the last route change arrives after any page view a route could have
+  // added: the list is then complete.
+  await tab.locator('#signup').click()
+  const [signup] = await server.waitForCount(1, 'signup_click')
+  expect(signup.properties).toMatchObject({ plan: 'pro', n: 0 })
+  expect(signup.context.page.path + signup.context.page.search).toBe('/products?q=shoes')
+  expect(pageViews(server)).toEqual(expected)
+}
+
+/** consent('denied') from the hook: nothing more is recorded or sent, and the ids are gone. */
+async function denies(tab: Page, server: TestServer) {
+  const before = server.attempts.length
+  await tab.locator('#deny').click()
+  await tab.locator('#signup').click()
+  await tab.getByRole('link', { name: 'About' }).click()
+  await tab.locator('#flush').click()
+  await tab.waitForFunction(() => (window as any).flushed === true)
+  expect(server.attempts.length).toBe(before)
+  expect([...server.unique().values()].map(nameOf).filter((n) => n == 'signup_click')).toHaveLength(1)
+  expect(await tab.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('ff_')))).toEqual([])
+}
+
+for (const app of Object.keys(apps) as App[])
+  test(`${app}: the first load and each of five route changes are one page view; useTrack and consent work`, async ({ page: tab, server }) => {
+    const problems = await open(tab, server, app)
+    if (app == 'react-development') await expect.poll(() => tab.evaluate(() => (window as any).mounts), { message: 'StrictMode mounted twice' }).toBe(2)
+    await routes(tab, server)
+    await denies(tab, server)
+    expect(problems).toEqual([])
+  })
+
+test('a Vite SSR build imports both entries and renders in Node without browser globals', async () => {
+  const dir = join(work, 'ssr')
+  cpSync(join(root, 'test/frameworks/ssr'), dir, { recursive: true })
+  await build({
+    root: dir,
+    configFile: false,
+    logLevel: 'warn',
+    plugins: [react()],
+    build: { ssr: 'entry.tsx', outDir: 'dist', emptyOutDir: true },
+  })
+  // footfall, React and Vue stay external in the server bundle: Node loads the installed package.
+  const script = `const { render } = await import(${JSON.stringify(join(dir, 'dist/entry.js'))}); console.log(await render())`
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: dir, encoding: 'utf8' })
+  expect(r.stderr).toBe('')
+  expect(r.status).toBe(0)
+  expect(r.stdout).toContain('Sign up</button>')
+  expect(r.stdout).toContain('<p>vue</p>')
+  expect(r.stdout).not.toContain('[footfall]')
+})
