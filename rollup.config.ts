@@ -143,7 +143,8 @@ const browser: RollupOptions[] = [
   // that an app has one tracker), React and Vue left to the app. Not minified, like footfall.mjs.
   {
     input: { react: 'src/react.ts', vue: 'src/vue.ts' },
-    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs' },
+    // 'use client': Next.js App Router server components (app/layout) can render FootfallProvider.
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', banner: (c) => (c.name == 'react' ? "'use client';" : '') },
     external: ['footfall', 'react', 'vue'],
     plugins: [ts()],
   },

@@ -71,7 +71,20 @@ async function open(tab: Page, server: TestServer, app: App) {
 const pageViews = (server: TestServer) =>
   [...server.unique().values()].filter((e) => e.type == 'page').map((e) => `${e.properties!.path}${e.properties!.search}`)
 
-/** Each route change is one page view: waits for it, then checks that the list is exactly `expected`. */
+/** The page views footfall recorded in the page so far (see the apps' `recorded`). */
+const recorded = (tab: Page) => tab.evaluate(() => ((window as any).recorded as string[]).filter((r) => r.startsWith('page ')))
+
+/** Clicks the app's flush button (useFootfall().flush) and waits until the flush settled. */
+async function flush(tab: Page) {
+  await tab.evaluate(() => ((window as any).flushed = false))
+  await tab.locator('#flush').click()
+  await tab.waitForFunction(() => (window as any).flushed === true)
+}
+
+/**
+ * Each route change is one page view: after each, waits until footfall recorded it (a page view
+ * settles 300 ms after the URL changes), then checks that the collector received exactly that list.
+ */
 async function routes(tab: Page, server: TestServer) {
   const steps: [string, () => Promise<unknown>, string][] = [
     ['push', () => tab.getByRole('link', { name: 'About' }).click(), '/about'],
@@ -81,32 +94,37 @@ async function routes(tab: Page, server: TestServer) {
     ['forward', () => tab.goForward(), '/products?q=shoes'],
   ]
   const expected = ['/']
-  await server.waitForCount(1, 'page')
+  await expect.poll(() => recorded(tab), { message: 'first load' }).toHaveLength(1)
   for (const [what, go, path] of steps) {
     await go()
     await expect(tab.locator('#route'), what).toHaveText(path)
     expected.push(path)
-    await server.waitForCount(expected.length, 'page')
+    await expect.poll(() => recorded(tab), { message: what }).toHaveLength(expected.length)
   }
-  // An event tracked after the last route change arrives after any page view a route could have
-  // added: the list is then complete.
+  // An event tracked after the last route change is recorded after any page view a route could
+  // have added: once it is, the list is complete.
   await tab.locator('#signup').click()
-  const [signup] = await server.waitForCount(1, 'signup_click')
+  await tab.waitForFunction(() => (window as any).recorded.includes('signup_click'))
+  await flush(tab)
+  await server.waitForCount(1, 'signup_click')
+  const signup = [...server.unique().values()].find((e) => nameOf(e) == 'signup_click')!
   expect(signup.properties).toMatchObject({ plan: 'pro', n: 0 })
   expect(signup.context.page.path + signup.context.page.search).toBe('/products?q=shoes')
   expect(pageViews(server)).toEqual(expected)
+  expect(await recorded(tab)).toEqual(expected.map((p) => 'page ' + p))
 }
 
 /** consent('denied') from the hook: nothing more is recorded or sent, and the ids are gone. */
 async function denies(tab: Page, server: TestServer) {
   const before = server.attempts.length
+  const seen = (await tab.evaluate(() => (window as any).recorded.length)) as number
   await tab.locator('#deny').click()
   await tab.locator('#signup').click()
   await tab.getByRole('link', { name: 'About' }).click()
-  await tab.locator('#flush').click()
-  await tab.waitForFunction(() => (window as any).flushed === true)
+  await expect(tab.locator('#route')).toHaveText('/about')
+  await flush(tab)
   expect(server.attempts.length).toBe(before)
-  expect([...server.unique().values()].map(nameOf).filter((n) => n == 'signup_click')).toHaveLength(1)
+  expect(await tab.evaluate(() => (window as any).recorded.length)).toBe(seen)
   expect(await tab.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('ff_')))).toEqual([])
 }
 

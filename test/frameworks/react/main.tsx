@@ -1,6 +1,7 @@
 import { StrictMode, useEffect, useState } from 'react'
 import { createRoot } from 'react-dom/client'
 import { BrowserRouter, Link, Route, Routes, useLocation } from 'react-router'
+import { on } from 'footfall'
 import { FootfallProvider, useFootfall, useTrack } from 'footfall/react'
 
 // A small React Router app as a site builds it: the provider at the top, StrictMode on, routes
@@ -9,9 +10,14 @@ declare global {
   interface Window {
     mounts: number
     flushed: boolean
+    recorded: string[]
   }
 }
 window.mounts = 0
+// What footfall records, as it records it (the collector hears of it within seconds): the test
+// waits on this between route changes, then compares it with what reached the collector.
+window.recorded = []
+on('track', (e) => window.recorded.push(e.type == 'page' ? 'page ' + e.properties.path + e.properties.search : e.event))
 
 function Page() {
   const { pathname, search } = useLocation()
