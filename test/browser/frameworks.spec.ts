@@ -1,5 +1,7 @@
-import { spawnSync } from 'node:child_process'
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn, spawnSync } from 'node:child_process'
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import react from '@vitejs/plugin-react'
@@ -21,8 +23,8 @@ const apps = {
 } satisfies Record<string, { src: string; mode: string; plugin: () => PluginOption }>
 type App = keyof typeof apps
 
-const sh = (cmd: string, args: string[], cwd: string) => {
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8' })
+const sh = (cmd: string, args: string[], cwd: string, env: Record<string, string> = {}) => {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env } })
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr || r.stdout}`)
   return r.stdout
 }
@@ -30,15 +32,18 @@ const sh = (cmd: string, args: string[], cwd: string) => {
 // One worker builds and runs this file's tests in order (the builds are shared).
 test.describe.configure({ mode: 'default' })
 
+/** The packed package (npm pack), installed into each app. */
+let tarball = ''
+
 test.beforeAll(async () => {
   test.setTimeout(180e3)
   rmSync(work, { recursive: true, force: true })
   mkdirSync(work, { recursive: true })
   // The package as published: `npm pack`, then installed from the tarball. The apps live beside that
   // node_modules; React, Vue and their routers resolve further up, from the project's own.
-  const tarball = sh('npm', ['pack', root, '--pack-destination', work, '--silent'], work).trim().split('\n').pop()!
+  tarball = join(work, sh('npm', ['pack', root, '--pack-destination', work, '--silent'], work).trim().split('\n').pop()!)
   writeFileSync(join(work, 'package.json'), '{ "private": true, "type": "module" }\n')
-  sh('npm', ['install', '--no-save', '--no-package-lock', '--prefer-offline', '--no-audit', '--no-fund', `./${tarball}`], work)
+  sh('npm', ['install', '--no-save', '--no-package-lock', '--prefer-offline', '--no-audit', '--no-fund', tarball], work)
   for (const [name, app] of Object.entries(apps)) {
     const dir = join(work, name)
     cpSync(join(root, 'test/frameworks', app.src), dir, { recursive: true })
@@ -56,15 +61,13 @@ test.beforeAll(async () => {
   }
 })
 
-/** Serves the built app at its routes and opens its first page; console errors and footfall warnings are kept. */
-async function open(tab: Page, server: TestServer, app: App) {
-  const html = readFileSync(join(work, app, 'dist/index.html'), 'utf8')
-  for (const route of ['/', '/about', '/products']) server.pages.set(route, html)
+/** Opens the app's first page; console errors, footfall warnings and failed requests are kept. */
+async function open(tab: Page, url: string) {
   const problems: string[] = []
   tab.on('console', (m) => (m.type() == 'error' || /footfall|hydrat/i.test(m.text())) && m.type() != 'debug' && problems.push(m.text()))
   tab.on('pageerror', (e) => problems.push(e.message))
   tab.on('response', (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`))
-  await tab.goto(server.url + '/')
+  await tab.goto(url)
   return problems
 }
 
@@ -88,7 +91,7 @@ async function flush(tab: Page) {
 async function routes(tab: Page, server: TestServer) {
   const steps: [string, () => Promise<unknown>, string][] = [
     ['push', () => tab.getByRole('link', { name: 'About' }).click(), '/about'],
-    ['replace', () => tab.getByRole('link', { name: 'Products' }).click(), '/products'],
+    ['replace', () => tab.locator('#replace').click(), '/products'],
     ['search parameter', () => tab.getByRole('link', { name: 'Shoes' }).click(), '/products?q=shoes'],
     ['back', () => tab.goBack(), '/products'],
     ['forward', () => tab.goForward(), '/products?q=shoes'],
@@ -130,7 +133,10 @@ async function denies(tab: Page, server: TestServer) {
 
 for (const app of Object.keys(apps) as App[])
   test(`${app}: the first load and each of five route changes are one page view; useTrack and consent work`, async ({ page: tab, server }) => {
-    const problems = await open(tab, server, app)
+    // The built app is served at each of its routes; its assets from where they were built.
+    const html = readFileSync(join(work, app, 'dist/index.html'), 'utf8')
+    for (const route of ['/', '/about', '/products']) server.pages.set(route, html)
+    const problems = await open(tab, server.url + '/')
     if (app == 'react-development') await expect.poll(() => tab.evaluate(() => (window as any).mounts), { message: 'StrictMode mounted twice' }).toBe(2)
     await routes(tab, server)
     await denies(tab, server)
@@ -155,4 +161,44 @@ test('a Vite SSR build imports both entries and renders in Node without browser 
   expect(r.stdout).toContain('Sign up</button>')
   expect(r.stdout).toContain('<p>vue</p>')
   expect(r.stdout).not.toContain('[footfall]')
+})
+
+/** A free port on 127.0.0.1. */
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number }
+      s.close(() => resolve(port))
+    })
+  })
+
+test('next-production: Next.js App Router (FootfallProvider in app/layout) counts each route change once; useTrack and consent work', async ({
+  page: tab,
+  server,
+}) => {
+  test.skip(!!process.env.FOOTFALL_SKIP_NEXT, 'FOOTFALL_SKIP_NEXT is set')
+  test.setTimeout(240e3)
+  // Next.js and its React are the app's own: installed from test/frameworks/next's lockfile into a
+  // folder of their own (npm's cache makes it quick), footfall from the packed tarball.
+  const dir = mkdtempSync(join(tmpdir(), 'footfall-next-'))
+  const next = join(dir, 'node_modules/next/dist/bin/next')
+  let child: ReturnType<typeof spawn> | undefined
+  try {
+    cpSync(join(root, 'test/frameworks/next'), dir, { recursive: true })
+    sh('npm', ['ci', '--prefer-offline', '--no-audit', '--no-fund'], dir)
+    mkdirSync(join(dir, 'node_modules/footfall'))
+    sh('tar', ['-xzf', tarball, '-C', join(dir, 'node_modules/footfall'), '--strip-components=1'], dir)
+    sh(process.execPath, [next, 'build'], dir, { COLLECTOR: server.url + '/collect', NEXT_TELEMETRY_DISABLED: '1' })
+    const port = await freePort()
+    child = spawn(process.execPath, [next, 'start', '-H', '127.0.0.1', '-p', String(port)], { cwd: dir, stdio: 'ignore', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } })
+    const url = `http://127.0.0.1:${port}/`
+    await expect.poll(() => fetch(url).then((r) => r.status, () => 0), { timeout: 30e3 }).toBe(200)
+    const problems = await open(tab, url)
+    await routes(tab, server)
+    await denies(tab, server)
+    expect(problems).toEqual([])
+  } finally {
+    child?.kill()
+    rmSync(dir, { recursive: true, force: true })
+  }
 })

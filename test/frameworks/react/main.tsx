@@ -1,11 +1,11 @@
 import { StrictMode, useEffect, useState } from 'react'
 import { createRoot } from 'react-dom/client'
-import { BrowserRouter, Link, Route, Routes, useLocation } from 'react-router'
+import { BrowserRouter, Link, Route, Routes, useLocation, useNavigate } from 'react-router'
 import { on } from 'footfall'
 import { FootfallProvider, useFootfall, useTrack } from 'footfall/react'
 
 // A small React Router app as a site builds it: the provider at the top, StrictMode on, routes
-// changed by links (push, replace, a search parameter) and by the browser's back and forward.
+// changed by links and navigate() (push, replace, a search parameter) and by the browser's back and forward.
 declare global {
   interface Window {
     mounts: number
@@ -21,6 +21,7 @@ on('track', (e) => window.recorded.push(e.type == 'page' ? 'page ' + e.propertie
 
 function Page() {
   const { pathname, search } = useLocation()
+  const navigate = useNavigate()
   const track = useTrack()
   const { consent, flush } = useFootfall()
   const [n, setN] = useState(0)
@@ -31,9 +32,9 @@ function Page() {
       <h1 id="route">{pathname + search}</h1>
       <nav>
         <Link to="/about">About</Link>
-        <Link to="/products" replace>
+        <button id="replace" onClick={() => navigate('/products', { replace: true })}>
           Products
-        </Link>
+        </button>
         <Link to="/products?q=shoes">Shoes</Link>
       </nav>
       <button id="signup" onClick={() => (track('signup_click', { plan: 'pro', n }), setN(n + 1))}>

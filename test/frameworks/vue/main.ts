@@ -6,7 +6,7 @@ import App from './App.vue'
 import Page from './Page.vue'
 
 // A small Vue Router app as a site builds it: the plugin installed with the router, routes changed
-// by links (push, replace, a search parameter) and by the browser's back and forward.
+// by links and router.replace() (push, replace, a search parameter) and by the browser's back and forward.
 // What footfall records, as it records it (the collector hears of it within seconds): the test
 // waits on this between route changes, then compares it with what reached the collector.
 const w = window as unknown as { recorded: string[] }
