@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import react from '@vitejs/plugin-react'
 import vue from '@vitejs/plugin-vue'
-import { build, type PluginOption } from 'vite'
+import { build, createServer as createVite, type PluginOption } from 'vite'
 import { test, expect, nameOf } from '../support/fixtures'
 import type { TestServer } from '../support/server'
 
@@ -161,6 +161,57 @@ test('a Vite SSR build imports both entries and renders in Node without browser 
   expect(r.stdout).toContain('Sign up</button>')
   expect(r.stdout).toContain('<p>vue</p>')
   expect(r.stdout).not.toContain('[footfall]')
+})
+
+test('react-dev-server: under the Vite dev server (StrictMode, a hot reload of the provider) footfall starts once and counts each route once', async ({
+  page: tab,
+  server,
+}) => {
+  const dir = join(work, 'react-dev-server')
+  cpSync(join(root, 'test/frameworks/react'), dir, { recursive: true })
+  // A build earlier in this process set NODE_ENV to production: the dev server needs React's development build.
+  const env = process.env.NODE_ENV
+  process.env.NODE_ENV = 'development'
+  const vite = await createVite({
+    root: dir,
+    configFile: false,
+    logLevel: 'warn',
+    plugins: [react()],
+    // The app sends to its own origin, as in production; the dev server passes /collect on.
+    server: { host: '127.0.0.1', port: await freePort(), strictPort: true, proxy: { '/collect': server.url } },
+  })
+  try {
+    await vite.listen()
+    const problems = await open(tab, vite.resolvedUrls!.local[0])
+    await expect.poll(() => tab.evaluate(() => (window as any).mounts), { message: 'StrictMode mounted twice' }).toBe(2)
+    await expect.poll(() => recorded(tab), { message: 'first load' }).toEqual(['page /'])
+    await tab.getByRole('link', { name: 'About' }).click()
+    await expect.poll(() => recorded(tab), { message: 'push' }).toEqual(['page /', 'page /about'])
+    // Edit the module that renders the provider, adding a hook to App: Fast Refresh then remounts
+    // App and everything in it, the provider included, whose effect runs again.
+    const app = join(dir, 'App.tsx')
+    const edited = readFileSync(app, 'utf8')
+      .replace(/>(\s*)Sign up(\s*)</, '>$1Sign up now$2<')
+      .replace('export function App() {', 'export function App() {\n  useState(0)')
+    expect(edited).toContain('Sign up now')
+    expect(edited).toContain('useState(0)')
+    writeFileSync(app, edited)
+    // Vite's watcher leaves test-results/ alone (Playwright writes there): it is told of the edit.
+    vite.watcher.emit('change', app)
+    await expect(tab.locator('#signup')).toHaveText('Sign up now')
+    expect(await tab.evaluate(() => (window as any).mounts), 'remounted by the hot update').toBeGreaterThan(2)
+    await tab.locator('#replace').click()
+    await expect.poll(() => recorded(tab), { message: 'replace' }).toEqual(['page /', 'page /about', 'page /products'])
+    await tab.locator('#signup').click()
+    await tab.waitForFunction(() => (window as any).recorded.includes('signup_click'))
+    await flush(tab)
+    await server.waitForCount(1, 'signup_click')
+    expect(pageViews(server)).toEqual(['/', '/about', '/products'])
+    expect(problems).toEqual([])
+  } finally {
+    await vite.close()
+    process.env.NODE_ENV = env
+  }
 })
 
 /** A free port on 127.0.0.1. */
