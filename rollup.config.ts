@@ -40,9 +40,10 @@ const declarations = (entries: Record<string, string>): Plugin => ({
     // Relative specifiers get their .js extension so that `moduleResolution: nodenext` users resolve them.
     const write: tsc.WriteFileCallback = (file, text) => {
       const dir = dirname(file)
-      const fixed = text.replace(/((?:from|import)\s*\(?)'(\.\.?\/[^']+)'/g, (m, pre: string, spec: string) => {
+      // (Inferred types come out as `import("./batch").Chunk`, in double quotes.)
+      const fixed = text.replace(/((?:from|import)\s*\(?)(['"])(\.\.?\/[^'"]+)\2/g, (m, pre: string, q: string, spec: string) => {
         const src = resolve(dir.replace(/dist[\\/]types/, 'src'), spec)
-        return existsSync(src + '.ts') ? `${pre}'${spec}.js'` : existsSync(src + '/index.ts') ? `${pre}'${spec}/index.js'` : m
+        return existsSync(src + '.ts') ? `${pre}${q}${spec}.js${q}` : existsSync(src + '/index.ts') ? `${pre}${q}${spec}/index.js${q}` : m
       })
       mkdirSync(dir, { recursive: true })
       writeFileSync(file, fixed)

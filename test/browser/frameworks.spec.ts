@@ -214,6 +214,19 @@ test('react-dev-server: under the Vite dev server (StrictMode, a hot reload of t
   }
 })
 
+test('the types of footfall/react and footfall/vue check in an app, with bundler and nodenext resolution', () => {
+  test.setTimeout(120e3)
+  const dir = join(work, 'types')
+  cpSync(join(root, 'test/frameworks/types'), dir, { recursive: true })
+  const tsc = join(root, 'node_modules/typescript/bin/tsc')
+  for (const [module, resolution] of [['esnext', 'bundler'], ['nodenext', 'nodenext']]) {
+    const args = ['--noEmit', '--strict', '--target', 'es2022', '--lib', 'es2022,dom,dom.iterable', '--jsx', 'react-jsx', '--types', 'react']
+    const r = spawnSync(process.execPath, [tsc, ...args, '--module', module, '--moduleResolution', resolution, 'app.tsx'], { cwd: dir, encoding: 'utf8' })
+    expect(r.stdout, resolution).toBe('')
+    expect(r.status, resolution).toBe(0)
+  }
+})
+
 /** A free port on 127.0.0.1. */
 const freePort = () =>
   new Promise<number>((resolve) => {
