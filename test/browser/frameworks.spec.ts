@@ -11,8 +11,9 @@ import { test, expect, nameOf } from '../support/fixtures'
 import type { TestServer } from '../support/server'
 
 // footfall/react and footfall/vue in real apps: the package is packed and installed as a site
-// installs it, small React Router and Vue Router apps (test/frameworks/) are built with Vite, served
-// on 127.0.0.1 with the test collector, and driven in Chromium. Builds happen once, in beforeAll.
+// installs it, small React Router and Vue Router apps (test/frameworks/) are built with Vite (once,
+// in beforeAll), served on 127.0.0.1 with the test collector, and driven in Chromium; so are the
+// React app under the Vite dev server and a Next.js App Router app under `next start`.
 const root = new URL('../../', import.meta.url).pathname
 const work = join(root, 'test-results/frameworks')
 const apps = {
