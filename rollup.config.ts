@@ -34,13 +34,16 @@ const declarations = (entries: Record<string, string>): Plugin => ({
       moduleResolution: tsc.ModuleResolutionKind.Bundler,
       lib: ['lib.es2022.d.ts', 'lib.es2024.string.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
       types: ['node'],
+      // The framework entries import the SDK by its package name, as an app does (see `frameworks`).
+      paths: { footfall: ['./src/index.ts'] },
     })
     // Relative specifiers get their .js extension so that `moduleResolution: nodenext` users resolve them.
     const write: tsc.WriteFileCallback = (file, text) => {
       const dir = dirname(file)
-      const fixed = text.replace(/((?:from|import)\s*\(?)'(\.\.?\/[^']+)'/g, (m, pre: string, spec: string) => {
+      // (Inferred types come out as `import("./batch").Chunk`, in double quotes.)
+      const fixed = text.replace(/((?:from|import)\s*\(?)(['"])(\.\.?\/[^'"]+)\2/g, (m, pre: string, q: string, spec: string) => {
         const src = resolve(dir.replace(/dist[\\/]types/, 'src'), spec)
-        return existsSync(src + '.ts') ? `${pre}'${spec}.js'` : existsSync(src + '/index.ts') ? `${pre}'${spec}/index.js'` : m
+        return existsSync(src + '.ts') ? `${pre}${q}${spec}.js${q}` : existsSync(src + '/index.ts') ? `${pre}${q}${spec}/index.js${q}` : m
       })
       mkdirSync(dir, { recursive: true })
       writeFileSync(file, fixed)
@@ -49,7 +52,9 @@ const declarations = (entries: Record<string, string>): Plugin => ({
     if (result.diagnostics.length) this.warn(tsc.formatDiagnostics(result.diagnostics, tsc.createCompilerHost({})))
     for (const [name, file] of Object.entries(entries)) {
       const target = './types/' + file.slice(4).replace(/\.ts$/, '.js')
-      writeFileSync(`dist/${name}.d.ts`, `export * from '${target}'\n`)
+      // `export *` leaves a default export out: the Vue plugin is one.
+      const dflt = /^export default /m.test(readFileSync(file, 'utf8')) ? `export { default } from '${target}'\n` : ''
+      writeFileSync(`dist/${name}.d.ts`, `export * from '${target}'\n` + dflt)
     }
   },
 })
@@ -135,6 +140,15 @@ const browser: RollupOptions[] = [
     external: [/^idb-keyval/, /^web-vitals/],
     plugins: [version(), nodeResolve(), ts()],
   },
+  // The framework entries: thin modules over the package's own `footfall` entry (imported by name, so
+  // that an app has one tracker), React and Vue left to the app. Not minified, like footfall.mjs.
+  {
+    input: { react: 'src/react.ts', vue: 'src/vue.ts' },
+    // 'use client': Next.js App Router server components (app/layout) can render FootfallProvider.
+    output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', banner: (c) => (c.name == 'react' ? "'use client';" : '') },
+    external: ['footfall', 'react', 'vue'],
+    plugins: [ts()],
+  },
   // Optional parts of the script tag, each a file of its own fetched by the core when needed.
   ...['vitals', 'live', 'datalayer', 'platform'].map(
     (name): RollupOptions => ({
@@ -173,7 +187,7 @@ const node: RollupOptions[] = [
       version(),
       nodeResolve({ preferBuiltins: true }),
       ts(),
-      declarations({ footfall: 'src/index.ts', kpi: 'src/kpi/index.ts', collector: 'src/collector/index.ts' }),
+      declarations({ footfall: 'src/index.ts', kpi: 'src/kpi/index.ts', collector: 'src/collector/index.ts', react: 'src/react.ts', vue: 'src/vue.ts' }),
     ],
   },
 ]

@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { readFileSync } from 'node:fs'
 import { brotliCompressSync, constants } from 'node:zlib'
+import { minify } from 'terser'
 import { describe, expect, it } from 'vitest'
 
 /**
@@ -41,6 +42,22 @@ describe('bundle size', () => {
     it(`keeps dist/${file} within ${budget} B brotli`, () => {
       const br = brotli(file)
       console.log(`dist/${file}: ${br} B brotli (budget ${budget})`)
+      expect(br).toBeLessThanOrEqual(budget)
+    })
+})
+
+/**
+ * What footfall/react and footfall/vue add to an app's bundle: the entry as the app's bundler
+ * minifies it (terser here), React, Vue and the SDK itself left out (the app has them anyway).
+ */
+export const FRAMEWORK_BUDGETS: Record<string, number> = { 'react.mjs': 300, 'vue.mjs': 250 }
+
+describe('framework entries', () => {
+  for (const [file, budget] of Object.entries(FRAMEWORK_BUDGETS))
+    it(`keep dist/${file} within ${budget} B minified and brotli`, async () => {
+      const { code } = await minify(readFileSync(new URL(`../../dist/${file}`, import.meta.url), 'utf8'), { module: true, ecma: 2020 })
+      const br = brotliCompressSync(code!, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length
+      console.log(`dist/${file}: ${code!.length} B minified, ${br} B brotli (budget ${budget})`)
       expect(br).toBeLessThanOrEqual(budget)
     })
 })
