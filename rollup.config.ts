@@ -103,15 +103,9 @@ const ts = () => typescript({ tsconfig: 'tsconfig.json', include: ['src/**/*.ts'
  * names that never reach the wire, storage, the public API, the options (data-* attributes), a DOM
  * or built-in property the same file reads (`Promise.all`, a fetch `body`), or a part minified
  * without this list (vitals, dataLayer, platform: they see `track`, `on`, `warn`, `options`).
- * OWN names are the core's alone. SHARED names are read by footfall-live.js as well: each file is
- * minified on its own, so both get the same fixed short name for each (`$a`, `$b`, …; terser only
- * makes up names without a `$` here).
  */
-const OWN = ['session', 'start', 'soon', 'unload', 'enable', 'durable', 'save', 'touch', 'ready', 'retryAfter', 'beacon']
-const SHARED = ['queue', 'mine', 'kept', 'writing', 'take', 'retryAt', 'persist', 'stored', 'del', 'run', 'chunk', 'wrap', 'nativeFetch', 'landed', 'load', 'early', 'emit', 'dropped', 'taken', 'writeKey', 'parts', 'bytes', 'release']
-const INTERNAL = new RegExp(`^(${[...OWN, ...SHARED].join('|')})$`)
-/** terser's name cache, filled in advance: `$name` → the short name. A fresh copy for each file. */
-const shared = () => ({ props: Object.fromEntries(SHARED.map((n, i) => ['$' + n, '$' + (i + 10).toString(36)])) })
+const INTERNAL_NAMES = ['session', 'start', 'soon', 'unload', 'enable', 'durable', 'save', 'touch', 'retryAfter', 'beacon', 'queue', 'mine', 'kept', 'writing', 'take', 'retryAt', 'persist', 'stored', 'del', 'run', 'nativeFetch', 'load', 'emit', 'dropped', 'taken', 'writeKey', 'parts', 'bytes', 'entries']
+const INTERNAL = new RegExp(`^(${INTERNAL_NAMES.join('|')})$`)
 
 const min = (mangleProps?: boolean) =>
   terser({
@@ -119,8 +113,7 @@ const min = (mangleProps?: boolean) =>
     module: true,
     compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
     // builtins: a name listed here is ours even where the DOM has the same one (`start`).
-    // (`cache` is a documented mangle.properties option that the typings leave out.)
-    mangle: { properties: mangleProps ? ({ regex: INTERNAL, builtins: true, cache: shared() } as { regex: RegExp }) : { regex: /^_/ } },
+    mangle: { properties: mangleProps ? { regex: INTERNAL, builtins: true } : { regex: /^_/ } },
     format: { comments: false },
   })
 
@@ -150,12 +143,12 @@ const browser: RollupOptions[] = [
     plugins: [ts()],
   },
   // Optional parts of the script tag, each a file of its own fetched by the core when needed.
-  ...['vitals', 'live', 'datalayer', 'platform'].map(
+  ...['vitals', 'datalayer', 'platform'].map(
     (name): RollupOptions => ({
       input: `src/parts/${name}.ts`,
       // A module: the core starts it through import() and its default export.
       output: { file: `dist/footfall-${name}.js`, format: 'es', sourcemap: false },
-      plugins: [version(), nodeResolve(), ts(), min(name == 'live'), sri()],
+      plugins: [version(), nodeResolve(), ts(), min(), sri()],
     }),
   ),
   // The Shopify customer-events pixel: one file a merchant pastes into Shopify's admin, its settings on top.

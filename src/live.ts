@@ -9,16 +9,12 @@ import { sender } from './send'
 import type { Ctx } from './tracker'
 
 /**
- * What the core adds as soon as it starts (`footfall-live.js`): everything that happens after the
- * first moment. The core has already recorded the landing page view, keeps every event in
- * IndexedDB and sends it with keepalive when the page hides; this part sends from the store
- * (batches, retries, several tabs), follows SPA routes, measures engagement, captures clicks and
- * chat openings, and adds the parts a page needs: the dataLayer bridge, the shop platforms, web
- * vitals after `load`.
+ * What the tracker starts with, all in `footfall.js`: sending from the store (batches, retries,
+ * several tabs), SPA routes, engagement, clicks and chat openings. Only the parts a page opts into
+ * or qualifies for are files of their own, added later: the dataLayer bridge (`data-datalayer`),
+ * the shop platforms (a Shopify or WooCommerce shop), web vitals (after `load`).
  */
 export function live(t: Ctx): void {
-  // A core of another release (one cached, the other not) names what they share differently.
-  if (t.release != '__VERSION__') throw 0
   const o = t.options
   t.queue.run = sender(t.queue, (count, reason) => t.track('footfall_dropped', { count, reason }))
   pageviews(t)
@@ -37,6 +33,4 @@ export function live(t: Ctx): void {
       )
   }
   if (isOn(o.vitals)) onLoad(() => t.load('vitals'))
-  // Started (the browser tests wait for this; nothing in the page needs it).
-  t.emit('live')
 }

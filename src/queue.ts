@@ -2,6 +2,7 @@ import { chunk, MAX_BODY, body } from './batch'
 import { stringify, tooBig } from './lib/json'
 import { createRescue } from './rescue'
 import { createQueueStore, type Entry } from './store'
+import { post } from './transport'
 import type { Envelope } from './types'
 
 /** The queue bounds: beyond them the oldest events go first, and every one is reported. */
@@ -37,10 +38,7 @@ export type Queue = ReturnType<typeof createQueue>
  * keepalive as the page hides, when there is no time left to read IndexedDB.
  *
  * Sending from the store (batches, acknowledgements, retries, bounds, several tabs) is `run`,
- * which the sender (send.ts, in the part the core adds at start) attaches; `ready` settles when
- * it did or could not (the tracker sets it). Without a sender the queue still sends this tab's
- * events with keepalive on every flush and as the page hides, and deletes nothing: the next page
- * with a sender sends what is stored.
+ * which the sender (send.ts) attaches as the tracker starts.
  *
  * A keepalive reply usually arrives after the page is gone, so what left that way is still stored
  * on the next page load. Its keys are remembered (`kept`, in localStorage across pages), and the
@@ -115,33 +113,18 @@ export function createQueue(o: QueueOptions) {
       if ((budget -= c.bytes + 100) < 0) break
       const ids = c.entries.map((e) => (q.kept.add(e[0]), e[0].slice(-36)))
       o.emit('send', { ids, transport: 'keepalive' })
-      const b = body(c, o.writeKey)
-      // Content blockers often refuse sendBeacon: it is only the fallback, for a fetch that is
+      // Content blockers often refuse sendBeacon: it is only post()'s fallback, for a fetch that is
       // missing or broken. Refused both ways, the events were not sent: the next flush tries again.
-      const beacon = () => {
-        try {
-          if (navigator.sendBeacon(o.endpoint, b)) return
-        } catch {}
-        c.entries.forEach((e) => q.kept.delete(e[0]))
-      }
-      try {
-        q.nativeFetch!(o.endpoint, { method: 'POST', body: b, keepalive: true, credentials: 'omit' }).catch(beacon)
-      } catch {
-        beacon()
-      }
+      post(q.nativeFetch, o.endpoint, body(c, o.writeKey), true).then((r) => r.status || c.entries.forEach((e) => q.kept.delete(e[0])))
     }
-    // For the next page's sender to ask about. Without a sender on this page (its part missing)
-    // they are not remembered, so that a site serving only footfall.js does not fill localStorage
-    // with lists nobody reads: the next page with a sender sends them again (same messageId).
-    if (q.run) keptLog.save([...q.kept])
+    // For the next page's sender to ask about.
+    keptLog.save([...q.kept])
   }
 
   const run = async () => {
     if (!enabled) return
-    await q.ready
     await persist()
-    if (!q.run) return leave()
-    if ((await q.run()) || q.mine.size || unsaved.length) schedule(Math.max(FLUSH_MS, q.retryAt - Date.now()))
+    if ((await q.run!()) || q.mine.size || unsaved.length) schedule(Math.max(FLUSH_MS, q.retryAt - Date.now()))
   }
 
   /** Runs one flush after the current one; calls made while one waits share it. */
@@ -165,13 +148,8 @@ export function createQueue(o: QueueOptions) {
     kept: new Set<string>(),
     /** Keys whose write to the store is under way: in `mine`, not yet safe in IndexedDB. */
     writing: new Set<string>(),
-    /** Settles once the sender's part ran or could not be loaded. */
-    ready: Promise.resolve() as Promise<unknown>,
     /** No retry before this time (set by the sender from its backoff; flush() and `online` clear it). */
     retryAt: 0,
-    // Shared with the sender rather than bundled into its file twice.
-    chunk,
-    wrap: body,
     /** One flush from the store, attached by the sender; true when some of it must wait for a retry. */
     run: undefined as undefined | (() => Promise<boolean>),
     stored: store.all,

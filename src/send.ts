@@ -1,5 +1,5 @@
 import { backoff } from './backoff'
-import { MAX_BODY, type Chunk } from './batch'
+import { body, chunk, MAX_BODY, type Chunk } from './batch'
 import type { Queue } from './queue'
 import { MAX_EVENTS } from './queue'
 import type { Entry } from './store'
@@ -9,9 +9,8 @@ import { post } from './transport'
 export const MAX_AGE_MS = 7 * 864e5
 
 /**
- * Sending from the store: batches, acknowledgements, retries, the bounds and several tabs. It
- * lives in the part the core adds at start (each event is already safe in IndexedDB and leaves
- * with keepalive when the page hides without it) and attaches itself to the queue as `run`.
+ * Sending from the store: batches, acknowledgements, retries, the bounds and several tabs. The
+ * tracker attaches it to the queue as `run` as it starts.
  *
  * Sending happens under a Web Lock, so with several tabs open each stored event is sent by one
  * tab at a time. What earlier pages sent with keepalive is still stored (their replies came after
@@ -20,7 +19,7 @@ export const MAX_AGE_MS = 7 * 864e5
  * that does not answer holds none of them as far as footfall knows: they are all sent again.
  */
 export function sender(q: Queue, report: (count: number, reason: string) => void): Queue['run'] {
-  const { o, mine, kept, chunk } = q
+  const { o, mine, kept } = q
   /** Called when delivery is possible, right before a flush sends: drops become footfall_dropped events. */
   const beforeSend = () => {
     const d = o.taken()
@@ -43,7 +42,7 @@ export function sender(q: Queue, report: (count: number, reason: string) => void
   const send = (c: Chunk, ask: Entry[]) => {
     c.entries.forEach((e) => kept.add(e[0]))
     o.emit('send', { ids: ids(c.entries), transport: 'fetch' })
-    return post(q.nativeFetch, o.endpoint, q.wrap(c, o.writeKey, ids(ask)))
+    return post(q.nativeFetch, o.endpoint, body(c, o.writeKey, ids(ask)))
   }
 
   /**

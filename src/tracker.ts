@@ -5,9 +5,10 @@ import { stringify } from './lib/json'
 import { onHidden } from './lib/onHidden'
 import { createKV } from './lib/storage'
 import { uuid } from './lib/uuid'
+import { live } from './live'
 import { consentFor, STATES } from './consent'
 import type { Loader } from './lib/lazy'
-import { isOn, type ConsentState, type Options } from './options'
+import type { ConsentState, Options } from './options'
 import { createQueue, MAX_EVENTS, type Queue } from './queue'
 import { isPlainObject, sanitize, snapshot } from './sanitize'
 import { campaignOf, createSessions } from './session'
@@ -26,14 +27,8 @@ export type Tracker = ReturnType<typeof createTracker>
 export type Ctx = Tracker & {
   emit(type: string, data?: unknown): void
   options: Options
-  /** Clicks and submits made before the click capture part arrived, kept for it (see `clicks`). */
-  early?: Event[]
   warn(message: string, reason?: string): void
   queue: Queue
-  /** The URL of the latest page view (the landing one, or one the app recorded), for route changes made before the part arrived. */
-  landed(): string
-  /** The core's version: a part of another release does not start (see live.ts). */
-  release: string
   /** Adds an optional part (see lib/lazy.ts). */
   load(name: string): Promise<void>
 }
@@ -53,8 +48,6 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
   let anonymousId: string | undefined
   let userId = kv.get('ff_uid')
   let page: PageContext | undefined
-  /** location.href when the latest page view was recorded. */
-  let href = ''
   /** The campaign of the latest page view, applied to the session by the next event. */
   let landing: Campaign | undefined = campaignOf(location.search)
 
@@ -193,7 +186,6 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
       // The page view that ends reports its engagement: recorded now, while it is still the page.
       if (page) emit('pageend', page), drain()
       page = pageContext(page ? page.url : document.referrer)
-      href = location.href
       landing = campaignOf(location.search)
       record({ type: 'page', properties: { ...page, ...p } })
     }),
@@ -241,26 +233,15 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
   // consent, identify and on() apply to the landing page view too.
   replay?.(api)
 
-  const ctx: Ctx = { ...api, emit, options: o, warn, queue, landed: () => href, release: '__VERSION__', load: (name) => loader(ctx, name) }
+  const ctx: Ctx = { ...api, emit, options: o, warn, queue, load: (name) => loader(ctx, name) }
   onHidden(() => {
     emit('hidden')
     drain()
     queue.unload()
   })
+  // Sending from the store, SPA routes, engagement, clicks, chat; then the landing page view.
+  live(ctx)
   api.page()
-  if (isOn(o.autocapture)) {
-    // Click capture lives in the part added below; until it runs, clicks and submits are kept for
-    // it (at most 100: a part that never arrives must not make this grow forever).
-    ctx.early = []
-    const keep = (e: Event) => {
-      const q = ctx.early
-      if (q && q.length < 100) q.push(e)
-    }
-    addEventListener('click', keep, true)
-    addEventListener('submit', keep, true)
-  }
-  // Sending from the store, SPA routes, engagement, clicks, chat and the other optional parts.
-  queue.ready = ctx.load('live')
 
   return api
 }

@@ -11,14 +11,14 @@ export const SETTLE_MS = 300
 /**
  * Page views after the one the core records on load: one per SPA route change (`data-spa`):
  * `history` hooks pushState/replaceState/popstate, `hash` also counts fragment changes, `off`
- * leaves it to page(). A bfcache restore is always a new page view. This runs in the part the core
- * adds at start: a route change made before it arrived is recorded when it does.
+ * leaves it to page(). A bfcache restore is always a new page view. It starts before the landing
+ * page view is recorded, which sets `last`.
  */
 export function pageviews(t: Ctx): void {
   const mode = t.options.spa || 'history'
   // What makes a route: in history mode the fragment is an anchor on the same page.
   const route = (l: URL | Location = location) => l.origin + l.pathname + l.search + (mode == 'hash' ? l.hash : '')
-  let last = route(new URL(t.landed()))
+  let last = route()
   let timer: ReturnType<typeof setTimeout> | 0 = 0
   const record = () => {
     clearTimeout(timer)
@@ -54,5 +54,4 @@ export function pageviews(t: Ctx): void {
   })
   // Leaving before the route settled: record it now so that it goes out with the last batch.
   t.on('hidden', () => timer && record())
-  if (route() != last) change()
 }

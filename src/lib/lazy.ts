@@ -1,17 +1,29 @@
 import type { Ctx } from '../tracker'
 
 export type Start = (t: Ctx) => void
-/** Adds the optional part `name` to the page; settles once it ran, or could not be loaded (an `error` event says so). */
+/** Adds the optional part `name` to the page; settles once it ran, or could not be loaded (see `failed`). */
 export type Loader = (t: Ctx, name: string) => Promise<void>
 
-const failed = (t: Ctx, name: string) => t.emit('error', { message: 'no footfall-' + name })
+/** What a page goes without when a part is missing, for the warning. */
+const WHAT: Record<string, string> = { vitals: 'web_vitals', platform: 'shop add_to_cart', datalayer: 'dataLayer events' }
+
+/**
+ * A part that cannot be loaded (a file not uploaded, a 404, a blocked request) or throws as it
+ * starts: one console warning naming the file and what the page goes without, an `error` event,
+ * and one `footfall_dropped` report (count 0: nothing recorded was lost, a capture is missing) so
+ * that the site owner sees it at the collector. The KPI report ignores it. Each part loads once a page.
+ */
+const failed = (t: Ctx, name: string) => {
+  const part = `footfall-${name}.js`
+  t.warn(`${part} not loaded: no ${WHAT[name]}`)
+  t.track('footfall_dropped', { count: 0, reason: 'part_unavailable', part })
+}
 
 /**
  * The script tag's loader: `footfall-<name>.js` from beside the core's own file, a module whose
  * default export starts the part. A dynamic `import()`: allowed by `script-src 'self'`, by a
  * nonce with `'strict-dynamic'` (the request carries the core's nonce) and under Trusted Types,
  * and no global is needed. From another origin the files must be served with CORS (as CDNs do).
- * A part that cannot be loaded or throws as it starts is reported, and the promise still settles.
  */
 export const script: Loader = (t, name) =>
   // (A core inlined in the page has no URL of its own: the page's is tried, not a throw.)

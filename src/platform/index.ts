@@ -4,7 +4,7 @@ import { shopify } from './shopify'
 import { woocommerce } from './woocommerce'
 
 /**
- * Add-to-cart on the shop platforms without markup (`data-platform`). footfall-live.js loads this only
+ * Add-to-cart on the shop platforms without markup (`data-platform`). footfall.js loads this only
  * where it found one (or was told which): Shopify by `window.Shopify`, WooCommerce by
  * `wc_add_to_cart_params` or the `woocommerce` body class.
  */

@@ -32,42 +32,6 @@ test.describe('declarative capture and inquiries', () => {
     expect(all.filter((x) => x.event == 'chat_open').map((x) => x.properties!.provider)).toEqual(['custom', 'intercom'])
   })
 
-  test('clicks and submits made before the capture part arrived are counted once it does, in order', async ({ page, server }) => {
-    // footfall-live.js (click capture among the rest) is held back until the clicks are done.
-    let release!: () => void
-    const held = new Promise<void>((r) => (release = r))
-    let asked = false
-    await page.route('**/footfall-live.js', async (route) => {
-      asked = true
-      await held
-      await route.continue()
-    })
-    server.pages.set(
-      '/',
-      sitePage({
-        body: `<button id="add" data-ff-event="add_to_cart" data-ff-product-id="sku-early">Add</button>
-<a id="mail" href="mailto:shop@example.com">Mail</a>
-<form id="contact" data-ff-event="inquiry" onsubmit="return false"><button id="send">Send</button></form>`,
-      }),
-    )
-    // The held script keeps the load event from firing: wait for the DOM only.
-    await page.goto(server.url + '/', { waitUntil: 'domcontentloaded' })
-    await page.waitForFunction(() => !!(window as any).footfall?.track)
-    await expect.poll(() => asked).toBe(true)
-    await page.click('#add')
-    await page.click('#mail')
-    await page.click('#send')
-    expect(await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/footfall-live.js')))).toBe(false)
-    release()
-    const ev = await server.waitFor((e) => e.some((x) => x.event == 'add_to_cart') && e.filter((x) => x.event == 'inquiry').length == 2, 20e3, 'early clicks')
-    const named = ev.filter((x) => x.event == 'add_to_cart' || x.event == 'inquiry')
-    expect(named.map((x) => [x.event, x.properties!.method ?? x.properties!.product_id])).toEqual([
-      ['add_to_cart', 'sku-early'],
-      ['inquiry', 'mailto'],
-      ['inquiry', 'form'],
-    ])
-  })
-
   test('elements added after load are captured without binding', async ({ page, server }) => {
     server.pages.set('/', sitePage({ body: '<main id="app"></main>' }))
     await page.goto(server.url + '/')

@@ -101,26 +101,4 @@ test.describe('SPA page views', () => {
     await page.close({ runBeforeUnload: true })
     await server.waitFor((e) => pages(e).some((p) => p.properties.path == '/leaving'))
   })
-
-  for (const app of [false, true])
-    test(`a route change made before footfall-live.js arrived is one page view${app ? ' (the app called page() too)' : ''}`, async ({ page, server }) => {
-      server.pages.set('/', sitePage())
-      let release!: () => void
-      const held = new Promise<void>((r) => (release = r))
-      await page.route('**/footfall-live.js', async (route) => (await held, route.continue()))
-      await page.goto(server.url + '/', { waitUntil: 'domcontentloaded' })
-      await page.waitForFunction(() => !!(window as any).footfall?.track)
-      // A router redirecting as the app boots, before the part that follows routes has arrived.
-      await page.evaluate((app) => {
-        history.pushState({}, '', '/start')
-        if (app) (window as any).footfall.page()
-      }, app)
-      release()
-      await ready(page)
-      await go(page, '')
-      await server.waitFor((e) => pages(e).some((p) => p.properties.path == '/start'))
-      await go(page, '')
-      const pv = pages(server.events().filter((e, i, a) => a.findIndex((x) => x.messageId == e.messageId) == i))
-      expect(pv.map((p) => p.properties.path)).toEqual(['/', '/start'])
-    })
 })

@@ -166,7 +166,7 @@ test.describe('engagement', () => {
     await ready(page)
     const { result } = await cdp.send('Runtime.evaluate', { expression: 'window' })
     const { listeners } = await cdp.send('DOMDebugger.getEventListeners', { objectId: result.objectId! })
-    const ours = listeners.filter((l) => /\/footfall(-live)?\.js$/.test(scripts.get(l.scriptId) || ''))
+    const ours = listeners.filter((l) => /\/footfall\.js$/.test(scripts.get(l.scriptId) || ''))
     const hot = ours.filter((l) => ['scroll', 'pointermove', 'wheel', 'touchstart', 'touchmove'].includes(l.type))
     expect(hot.map((l) => l.type)).toEqual(expect.arrayContaining(['pointermove', 'scroll']))
     for (const l of hot) expect(l, l.type).toMatchObject({ passive: true })

@@ -1,5 +1,4 @@
 import { expect, queued, site, test, visit } from '../../bench/faults/harness'
-import { readFileSync } from 'node:fs'
 import { sitePage } from '../support/fixtures'
 import type { Endpoint } from '../../bench/faults/harness'
 import type { Page } from '@playwright/test'
@@ -73,29 +72,5 @@ test.describe('what left with keepalive as the page went away', () => {
     expect(first).toBeGreaterThanOrEqual(0)
     const resent = new Set(server.attempts.slice(first).flatMap((r) => r.body.batch.map((e) => e.messageId)))
     for (const id of check(server.attempts[first])) expect(resent.has(id)).toBe(true)
-  })
-})
-
-test.describe('without footfall-live.js (the part the core adds at start)', () => {
-  test('events are still stored and leave with keepalive as the page hides; the next visit with the part sends them again, stored once', async ({ page, server, ep }) => {
-    site(server, ep)
-    // The first visit: a copy of the core whose part is missing beside it (404).
-    server.pages.set('/alone/footfall.js', readFileSync('dist/footfall.js', 'utf8'))
-    server.pages.set('/alone', sitePage({ attrs: { 'data-endpoint': ep.url }, script: '/alone/footfall.js' }))
-    await page.goto(server.url + '/alone')
-    await page.waitForFunction(() => !!(window as any).footfall?.track)
-    // flush() resolves (the attempt is the keepalive send); nothing it sent is forgotten before it is acknowledged.
-    await page.evaluate(() => (window as any).footfall.flush())
-    await expect.poll(() => [...ep.seen.values()].filter((e) => e.name == 'page').length).toBe(1)
-    expect(await page.evaluate(() => performance.getEntriesByType('resource').some((e) => e.name.endsWith('/alone/footfall-live.js')))).toBe(true)
-    await leave(page)
-    await expect.poll(() => arrived(ep).unique).toBe(20)
-    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('ff_kept_')))).toEqual([])
-    // The next visit has the part: it sends them again (nothing remembered which ones left, so
-    // that a site serving only footfall.js does not fill localStorage), the collector keeps one copy.
-    await visit(page, server.url)
-    await settled(page, ep)
-    expect(arrived(ep).unique).toBe(20)
-    expect([...ep.stored().values()].filter((n) => n > 1)).toEqual([])
   })
 })

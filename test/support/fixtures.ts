@@ -6,8 +6,7 @@ export { sitePage, nameOf, STUB } from './server'
 
 /**
  * `server`: a fresh test server + collector on 127.0.0.1 for each test. Every page of the test
- * starts with the stub already defined and one call queued in it, `on('live')`: the core replays
- * it before it adds footfall-live.js, which emits `live` once it has started (see `ready`).
+ * starts with the stub already defined, as a site's snippet defines it.
  */
 export const test = base.extend<{ server: TestServer }>({
   server: async ({}, use) => {
@@ -21,16 +20,10 @@ export const test = base.extend<{ server: TestServer }>({
       w.footfall = function () {
         ;(w.footfall.q = w.footfall.q || []).push(arguments)
       }
-      w.footfall('on', 'live', () => (w.ffLive = true))
-      w.ffLive = false
     })
     await use(context)
   },
 })
 
-/**
- * The script tag is ready: the core has started and the part it adds at start (footfall-live.js:
- * sending, SPA routes, engagement, clicks) has run. (Pages of a context a test opened itself have
- * no such signal: there only the core is waited for.)
- */
-export const ready = (page: Page) => page.waitForFunction(() => !!(window as any).footfall?.track && (window as any).ffLive !== false)
+/** The script tag is ready: footfall.js has started (sending, SPA routes, engagement, clicks and chat with it). */
+export const ready = (page: Page) => page.waitForFunction(() => !!(window as any).footfall?.track)

@@ -92,3 +92,18 @@ export const blocksOf = (md: string): Block[] => {
   })
   return blocks
 }
+
+/**
+ * The install recipes of a page: each prose line `Files to serve: `a.js`, `b.js` …` (or `Files to
+ * serve (where): …`), with the heading it stands under and the file names in backticks on that
+ * line (none: nothing to serve).
+ */
+export const recipesOf = (md: string): { heading: string; files: string[]; line: number }[] => {
+  let heading = ''
+  return prose(md).flatMap(({ text, line }) => {
+    const h = /^#{1,6} +(.*?) *#* *$/.exec(text)
+    if (h) heading = h[1]
+    const m = /^Files to serve(?: \([^)]*\))?: (.*)$/.exec(text)
+    return m ? [{ heading, files: [...m[1].matchAll(/`([\w.-]+\.m?js)`/g)].map((f) => f[1]), line }] : []
+  })
+}

@@ -29,7 +29,7 @@ const ev = (props: Record<string, unknown> = {}, at = new Date()): Envelope => (
 })
 
 const queues: { clear(): Promise<void>; enable(on: boolean): void }[] = []
-const setup = (withSender = true) => {
+const setup = () => {
   const dropped: [number, string][] = []
   const events: [string, any][] = []
   const q = createQueue({
@@ -39,8 +39,8 @@ const setup = (withSender = true) => {
     taken: () => ({}),
     warn: (m, r) => events.push(['warn', [m, r]]),
   })
-  // In a page the sender arrives with the part the core adds at start; here it is there at once.
-  if (withSender) q.run = sender(q, () => {})
+  // The tracker attaches the sender as it starts.
+  q.run = sender(q, () => {})
   q.enable(true)
   queues.push(q)
   // What the timer calls; `q.flush()` below is what the tracker's flush() calls: now, whatever the backoff.
@@ -215,24 +215,6 @@ describe('queue', () => {
     answer = () => 0 // a network error
     await q.flush()
     await asksThenSendsAgain(q, e)
-  })
-
-  it('without the sender (its part not loaded), a flush sends with keepalive and forgets nothing; the sender then asks', async () => {
-    const { q, events } = setup(false)
-    const list = [ev(), ev()]
-    list.forEach(q.add)
-    await q.flush()
-    expect(calls).toEqual([expect.objectContaining({ keepalive: true, batch: list })])
-    expect(events.filter((e) => e[0] == 'ack')).toEqual([])
-    // Sent once: the next flush has nothing new for keepalive.
-    await q.flush()
-    expect(calls).toHaveLength(1)
-    // The sender arrives (here, or on the next page): it asks rather than sends again.
-    q.run = sender(q, () => {})
-    answer = (b) => ({ status: 200, body: JSON.stringify({ ok: true, held: b.check || [] }) })
-    await q.flush()
-    expect(calls[1]).toMatchObject({ check: list.map((e) => e.messageId), batch: [] })
-    expect(events.filter((e) => e[0] == 'ack').flatMap((e) => e[1].ids)).toEqual(list.map((e) => e.messageId))
   })
 
   it('a timed flush waits out the backoff (Retry-After); flush() does not', async () => {

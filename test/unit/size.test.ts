@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { brotliCompressSync, constants } from 'node:zlib'
 import { minify } from 'terser'
 import { describe, expect, it } from 'vitest'
@@ -19,10 +19,14 @@ import { describe, expect, it } from 'vitest'
  * as the page hides); sending from the store, SPA routes, engagement and clicks are in
  * footfall-live.js, which it imports at start (1,250 → 3,150). bench/size.md lists each step.
  * + `context.automation` in a browser driven by automation, 18 B (core at 4,995).
+ * 5,000 + 3,150 → 7,500 for the one file a page fetches at start (footfall.js at 7,459; target
+ * 7,000, not met): footfall-live.js folded back into footfall.js (a page loaded 8,097 B in two
+ * requests; an install that copied one file lost most capture). Parts stay files only where a
+ * site opts in or the page qualifies (vitals after `load`, dataLayer, shop platforms).
+ * bench/size.md lists what the file holds and what each piece costs.
  */
 export const BUDGETS: Record<string, number> = {
-  'footfall.js': 5000,
-  'footfall-live.js': 3150,
+  'footfall.js': 7500,
   'footfall-datalayer.js': 500,
   'footfall-vitals.js': 3300,
   'footfall-stub.js': 100,
@@ -37,7 +41,21 @@ export const BUDGETS: Record<string, number> = {
 const brotli = (file: string) =>
   brotliCompressSync(readFileSync(new URL(`../../dist/${file}`, import.meta.url)), { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length
 
+/** The files a default page fetches before its `load` event: footfall.js alone (see the install test). */
+export const AT_START = ['footfall.js']
+
 describe('bundle size', () => {
+  it(`fetches at start one file, within ${BUDGETS['footfall.js']} B brotli`, () => {
+    const br = AT_START.reduce((n, f) => n + brotli(f), 0)
+    console.log(`at start: ${AT_START.join(' + ')} = ${br} B brotli in ${AT_START.length} request`)
+    expect(AT_START).toHaveLength(1)
+    expect(br).toBeLessThanOrEqual(BUDGETS['footfall.js'])
+    // The core names no part that it would add at start: only those a page opts into or qualifies for.
+    const core = readFileSync(new URL('../../dist/footfall.js', import.meta.url), 'utf8')
+    expect(core).not.toMatch(/footfall-live|"live"/)
+    expect(existsSync(new URL('../../dist/footfall-live.js', import.meta.url))).toBe(false)
+  })
+
   for (const [file, budget] of Object.entries(BUDGETS))
     it(`keeps dist/${file} within ${budget} B brotli`, () => {
       const br = brotli(file)
