@@ -9,6 +9,7 @@ import { clickhouseFor, type ClickHouseOptions, type ClickHouseSinkStats } from 
 import { instantIn, isTimeZone } from '../kpistore/intervals'
 import { openKpiStore, Unavailable, type KpiStoreOptions, type KpiStoreStatus, type Silent } from '../kpistore/index'
 import { applyCors, preflight } from './access'
+import { annotationsIn, checkAnnotation, commitmentInputs } from './annotations'
 import { clientAddress, createAuth, type Auth, type AuthOptions, type Grant, type Identity } from './auth'
 import { readBody } from './body'
 import { serveDashboard } from './dashboard'
@@ -269,6 +270,60 @@ export const createCollector = (options: CollectorOptions): Collector => {
     return { site: visible[0] }
   }
 
+  const notes = annotationsIn(dataDir)
+
+  /**
+   * `/annotations` (GET list, POST add) and `/annotations/:id` (DELETE): the same credentials as
+   * the reports; a site token reads and writes its own site's only. Writing needs real
+   * credentials (a public site's visitors may read its annotations, not make them).
+   */
+  const handleAnnotations = async (req: IncomingMessage, res: ServerResponse, url: URL, path: string) => {
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin')
+    const who = auth.identify(req)
+    if (!who.ok) return refuse(res, who)
+    const id = path === '/annotations' ? undefined : path.slice('/annotations/'.length)
+    const method = req.method === 'HEAD' ? 'GET' : req.method
+    const allowed = id === undefined ? 'GET, POST' : 'DELETE'
+    if (!allowed.split(', ').includes(method ?? '')) return send(res, 405, { ok: false, error: `use ${allowed}` }, { Allow: allowed })
+    if (method !== 'GET' && who.grant.via === 'public') return send(res, 401, NEEDS_CREDENTIALS, { 'WWW-Authenticate': 'Bearer realm="footfall"' })
+    await ready
+    const opens = (s: string) => who.grant.all || who.grant.sites.includes(s)
+    if (id !== undefined) {
+      const found = notes.get(id)
+      if (!found) return send(res, 404, { ok: false, error: 'no such annotation' })
+      if (!opens(found.site)) return send(res, 403, { ok: false, error: 'these credentials do not open that site' })
+      notes.remove(id, clock?.())
+      return send(res, 200, { ok: true, deleted: id })
+    }
+    if (method === 'GET') {
+      const chosen = await siteFor(who.grant, url.searchParams)
+      if ('status' in chosen) return send(res, chosen.status, chosen.body)
+      return send(res, 200, notes.list(chosen.site))
+    }
+    // JSON only: a form on another site cannot post it without a preflight.
+    const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+    if (type !== 'application/json') return send(res, 415, { ok: false, error: 'send the annotation as application/json' })
+    const body = await readBody(req, 64 * 1024)
+    if (!body.ok) return send(res, body.status, { ok: false, error: body.error })
+    let input: unknown
+    try {
+      input = parseJson(body.body.toString('utf8'))
+    } catch (err) {
+      return send(res, 400, { ok: false, error: `malformed JSON: ${(err as Error).message}` })
+    }
+    // The site: the body's, else site=, else the only one these credentials see.
+    const named = (input as { site?: unknown } | null)?.site
+    const q = new URLSearchParams(url.searchParams)
+    if (typeof named === 'string') q.set('site', named)
+    const chosen = await siteFor(who.grant, q)
+    if ('status' in chosen) return send(res, chosen.status, chosen.body)
+    if (chosen.site !== undefined && !opens(chosen.site)) return send(res, 403, { ok: false, error: 'these credentials do not open that site' })
+    const checked = checkAnnotation(input, chosen.site, clock?.())
+    if ('error' in checked) return send(res, 400, { ok: false, error: checked.error })
+    if (!opens(checked.annotation.site)) return send(res, 403, { ok: false, error: 'these credentials do not open that site' })
+    return send(res, 201, notes.add(checked.annotation, clock?.()))
+  }
+
   const refuse = (res: ServerResponse, who: Extract<Identity, { ok: false }>) =>
     who.status === 429
       ? send(res, 429, { ok: false, error: 'too many failed attempts' }, { 'Retry-After': String(who.retryAfter ?? 60) })
@@ -370,6 +425,8 @@ export const createCollector = (options: CollectorOptions): Collector => {
       if (url.pathname === '/commitments') {
         const asked = commitmentOptions(q, options.classes, asOf)
         if (typeof asked === 'string') return send(res, 400, { ok: false, error: asked })
+        // The site's known shifts and excluded stretches: part of the question, so of the cache key.
+        Object.assign(asked, commitmentInputs(notes.list(site)))
         const answer = (await kpi.commitments(tz, asked, site)) as { error?: string }
         return answer.error ? send(res, 400, { ok: false, error: answer.error }) : send(res, 200, answer)
       }
@@ -414,6 +471,7 @@ export const createCollector = (options: CollectorOptions): Collector => {
     }
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/$/, '') : url.pathname
     const work = INGEST.has(path) ? handleIngest(req, res) : READ.has(path) ? handleRead(req, res, url)
+      : /^\/annotations(\/[^/]+)?$/.test(path) ? handleAnnotations(req, res, url, path)
       : path === '/login' || path === '/logout' ? serveLogin(auth, req, res, url, path)
       : /^\/dashboard(\/|$)/.test(path) ? serveDashboard(req, res, url, path, () => auth.identify(req)) : undefined
     if (!work) {
