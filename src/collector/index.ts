@@ -11,6 +11,7 @@ import { openKpiStore, Unavailable, type KpiStoreOptions, type KpiStoreStatus, t
 import { applyCors, preflight } from './access'
 import { annotationsIn, checkAnnotation, commitmentInputs } from './annotations'
 import { checkSaveRequest, reviewFrom, savedIn } from './saved'
+import { formatSaved } from './appendix'
 import { clientAddress, createAuth, type Auth, type AuthOptions, type Grant, type Identity } from './auth'
 import { readBody } from './body'
 import { serveDashboard } from './dashboard'
@@ -355,6 +356,18 @@ export const createCollector = (options: CollectorOptions): Collector => {
           series: async (from, to, at) => (await kpi.series('week', found.tz, from, to, at, found.site, 'human')) as never,
           commitments: (o) => kpi.commitments(found.tz, { ...o, classes: options.classes }, found.site) as never,
         }, notes.list(found.site), now)
+        // ?format=md|csv: the contract appendix as a download.
+        const format = q.get('format')
+        if (format === 'md' || format === 'csv') {
+          const text = formatSaved({ ...found, ...review }, format)
+          res.writeHead(200, {
+            'Content-Type': format === 'md' ? 'text/markdown; charset=utf-8' : 'text/csv; charset=utf-8',
+            'Content-Disposition': `attachment; filename="${found.id}.${format}"`,
+            'Cache-Control': 'no-store',
+            'X-Content-Type-Options': 'nosniff',
+          })
+          return void res.end(text)
+        }
         return send(res, 200, { ...found, ...review })
       } catch (err) {
         if (!(err instanceof Unavailable)) throw err

@@ -57,6 +57,8 @@ export interface ReviewSummary {
 export interface Review {
   /** The instant the review was made at. */
   reviewedAt: string
+  /** The site's annotations when reviewed (those frozen with it are `annotations`). */
+  inForce: Annotation[]
   review: ReviewWeek[]
   summary: ReviewSummary[]
 }
@@ -181,7 +183,7 @@ export const reviewOf = (saved: SavedCommitment, weeks: readonly SeriesPoint[], 
     if (pending) parts.push(`${pending} pending`)
     summary.push({ kpi: row.kpi, scope: row.scope, judged, met, excluded: excludedWeeks, pending, text: parts.join('; ') })
   }
-  return { reviewedAt: new Date(now).toISOString(), review, summary }
+  return { reviewedAt: new Date(now).toISOString(), inForce: [...annotations], review, summary }
 }
 
 /** What a review needs from a KPI store (the collector's, or the CLI's own). */

@@ -108,6 +108,27 @@ describe('saved commitments', () => {
     expect(rebuilt.review).toEqual(excluded.review)
   }, 180_000)
 
+  it('commit --save and review: the appendix in markdown and CSV, hostile text kept text', async () => {
+    await runCli(['annotate', dataDir, '--site', 'demo-shop', '--date', '2026-10-28', '--kind', 'note', '--note', '=HYPERLINK("x") <b>bold</b> | pipe'])
+    const saved = await runCli(['commit', dataDir, '--save', 'Q4 <img src=x onerror=alert(1)>', '--as-of', AS_OF, '--kpi', 'sessions', '--scope', 'overall', '--site', 'demo-shop'])
+    expect(saved.code, saved.stderr).toBe(0)
+    const id = /saved as (c_[0-9a-f]{12})/.exec(saved.stderr)![1]
+    const md = await runCli(['review', dataDir, id, '--format', 'md', '--now', NOW])
+    expect(md.code, md.stderr).toBe(0)
+    expect(md.stdout).toContain('# Commitment: Q4 &lt;img src=x onerror=alert(1)&gt;')
+    expect(md.stdout).toContain('owned: marketing commits to what it controls')
+    expect(md.stdout).toContain('## Annotations in force')
+    expect(md.stdout).toContain('&lt;b&gt;bold&lt;/b&gt; \\| pipe')
+    expect(md.stdout).toContain('met 2 of 3 judged weeks; 1 excluded: collector outage')
+    expect(md.stdout).not.toMatch(/<img|<b>/)
+    const csv = await runCli(['review', dataDir, id, '--format', 'csv', '--now', NOW])
+    const lines = csv.stdout.trim().split('\r\n')
+    expect(lines).toHaveLength(5)
+    expect(lines[4]).toContain(`"note: =HYPERLINK(""x"") <b>bold</b> | pipe"`)
+    const data = JSON.parse((await runCli(['review', dataDir, id, '--format', 'json', '--now', NOW])).stdout)
+    expect(data.review.map((w: any) => w.met)).toEqual([true, true, null, false])
+  }, 120_000)
+
   it('refuses bad requests and unknown ids; needs credentials', async () => {
     const r = await start({ dataDir, now: NOW })
     const save = (body: unknown, headers: Record<string, string> = json) => fetch(`${r.url}/commitments/saved`, { method: 'POST', headers, body: JSON.stringify(body) })
