@@ -104,7 +104,7 @@ export const savedBlock = (tz: string, asOf: string | undefined) => {
             h('thead', {}, h('tr', {}, ['Week of', 'KPI', 'Scope', 'Floor', 'Actual', 'Result', 'Flags'].map((c) => h('th', { scope: 'col' }, c)))),
             h('tbody', {}, v.review.map((w) => {
               const kind = kpiDef(w.kpi).kind
-              return h('tr', { 'data-result': result(w) },
+              return h('tr', { 'data-result': result(w), 'data-kpi': w.kpi, 'data-scope': w.scope },
                 h('th', { scope: 'row' }, w.start.slice(0, 10)),
                 h('td', { class: 'text' }, kpiDef(w.kpi).label),
                 h('td', { class: 'text' }, scopeLabel(w.scope)),
