@@ -70,6 +70,19 @@ export const annotationsBlock = (changed: () => void) => {
   }
 }
 
+const CLASS_WORDS: Record<string, string> = {
+  owned: 'owned: marketing commits to what it controls',
+  shared: 'shared: a team effort with the site, offer and sales',
+  outside: 'outside: sales closure, context only',
+}
+const pct = (v: number) => `${(v * 100).toFixed(1)} %`
+
+/** A plain table of text cells; the first column heads its row. */
+const textTable = (cls: string, head: string[], rows: { attrs?: Record<string, string>; cells: string[] }[]) =>
+  h('div', { class: 'table-wrap' }, h('table', { class: cls },
+    h('thead', {}, h('tr', {}, head.map((c) => h('th', { scope: 'col', class: 'text' }, c)))),
+    h('tbody', {}, rows.map((r) => h('tr', r.attrs ?? {}, r.cells.map((c, j) => h(j ? 'td' : 'th', { class: 'text', ...(j ? {} : { scope: 'row' }) }, c)))))))
+
 const result = (w: Saved['review'][number]) => (w.flags.includes('in-progress') ? 'pending' : w.flags.includes('gap') ? 'excluded' : w.met === null ? '—' : w.met ? 'met' : 'missed')
 
 /** The saved commitments block: save the current commitment, list, open one with its review. */
@@ -95,27 +108,44 @@ export const savedBlock = (tz: string, asOf: string | undefined) => {
     const s = await openSaved(id)
     if (!s.ok) return opened.replaceChildren(h('p', { class: 'note' }, `Cannot open it: ${s.message}.`))
     const v = s.value
+    const floors = v.rows.filter((r) => r.commitment !== null)
+    const first = v.rows.flatMap((r) => r.history.map((x) => x.start)).sort()[0]
     opened.replaceChildren(
       h('h3', {}, v.name),
-      h('p', { class: 'sub' }, `Given ${v.asOf.slice(0, 10)} from the data before that day; saved ${v.createdAt.slice(0, 10)}. Met, missed, excluded (missing data or annotated) or pending, week by week.`),
+      h('p', { class: 'sub' }, `Site ${v.site ?? '(the only one)'} · data from ${first?.slice(0, 10) ?? '—'} to ${v.asOf.slice(0, 10)} (weeks in ${v.tz}) · given ${v.asOf.slice(0, 10)} from the data before that day · saved ${v.createdAt.slice(0, 10)}.`),
+      h('h4', {}, 'Floors'),
+      floors.length
+        ? textTable('floors', ['KPI', 'Scope', 'Class', 'Floor, each week', 'Confidence', 'Held when backtested (95 % low)'], floors.map((r) => ({
+            cells: [kpiDef(r.kpi).label, scopeLabel(r.scope), CLASS_WORDS[r.class] ?? r.class, `≥ ${formatValue(kpiDef(r.kpi).kind, r.commitment)}`, pct(v.confidence),
+              r.hitRate === null ? '—' : `${pct(r.hitRate)} of ${r.weeks} wk` + (typeof r.hitRateLow === 'number' ? ` (≥ ${pct(r.hitRateLow)})` : '')],
+          })))
+        : h('p', { class: 'note' }, 'No floor was given in this commitment.'),
+      h('details', { class: 'how' }, h('summary', {}, 'Method, row by row'), h('ol', {}, floors.map((r) => h('li', {}, `${kpiDef(r.kpi).label}, ${scopeLabel(r.scope)}: ${r.note}`)))),
+      h('h4', {}, 'Annotations in force'),
+      v.inForce.length
+        ? h('ul', { class: 'in-force' }, v.inForce.map((a) => h('li', {}, `${a.date}${a.until ? ` to ${a.until}` : ''} · ${a.kind} · `, h('span', { class: 'note-text' }, a.note))))
+        : h('p', { class: 'sub' }, 'None.'),
+      h('h4', {}, 'Review'),
+      h('p', { class: 'sub' }, 'Met, missed, excluded (missing data or annotated) or pending, week by week.'),
       h('ul', { class: 'summary' }, v.summary.map((x) => h('li', {}, `${kpiDef(x.kpi).label}, ${scopeLabel(x.scope)}: ${x.text}`))),
       v.review.length
-        ? h('div', { class: 'table-wrap' }, h('table', { class: 'review' },
-            h('thead', {}, h('tr', {}, ['Week of', 'KPI', 'Scope', 'Floor', 'Actual', 'Result', 'Flags'].map((c) => h('th', { scope: 'col' }, c)))),
-            h('tbody', {}, v.review.map((w) => {
-              const kind = kpiDef(w.kpi).kind
-              return h('tr', { 'data-result': result(w), 'data-kpi': w.kpi, 'data-scope': w.scope },
-                h('th', { scope: 'row' }, w.start.slice(0, 10)),
-                h('td', { class: 'text' }, kpiDef(w.kpi).label),
-                h('td', { class: 'text' }, scopeLabel(w.scope)),
-                h('td', {}, formatValue(kind, w.floor)),
-                h('td', {}, formatValue(kind, w.actual)),
-                h('td', { class: 'result' }, result(w)),
-                h('td', { class: 'text' }, w.flags.join(', ') || '—'))
-            }))))
-        : h('p', { class: 'note' }, 'No floor was given in this commitment, so there is nothing to review.'),
-      h('p', {}, h('a', { href: savedUrl(v.id, 'md'), download: `${v.id}.md`, class: 'btn' }, 'Download the contract appendix (markdown)'), ' ',
-        h('a', { href: savedUrl(v.id, 'csv'), download: `${v.id}.csv`, class: 'btn' }, 'CSV')),
+        ? textTable('review', ['Week of', 'KPI', 'Scope', 'Floor', 'Actual', 'Result', 'Flags'], v.review.map((w) => {
+            const kind = kpiDef(w.kpi).kind
+            return {
+              attrs: { 'data-result': result(w), 'data-kpi': w.kpi, 'data-scope': w.scope },
+              cells: [w.start.slice(0, 10), kpiDef(w.kpi).label, scopeLabel(w.scope), formatValue(kind, w.floor), formatValue(kind, w.actual), result(w), w.flags.join(', ') || '—'],
+            }
+          }))
+        : h('p', { class: 'sub' }, 'Nothing to review.'),
+      h('p', { class: 'actions' },
+        h('a', { href: savedUrl(v.id, 'md'), download: `${v.id}.md`, class: 'btn' }, 'Download the contract appendix (markdown)'), ' ',
+        h('a', { href: savedUrl(v.id, 'csv'), download: `${v.id}.csv`, class: 'btn' }, 'CSV'), ' ',
+        // Printing shows this commitment alone (dashboard.css, @media print).
+        h('button', { type: 'button', class: 'btn', id: 'print-appendix', onclick: () => {
+          document.documentElement.classList.add('print-appendix')
+          addEventListener('afterprint', () => document.documentElement.classList.remove('print-appendix'), { once: true })
+          print()
+        } }, 'Print')),
     )
   }
   const refresh = async () => {

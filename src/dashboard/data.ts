@@ -109,6 +109,9 @@ export interface ReviewWeek {
   flags: string[]
 }
 export interface Saved extends SavedHead {
+  tz: string
+  confidence: number
+  inForce: Annotation[]
   rows: Commitment[]
   review: ReviewWeek[]
   summary: { kpi: string; scope: string; judged: number; met: number; text: string }[]

@@ -55,7 +55,7 @@ test('annotate from the chart, save a commitment, open it and review it; a hosti
   await expect(review.locator('h3')).toHaveText('Q4 <b>contract</b>')
   const sessionWeeks = review.locator('table.review tbody tr[data-kpi="sessions"][data-scope="overall"]')
   await expect(sessionWeeks).toHaveCount(4)
-  for (const result of await sessionWeeks.locator('td.result').allTextContents()) expect(['met', 'missed']).toContain(result)
+  for (const result of await sessionWeeks.locator('td:nth-child(6)').allTextContents()) expect(['met', 'missed']).toContain(result)
   await expect(review.locator('ul.summary')).toContainText(/Sessions, All traffic: met \d of 4 judged weeks/)
   // The week with the note is flagged annotated wherever it is one of the committed weeks.
   await expect(review.locator('a', { hasText: 'contract appendix' })).toHaveAttribute('href', /\/commitments\/saved\/c_[0-9a-f]{12}\?format=md/)
@@ -64,4 +64,15 @@ test('annotate from the chart, save a commitment, open it and review it; a hosti
   await page.locator('#saved-list button', { hasText: 'Open' }).click()
   await expect(review.locator('table.review tbody tr').first()).toBeVisible()
   await page.screenshot({ path: 'test-results/dashboard-contract.png', fullPage: true })
+  // Printed, the opened commitment is the appendix alone: as a PDF, and as a picture of the print layout.
+  await expect(review.locator('table.floors tbody tr').first()).toBeVisible()
+  await expect(review.locator('.in-force .note-text')).toHaveText(HOSTILE)
+  await page.evaluate(() => document.documentElement.classList.add('print-appendix'))
+  await page.emulateMedia({ media: 'print' })
+  await expect(page.locator('#kpis')).toBeHidden()
+  await expect(review.locator('table.review')).toBeVisible()
+  await page.pdf({ path: 'test-results/appendix.pdf', format: 'A4', margin: { top: '15mm', bottom: '15mm', left: '12mm', right: '12mm' } })
+  await page.setViewportSize({ width: 900, height: 900 })
+  // The top of it, for docs/images/appendix.png.
+  await page.screenshot({ path: 'test-results/appendix-print.png', fullPage: true, clip: { x: 0, y: 0, width: 900, height: 1300 } })
 })
