@@ -9,6 +9,7 @@ import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeSample } from '../../src/collector/sample'
+import { createToken } from '../../src/collector/tokens'
 import { AS_ADMIN, envelope, inProcessCollectors, post, runCli, tempDir, waitFor } from './helpers'
 
 const start = inProcessCollectors()
@@ -139,5 +140,15 @@ describe('saved commitments', () => {
     expect((await fetch(`${r.url}/commitments/saved`)).status).toBe(401)
     expect((await fetch(`${r.url}/commitments/saved/c_000000000000`, { headers: AS_ADMIN })).status).toBe(404)
     expect((await fetch(`${r.url}/commitments/saved/..%2Ftokens`, { headers: AS_ADMIN })).status).toBe(404)
+    // A site token sees its own site's saved commitments only.
+    const [one] = await ok(await fetch(`${r.url}/commitments/saved`, { headers: AS_ADMIN }))
+    const other = createToken(dataDir, 'other-shop')
+    const mine = createToken(dataDir, 'demo-shop')
+    if ('error' in other || 'error' in mine) throw new Error('no token')
+    const asOther = { authorization: `Bearer ${other.token}` }
+    expect((await fetch(`${r.url}/commitments/saved/${one.id}`, { headers: asOther })).status).toBe(403)
+    expect(await ok(await fetch(`${r.url}/commitments/saved`, { headers: asOther }))).toEqual([])
+    expect((await save({ name: 'x', site: 'demo-shop' }, { ...asOther, 'content-type': 'application/json' })).status).toBe(403)
+    expect((await fetch(`${r.url}/commitments/saved/${one.id}`, { headers: { authorization: `Bearer ${mine.token}` } })).status).toBe(200)
   })
 })
