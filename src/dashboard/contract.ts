@@ -83,6 +83,36 @@ const textTable = (cls: string, head: string[], rows: { attrs?: Record<string, s
     h('thead', {}, h('tr', {}, head.map((c) => h('th', { scope: 'col', class: 'text' }, c)))),
     h('tbody', {}, rows.map((r) => h('tr', r.attrs ?? {}, r.cells.map((c, j) => h(j ? 'td' : 'th', { class: 'text', ...(j ? {} : { scope: 'row' }) }, c)))))))
 
+const COLORS: Record<string, string> = { met: '#1a7f37', missed: '#cf222e', excluded: '#afb8c1', pending: '#d0d7de', '—': '#d0d7de' }
+
+/**
+ * One row's review as a small chart: a bar per committed week (green met, red missed, grey
+ * excluded or pending) and the floor as a dashed line; its words are the canvas's label.
+ */
+const reviewChart = (weeks: Saved['review'], label: string) => {
+  const W = 300, H = 110, pad = 6
+  const c = h('canvas', { class: 'review-chart', width: W * devicePixelRatio, height: H * devicePixelRatio, role: 'img',
+    'aria-label': `${label}: ${weeks.map((w) => `${w.start.slice(0, 10)} ${result(w)}`).join(', ')}` })
+  const ctx = c.getContext('2d')
+  if (!ctx) return c
+  ctx.scale(devicePixelRatio, devicePixelRatio)
+  const floor = weeks[0]?.floor ?? 0
+  const top = Math.max(floor, ...weeks.map((w) => w.actual ?? 0)) * 1.1 || 1
+  const y = (v: number) => H - pad - (v / top) * (H - 2 * pad)
+  const step = (W - 2 * pad) / Math.max(1, weeks.length)
+  weeks.forEach((w, i) => {
+    ctx.fillStyle = COLORS[result(w)]
+    if (w.actual !== null) ctx.fillRect(pad + i * step + step * 0.15, y(w.actual), step * 0.7, H - pad - y(w.actual))
+  })
+  ctx.strokeStyle = '#1f2328'
+  ctx.setLineDash([6, 4])
+  ctx.beginPath()
+  ctx.moveTo(pad, y(floor))
+  ctx.lineTo(W - pad, y(floor))
+  ctx.stroke()
+  return c
+}
+
 const result = (w: Saved['review'][number]) => (w.flags.includes('in-progress') ? 'pending' : w.flags.includes('gap') ? 'excluded' : w.met === null ? '—' : w.met ? 'met' : 'missed')
 
 /** The saved commitments block: save the current commitment, list, open one with its review. */
@@ -128,6 +158,9 @@ export const savedBlock = (tz: string, asOf: string | undefined) => {
       h('h4', {}, 'Review'),
       h('p', { class: 'sub' }, 'Met, missed, excluded (missing data or annotated) or pending, week by week.'),
       h('ul', { class: 'summary' }, v.summary.map((x) => h('li', {}, `${kpiDef(x.kpi).label}, ${scopeLabel(x.scope)}: ${x.text}`))),
+      // All traffic as charts (the floor dashed, a bar per week); every scope in the table below.
+      h('div', { class: 'review-charts' }, floors.filter((r) => r.scope === 'overall').map((r) =>
+        h('figure', {}, reviewChart(v.review.filter((w) => w.kpi === r.kpi && w.scope === r.scope), kpiDef(r.kpi).label), h('figcaption', {}, kpiDef(r.kpi).label)))),
       v.review.length
         ? textTable('review', ['Week of', 'KPI', 'Scope', 'Floor', 'Actual', 'Result', 'Flags'], v.review.map((w) => {
             const kind = kpiDef(w.kpi).kind

@@ -56,6 +56,7 @@ test('annotate from the chart, save a commitment, open it and review it; a hosti
   const sessionWeeks = review.locator('table.review tbody tr[data-kpi="sessions"][data-scope="overall"]')
   await expect(sessionWeeks).toHaveCount(4)
   for (const result of await sessionWeeks.locator('td:nth-child(6)').allTextContents()) expect(['met', 'missed']).toContain(result)
+  await expect(review.locator('canvas.review-chart').first()).toHaveAttribute('aria-label', /^Sessions: 2026-10-05 (met|missed), /)
   await expect(review.locator('ul.summary')).toContainText(/Sessions, All traffic: met \d of 4 judged weeks/)
   // The week with the note is flagged annotated wherever it is one of the committed weeks.
   await expect(review.locator('a', { hasText: 'contract appendix' })).toHaveAttribute('href', /\/commitments\/saved\/c_[0-9a-f]{12}\?format=md/)
