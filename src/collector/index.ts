@@ -272,6 +272,22 @@ export const createCollector = (options: CollectorOptions): Collector => {
     return { site: visible[0] }
   }
 
+  /**
+   * The JSON body of a request that writes (annotations, saved commitments). `application/json`
+   * only: a form on another site cannot send one without a CORS preflight, which is refused.
+   */
+  const jsonBody = async (req: IncomingMessage): Promise<{ input: unknown } | { status: number; error: string }> => {
+    const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+    if (type !== 'application/json') return { status: 415, error: 'send the request as application/json' }
+    const body = await readBody(req, 64 * 1024)
+    if (!body.ok) return { status: body.status, error: body.error }
+    try {
+      return { input: parseJson(body.body.toString('utf8')) }
+    } catch (err) {
+      return { status: 400, error: `malformed JSON: ${(err as Error).message}` }
+    }
+  }
+
   const notes = annotationsIn(dataDir)
 
   /**
@@ -302,17 +318,9 @@ export const createCollector = (options: CollectorOptions): Collector => {
       if ('status' in chosen) return send(res, chosen.status, chosen.body)
       return send(res, 200, notes.list(chosen.site))
     }
-    // JSON only: a form on another site cannot post it without a preflight.
-    const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
-    if (type !== 'application/json') return send(res, 415, { ok: false, error: 'send the annotation as application/json' })
-    const body = await readBody(req, 64 * 1024)
-    if (!body.ok) return send(res, body.status, { ok: false, error: body.error })
-    let input: unknown
-    try {
-      input = parseJson(body.body.toString('utf8'))
-    } catch (err) {
-      return send(res, 400, { ok: false, error: `malformed JSON: ${(err as Error).message}` })
-    }
+    const read = await jsonBody(req)
+    if ('status' in read) return send(res, read.status, { ok: false, error: read.error })
+    const { input } = read
     // The site: the body's, else site=, else the only one these credentials see.
     const named = (input as { site?: unknown } | null)?.site
     const q = new URLSearchParams(url.searchParams)
@@ -379,23 +387,17 @@ export const createCollector = (options: CollectorOptions): Collector => {
       if ('status' in chosen) return send(res, chosen.status, chosen.body)
       return send(res, 200, saved.list(chosen.site))
     }
-    const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
-    if (type !== 'application/json') return send(res, 415, { ok: false, error: 'send the request as application/json' })
-    const body = await readBody(req, 64 * 1024)
-    if (!body.ok) return send(res, body.status, { ok: false, error: body.error })
-    let input: unknown
-    try {
-      input = parseJson(body.body.toString('utf8'))
-    } catch (err) {
-      return send(res, 400, { ok: false, error: `malformed JSON: ${(err as Error).message}` })
-    }
-    const asked = checkSaveRequest(input)
+    const read = await jsonBody(req)
+    if ('status' in read) return send(res, read.status, { ok: false, error: read.error })
+    const asked = checkSaveRequest(read.input)
     if ('error' in asked) return send(res, 400, { ok: false, error: asked.error })
     const where = new URLSearchParams(q)
     if (asked.site !== undefined) where.set('site', asked.site)
     const chosen = await siteFor(who.grant, where)
     if ('status' in chosen) return send(res, chosen.status, chosen.body)
     const { site } = chosen
+    // A public site is readable by anyone, not theirs to save for.
+    if (site !== undefined && !who.grant.all && !who.grant.sites.includes(site)) return send(res, 403, { ok: false, error: 'these credentials do not open that site' })
     const tz = tzOf(asked.tz ?? q.get('tz'))
     if (!isTimeZone(tz)) return send(res, 400, { ok: false, error: `unknown time zone ${JSON.stringify(tz.slice(0, 64))}` })
     const asOf = asked.asOf !== undefined ? instantIn(tz, asked.asOf) : clock?.() ?? Date.now()
