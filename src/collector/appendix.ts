@@ -12,7 +12,8 @@ import type { Review, ReviewWeek, SavedCommitment } from './saved'
 
 export type Reviewed = SavedCommitment & Partial<Review>
 
-const CLASS_WORDS: Record<OwnershipClass, string> = {
+/** Each class in plain words (the appendix, and the dashboard's view of it). */
+export const CLASS_WORDS: Record<OwnershipClass, string> = {
   owned: 'owned: marketing commits to what it controls',
   shared: 'shared: a team effort with the site, offer and sales',
   outside: 'outside: sales closure, context only',

@@ -3,6 +3,7 @@
  * them) and saved commitments (save the current one, list, open one with its weekly review and
  * the markdown appendix to download). Every text anyone typed is shown as text.
  */
+import { CLASS_WORDS } from '../collector/appendix'
 import { h } from './dom'
 import { addAnnotation, deleteAnnotation, loadSaved, openSaved, saveCommitment, savedUrl, type Annotation, type Answer, type Saved, type SavedHead } from './data'
 import { formatValue, kpiDef } from './kpis'
@@ -70,11 +71,6 @@ export const annotationsBlock = (changed: () => void) => {
   }
 }
 
-const CLASS_WORDS: Record<string, string> = {
-  owned: 'owned: marketing commits to what it controls',
-  shared: 'shared: a team effort with the site, offer and sales',
-  outside: 'outside: sales closure, context only',
-}
 const pct = (v: number) => `${(v * 100).toFixed(1)} %`
 
 /** A plain table of text cells; the first column heads its row. */
