@@ -6,6 +6,8 @@
  * footfall-collector sample DATA [--events N] [--days N] [--end D]
  * footfall-collector clickhouse-schema | clickhouse-load DATA --clickhouse URL
  * footfall-collector token create DATA --site S [--name N] | token list DATA | token revoke DATA ID
+ * footfall-collector commit DATA --save NAME [--as-of D] · review DATA ID [--format table|md|csv|json]
+ * footfall-collector annotate DATA --date D [--until D] --kind change|exclude|note --note TEXT [--site S] | --list | --delete ID
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
@@ -23,6 +25,9 @@ import { Locked, type EngineOptions, type Progress } from '../kpistore/engine'
 import { createRunner } from '../kpistore/runner'
 import { createCollector } from './index'
 import { isValidWriteKey } from './validate'
+import { annotationsIn, checkAnnotation, commitmentInputs } from './annotations'
+import { formatSaved } from './appendix'
+import { reviewFrom, savedIn } from './saved'
 import { formatCommitments, type CommitmentFormat } from './commitments'
 import { writeSample } from './sample'
 import { formatKpiTable } from './table'
@@ -38,13 +43,17 @@ const USAGE = `usage:
   footfall-collector kpi DATA|FILE... | --clickhouse URL [--from ISO] [--to ISO] [--traffic human|all] [--json]
   footfall-collector commit [DATA|FILE...] | --clickhouse URL [--confidence 0.9] [--horizon 4] [--tz Europe/Berlin]
                      [--as-of DATE | --now DATE] [--format table|md|csv|json] [--kpi NAME]... [--scope CHANNEL]...
-                     [--class KPI=owned|shared|outside]...
+                     [--class KPI=owned|shared|outside]... [--site SITE] [--save NAME]
+  footfall-collector review DATA ID [--format table|md|csv|json] [--now DATE]
+  footfall-collector review DATA --list [--site SITE]
   footfall-collector sample DATA [--events 100000] [--days 365] [--end YYYY-MM-DD] [--seed 1]
   footfall-collector clickhouse-schema [--database footfall] [--ttl-days N]
   footfall-collector clickhouse-load DATA|FILE... --clickhouse URL [--apply-schema]
   footfall-collector token create DATA --site SITE [--name NAME]
   footfall-collector token list DATA
   footfall-collector token revoke DATA ID
+  footfall-collector annotate DATA --date YYYY-MM-DD [--until YYYY-MM-DD] --kind change|exclude|note --note TEXT [--site SITE]
+  footfall-collector annotate DATA --list [--site SITE] [--json] | --delete ID
 The admin token may also come from $FOOTFALL_ADMIN_TOKEN (--read-token: its deprecated name).`
 
 const fail = (message: string): never => {
@@ -133,6 +142,8 @@ const commit = async (argv: string[]) => {
       clickhouse: { type: 'string' },
       'as-of': { type: 'string' },
       now: { type: 'string' },
+      site: { type: 'string' },
+      save: { type: 'string' },
     },
   })
   const inputs = positionals.length ? positionals : ['./data']
@@ -146,17 +157,69 @@ const commit = async (argv: string[]) => {
   const at = values['as-of'] ?? values.now
   const now = at === undefined ? undefined : instantIn(values.tz, at)
   if (Number.isNaN(now)) fail(`bad --as-of ${at}: an ISO 8601 date (midnight in --tz), date and time, or epoch milliseconds`)
-  const options: CommitmentOptions = { confidence: Number(values.confidence), horizon: Number(values.horizon), kpis: values.kpi, scopes: values.scope, classes, now }
+  let site = values.site
+  if (site !== undefined && !isValidWriteKey(site)) fail('bad --site: letters, digits, ".", "_" or "-"')
+  // A data directory's annotations: its known shifts and excluded stretches.
+  const dir = inputs.length === 1 && statSync(inputs[0], { throwIfNoEntry: false })?.isDirectory() ? inputs[0] : undefined
+  // A saved commitment names its site: the directory's only one when --site is not given.
+  if (values.save !== undefined && site === undefined && dir && !values.clickhouse) {
+    const sites = (await withStore([dir], (run) => run.handle({ op: 'sites' }))) as string[]
+    if (sites.length > 1) fail(`name the site with --site: one of ${sites.join(', ')}`)
+    site = sites[0]
+  }
+  const known = dir ? commitmentInputs(annotationsIn(dir).list(site)) : {}
+  const options: CommitmentOptions = { confidence: Number(values.confidence), horizon: Number(values.horizon), kpis: values.kpi, scopes: values.scope, classes, now, ...known }
   try {
     checkOptions(options)
   } catch (err) {
     fail((err as Error).message)
   }
   const answer = (values.clickhouse
-    ? await openClickHouseReports({ url: values.clickhouse }).commitments(values.tz, options)
-    : await withStore(inputs, (run) => run.handle({ op: 'commitments', tz: values.tz, options }))) as Commitment[] | { error: string }
+    ? await openClickHouseReports({ url: values.clickhouse }).commitments(values.tz, options, site)
+    : await withStore(inputs, (run) => run.handle({ op: 'commitments', tz: values.tz, options, site }))) as Commitment[] | { error: string }
   if (!Array.isArray(answer)) fail(answer.error)
+  if (values.save !== undefined) {
+    // --save NAME: frozen in the data directory, reviewed later (footfall-collector review).
+    if (!dir) fail('--save needs a data directory (the saved commitment is kept in it)')
+    if (!values.save.trim() || values.save.length > 200) fail('--save NAME: a name of 1 to 200 characters')
+    const record = savedIn(dir!).save({
+      name: values.save, createdAt: new Date().toISOString(), asOf: new Date(now ?? Date.now()).toISOString(), site, tz: values.tz,
+      confidence: options.confidence!, horizon: options.horizon!, ...(values.kpi ? { kpis: values.kpi } : {}), ...(values.scope ? { scopes: values.scope } : {}),
+      annotations: annotationsIn(dir!).list(site), rows: answer as Commitment[],
+    })
+    process.stderr.write(`footfall-collector: saved as ${record.id} (footfall-collector review ${dir} ${record.id})\n`)
+  }
   process.stdout.write(formatCommitments(answer as Commitment[], format) + '\n')
+}
+
+/** `review DATA ID`: a saved commitment with its review, as a table, the contract appendix (md), CSV or JSON. */
+const review = async (argv: string[]) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { format: { type: 'string', default: 'table' }, now: { type: 'string' }, list: { type: 'boolean' }, site: { type: 'string' } },
+  })
+  const [dir, id] = positionals
+  if (!dir) fail('review needs a data directory')
+  const book = savedIn(dir)
+  if (values.list) {
+    const list = book.list(values.site)
+    return void process.stdout.write(list.length ? list.map((s) => [s.id, s.asOf.slice(0, 10), s.site ?? '—', JSON.stringify(s.name)].join('  ')).join('\n') + '\n' : 'no saved commitments\n')
+  }
+  if (!id) fail('review needs the id of a saved commitment (footfall-collector review DATA --list)')
+  const format = values.format as CommitmentFormat
+  if (!['table', 'md', 'csv', 'json'].includes(format)) fail(`bad --format ${values.format}: table, md, csv or json`)
+  const saved = book.get(id!)
+  if (!saved) return fail(`no saved commitment ${JSON.stringify(id!.slice(0, 64))} in ${dir}`)
+  const now = values.now === undefined ? Date.now() : instantIn(saved.tz, values.now)
+  if (Number.isNaN(now)) fail(`bad --now ${values.now}: an ISO 8601 date or epoch milliseconds`)
+  const reviewed = await withStore([dir], (run) =>
+    reviewFrom(saved, {
+      series: (from, to, at) => run.handle({ op: 'series', interval: 'week', tz: saved.tz, from, to, asOf: at, site: saved.site, traffic: 'human' }) as never,
+      commitments: (o) => run.handle({ op: 'commitments', tz: saved.tz, options: o, site: saved.site }) as never,
+    }, annotationsIn(dir).list(saved.site), now),
+  )
+  process.stdout.write(formatSaved({ ...saved, ...reviewed }, format) + '\n')
 }
 
 const sample = async (argv: string[]) => {
@@ -320,7 +383,44 @@ const token = async (argv: string[]) => {
   } else fail('token create, list or revoke')
 }
 
+/** `annotate DATA …`: add, list or delete the data directory's annotations (annotations.ts). */
+const annotate = async (argv: string[]) => {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      date: { type: 'string' }, until: { type: 'string' }, kind: { type: 'string' }, note: { type: 'string', default: '' },
+      site: { type: 'string' }, list: { type: 'boolean' }, delete: { type: 'string' }, json: { type: 'boolean' }, now: { type: 'string' },
+    },
+  })
+  const [dir] = positionals
+  if (!dir) fail('annotate needs a data directory')
+  const book = annotationsIn(dir)
+  if (values.list) {
+    const list = book.list(values.site)
+    if (values.json) return void process.stdout.write(JSON.stringify(list, null, 2) + '\n')
+    const line = (a: (typeof list)[number]) => [a.id, a.site, a.date + (a.until ? `..${a.until}` : ''), a.kind, JSON.stringify(a.note)].join('  ')
+    return void process.stdout.write(list.length ? list.map(line).join('\n') + '\n' : 'no annotations\n')
+  }
+  if (values.delete !== undefined) {
+    if (!book.remove(values.delete)) fail(`no annotation ${JSON.stringify(values.delete.slice(0, 64))} in ${dir}`)
+    return void process.stdout.write(`footfall-collector: annotation ${values.delete} deleted\n`)
+  }
+  // The site: --site, else the only one the directory holds.
+  let site = values.site
+  if (site === undefined) {
+    const sites = (await withStore([dir], (run) => run.handle({ op: 'sites' }))) as string[]
+    if (sites.length !== 1) fail(sites.length ? `name the site with --site: one of ${sites.join(', ')}` : 'name the site with --site')
+    site = sites[0]
+  }
+  const now = values.now === undefined ? undefined : instantIn('UTC', values.now)
+  const checked = checkAnnotation({ site, date: values.date, until: values.until, kind: values.kind, note: values.note }, site, now)
+  if ('error' in checked) return fail(checked.error)
+  const made = book.add(checked.annotation, now)
+  process.stdout.write(values.json ? JSON.stringify(made) + '\n' : `footfall-collector: annotation ${made.id} added (${made.kind} ${made.date}${made.until ? `..${made.until}` : ''} for ${made.site})\n`)
+}
+
 const [command, ...rest] = process.argv.slice(2)
-const commands: Record<string, (argv: string[]) => unknown> = { kpi, commit, sample, token, 'clickhouse-schema': schemaCommand, 'clickhouse-load': loadCommand }
+const commands: Record<string, (argv: string[]) => unknown> = { kpi, commit, review, sample, token, annotate, 'clickhouse-schema': schemaCommand, 'clickhouse-load': loadCommand }
 const main = Promise.resolve().then(() => (Object.hasOwn(commands, command) ? commands[command] : () => serve(process.argv.slice(2)))(rest))
 main.catch((err: Error) => fail(err.message))

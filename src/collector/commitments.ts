@@ -6,7 +6,7 @@ import type { Commitment, OwnershipClass } from '../kpi/commitments'
 
 export type CommitmentFormat = 'table' | 'md' | 'csv' | 'json'
 
-const LABELS: Record<string, string> = {
+export const LABELS: Record<string, string> = {
   sessions: 'Sessions',
   users: 'Users',
   engagedSessions: 'Engaged sessions',
@@ -56,7 +56,7 @@ const row = (c: Commitment) => [
 const HEAD = ['KPI', 'Scope', 'Status', 'Baseline (next week)', 'Commitment (each week, at least)', 'Held when backtested (95 % low)', 'Level shifts', 'Missing data']
 
 /** Control characters out, one line: a visitor's campaign name cannot break the layout. */
-const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, ' ')
+export const oneLine = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, ' ')
 
 const groups = (list: readonly Commitment[]) =>
   (['owned', 'shared', 'outside'] as const).map((cls) => [cls, list.filter((c) => c.class === cls)] as const).filter(([, l]) => l.length)
@@ -77,7 +77,7 @@ const table = (list: readonly Commitment[]) => {
 }
 
 /** Markdown text: pipes, backslashes and HTML characters escaped, so a cell stays a cell and text stays text. */
-const md = (s: string) => oneLine(s).replace(/[\\|`*_[\]<>&]/g, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '&' ? '&amp;' : '\\' + ch))
+export const md = (s: string) => oneLine(s).replace(/[\\|`*_[\]<>&]/g, (ch) => (ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '&' ? '&amp;' : '\\' + ch))
 
 const markdown = (list: readonly Commitment[]) => {
   const out: string[] = []

@@ -9,6 +9,9 @@ import { clickhouseFor, type ClickHouseOptions, type ClickHouseSinkStats } from 
 import { instantIn, isTimeZone } from '../kpistore/intervals'
 import { openKpiStore, Unavailable, type KpiStoreOptions, type KpiStoreStatus, type Silent } from '../kpistore/index'
 import { applyCors, preflight } from './access'
+import { annotationsIn, checkAnnotation, commitmentInputs } from './annotations'
+import { checkSaveRequest, reviewFrom, savedIn } from './saved'
+import { formatSaved } from './appendix'
 import { clientAddress, createAuth, type Auth, type AuthOptions, type Grant, type Identity } from './auth'
 import { readBody } from './body'
 import { serveDashboard } from './dashboard'
@@ -269,6 +272,160 @@ export const createCollector = (options: CollectorOptions): Collector => {
     return { site: visible[0] }
   }
 
+  /**
+   * The JSON body of a request that writes (annotations, saved commitments). `application/json`
+   * only: a form on another site cannot send one without a CORS preflight, which is refused.
+   */
+  const jsonBody = async (req: IncomingMessage): Promise<{ input: unknown } | { status: number; error: string }> => {
+    const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+    if (type !== 'application/json') return { status: 415, error: 'send the request as application/json' }
+    const body = await readBody(req, 64 * 1024)
+    if (!body.ok) return { status: body.status, error: body.error }
+    try {
+      return { input: parseJson(body.body.toString('utf8')) }
+    } catch (err) {
+      return { status: 400, error: `malformed JSON: ${(err as Error).message}` }
+    }
+  }
+
+  const notes = annotationsIn(dataDir)
+
+  /**
+   * `/annotations` (GET list, POST add) and `/annotations/:id` (DELETE): the same credentials as
+   * the reports; a site token reads and writes its own site's only. Writing needs real
+   * credentials (a public site's visitors may read its annotations, not make them).
+   */
+  const handleAnnotations = async (req: IncomingMessage, res: ServerResponse, url: URL, path: string) => {
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin')
+    const who = auth.identify(req)
+    if (!who.ok) return refuse(res, who)
+    const id = path === '/annotations' ? undefined : path.slice('/annotations/'.length)
+    const method = req.method === 'HEAD' ? 'GET' : req.method
+    const allowed = id === undefined ? 'GET, POST' : 'DELETE'
+    if (!allowed.split(', ').includes(method ?? '')) return send(res, 405, { ok: false, error: `use ${allowed}` }, { Allow: allowed })
+    if (method !== 'GET' && who.grant.via === 'public') return send(res, 401, NEEDS_CREDENTIALS, { 'WWW-Authenticate': 'Bearer realm="footfall"' })
+    await ready
+    const opens = (s: string) => who.grant.all || who.grant.sites.includes(s)
+    if (id !== undefined) {
+      const found = notes.get(id)
+      if (!found) return send(res, 404, { ok: false, error: 'no such annotation' })
+      if (!opens(found.site)) return send(res, 403, { ok: false, error: 'these credentials do not open that site' })
+      notes.remove(id, clock?.())
+      return send(res, 200, { ok: true, deleted: id })
+    }
+    if (method === 'GET') {
+      const chosen = await siteFor(who.grant, url.searchParams)
+      if ('status' in chosen) return send(res, chosen.status, chosen.body)
+      return send(res, 200, notes.list(chosen.site))
+    }
+    const read = await jsonBody(req)
+    if ('status' in read) return send(res, read.status, { ok: false, error: read.error })
+    const { input } = read
+    // The site: the body's, else site=, else the only one these credentials see.
+    const named = (input as { site?: unknown } | null)?.site
+    const q = new URLSearchParams(url.searchParams)
+    if (typeof named === 'string') q.set('site', named)
+    const chosen = await siteFor(who.grant, q)
+    if ('status' in chosen) return send(res, chosen.status, chosen.body)
+    if (chosen.site !== undefined && !opens(chosen.site)) return send(res, 403, { ok: false, error: 'these credentials do not open that site' })
+    const checked = checkAnnotation(input, chosen.site, clock?.())
+    if ('error' in checked) return send(res, 400, { ok: false, error: checked.error })
+    if (!opens(checked.annotation.site)) return send(res, 403, { ok: false, error: 'these credentials do not open that site' })
+    return send(res, 201, notes.add(checked.annotation, clock?.()))
+  }
+
+  const saved = savedIn(dataDir)
+
+  /**
+   * `/commitments/saved` (GET list, POST save) and `/commitments/saved/:id` (GET, with its review).
+   * A saved commitment is computed once, from the data before its `asOf`, and frozen.
+   */
+  const handleSaved = async (req: IncomingMessage, res: ServerResponse, url: URL, path: string) => {
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin')
+    const who = auth.identify(req)
+    if (!who.ok) return refuse(res, who)
+    const id = path === '/commitments/saved' ? undefined : path.slice('/commitments/saved/'.length)
+    const method = req.method === 'HEAD' ? 'GET' : req.method
+    const allowed = id === undefined ? 'GET, POST' : 'GET'
+    if (!allowed.split(', ').includes(method ?? '')) return send(res, 405, { ok: false, error: `use ${allowed}` }, { Allow: allowed })
+    if (method !== 'GET' && who.grant.via === 'public') return send(res, 401, NEEDS_CREDENTIALS, { 'WWW-Authenticate': 'Bearer realm="footfall"' })
+    await ready
+    const opens = (s: string | undefined) => who.grant.all || (s !== undefined && (who.grant.sites.includes(s) || auth.publicSites.includes(s)))
+    const q = url.searchParams
+    const tzOf = (tz: string | null | undefined) => tz ?? 'UTC'
+    if (id !== undefined) {
+      const found = saved.get(id)
+      if (!found) return send(res, 404, { ok: false, error: 'no such saved commitment' })
+      if (!opens(found.site)) return send(res, 403, { ok: false, error: 'these credentials do not open that site' })
+      if (!kpi) return send(res, 503, { ok: false, error: 'this collector runs without a KPI store' })
+      const now = clock?.() ?? Date.now()
+      try {
+        const review = await reviewFrom(found, {
+          series: async (from, to, at) => (await kpi.series('week', found.tz, from, to, at, found.site, 'human')) as never,
+          commitments: (o) => kpi.commitments(found.tz, { ...o, classes: options.classes }, found.site) as never,
+        }, notes.list(found.site), now)
+        // ?format=md|csv: the contract appendix as a download.
+        const format = q.get('format')
+        if (format === 'md' || format === 'csv') {
+          const text = formatSaved({ ...found, ...review }, format)
+          res.writeHead(200, {
+            'Content-Type': format === 'md' ? 'text/markdown; charset=utf-8' : 'text/csv; charset=utf-8',
+            'Content-Disposition': `attachment; filename="${found.id}.${format}"`,
+            'Cache-Control': 'no-store',
+            'X-Content-Type-Options': 'nosniff',
+          })
+          return void res.end(text)
+        }
+        return send(res, 200, { ...found, ...review })
+      } catch (err) {
+        if (!(err instanceof Unavailable)) throw err
+        return send(res, 503, { ok: false, error: err.message }, { 'Retry-After': String(err.retryAfter) })
+      }
+    }
+    if (method === 'GET') {
+      const chosen = await siteFor(who.grant, q)
+      if ('status' in chosen) return send(res, chosen.status, chosen.body)
+      return send(res, 200, saved.list(chosen.site))
+    }
+    const read = await jsonBody(req)
+    if ('status' in read) return send(res, read.status, { ok: false, error: read.error })
+    const asked = checkSaveRequest(read.input)
+    if ('error' in asked) return send(res, 400, { ok: false, error: asked.error })
+    const where = new URLSearchParams(q)
+    if (asked.site !== undefined) where.set('site', asked.site)
+    const chosen = await siteFor(who.grant, where)
+    if ('status' in chosen) return send(res, chosen.status, chosen.body)
+    const { site } = chosen
+    // A public site is readable by anyone, not theirs to save for.
+    if (site !== undefined && !who.grant.all && !who.grant.sites.includes(site)) return send(res, 403, { ok: false, error: 'these credentials do not open that site' })
+    const tz = tzOf(asked.tz ?? q.get('tz'))
+    if (!isTimeZone(tz)) return send(res, 400, { ok: false, error: `unknown time zone ${JSON.stringify(tz.slice(0, 64))}` })
+    const asOf = asked.asOf !== undefined ? instantIn(tz, asked.asOf) : clock?.() ?? Date.now()
+    if (!Number.isFinite(asOf)) return send(res, 400, { ok: false, error: 'asOf is an ISO 8601 date (midnight in tz), date and time, or epoch milliseconds' })
+    if (!kpi) return send(res, 503, { ok: false, error: 'this collector runs without a KPI store' })
+    const commitmentAsked = { ...asked.options, classes: options.classes, now: asOf }
+    try {
+      checkOptions(commitmentAsked)
+    } catch (err) {
+      return send(res, 400, { ok: false, error: (err as Error).message })
+    }
+    const annotations = notes.list(site)
+    try {
+      const rows = (await kpi.commitments(tz, { ...commitmentAsked, ...commitmentInputs(annotations) }, site)) as unknown
+      if (!Array.isArray(rows)) return send(res, 400, { ok: false, error: (rows as { error?: string }).error ?? 'cannot compute the commitment' })
+      const record = saved.save({
+        name: asked.name, createdAt: new Date(clock?.() ?? Date.now()).toISOString(), asOf: new Date(asOf).toISOString(), site, tz,
+        confidence: commitmentAsked.confidence ?? 0.9, horizon: commitmentAsked.horizon ?? 4,
+        ...(asked.options.kpis ? { kpis: [...asked.options.kpis] } : {}), ...(asked.options.scopes ? { scopes: [...asked.options.scopes] } : {}),
+        annotations, rows,
+      })
+      return send(res, 201, record)
+    } catch (err) {
+      if (!(err instanceof Unavailable)) throw err
+      return send(res, 503, { ok: false, error: err.message }, { 'Retry-After': String(err.retryAfter) })
+    }
+  }
+
   const refuse = (res: ServerResponse, who: Extract<Identity, { ok: false }>) =>
     who.status === 429
       ? send(res, 429, { ok: false, error: 'too many failed attempts' }, { 'Retry-After': String(who.retryAfter ?? 60) })
@@ -370,6 +527,8 @@ export const createCollector = (options: CollectorOptions): Collector => {
       if (url.pathname === '/commitments') {
         const asked = commitmentOptions(q, options.classes, asOf)
         if (typeof asked === 'string') return send(res, 400, { ok: false, error: asked })
+        // The site's known shifts and excluded stretches: part of the question, so of the cache key.
+        Object.assign(asked, commitmentInputs(notes.list(site)))
         const answer = (await kpi.commitments(tz, asked, site)) as { error?: string }
         return answer.error ? send(res, 400, { ok: false, error: answer.error }) : send(res, 200, answer)
       }
@@ -414,6 +573,8 @@ export const createCollector = (options: CollectorOptions): Collector => {
     }
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/$/, '') : url.pathname
     const work = INGEST.has(path) ? handleIngest(req, res) : READ.has(path) ? handleRead(req, res, url)
+      : /^\/annotations(\/[^/]+)?$/.test(path) ? handleAnnotations(req, res, url, path)
+      : /^\/commitments\/saved(\/[^/]+)?$/.test(path) ? handleSaved(req, res, url, path)
       : path === '/login' || path === '/logout' ? serveLogin(auth, req, res, url, path)
       : /^\/dashboard(\/|$)/.test(path) ? serveDashboard(req, res, url, path, () => auth.identify(req)) : undefined
     if (!work) {

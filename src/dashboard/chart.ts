@@ -2,10 +2,13 @@
  * One KPI's weekly chart (uPlot, drawn on a canvas): the chosen scope as a bold line, its
  * channels as thin ones, the week in progress as a hollow point, the baseline band and the commitment line
  * over the forecast weeks, change points as vertical marks, and weeks of missing data as a shaded
- * stretch with no line (their values are null, never 0). Resizes with its box.
+ * stretch with no line (their values are null, never 0). Annotations: a rule for a `change`, a
+ * grey band for an `exclude`, a marker for a `note`, their text as the tooltip where the pointer
+ * is. A click on the chart offers its day to `onPick` (to annotate it). Resizes with its box.
  */
 import uPlot from 'uplot'
 import { colorOf, FOCUS } from './colors'
+import type { Annotation } from './data'
 import { h } from './dom'
 import { formatValue, type KpiDef } from './kpis'
 import { scopeLabel, type Week } from './weeks'
@@ -17,7 +20,15 @@ export interface Chart {
 
 const HEIGHT = 230
 
-export const chart = (kpi: KpiDef, weeks: Week[], scope: string, channels: string[]): Chart => {
+const DAY_S = 86_400
+
+/** An annotation's stretch in uPlot's seconds: [first day, day after the last). */
+const spanOf = (a: Annotation): [number, number] => {
+  const from = Date.parse(`${a.date}T00:00:00Z`) / 1000
+  return [from, Date.parse(`${a.until ?? a.date}T00:00:00Z`) / 1000 + DAY_S]
+}
+
+export const chart = (kpi: KpiDef, weeks: Week[], scope: string, channels: string[], notes: readonly Annotation[] = [], onPick?: (day: string) => void): Chart => {
   const el = document.createElement('div')
   el.className = 'chart'
   const fmt = (_u: uPlot, v: number | null) => formatValue(kpi.kind, v)
@@ -108,6 +119,53 @@ export const chart = (kpi: KpiDef, weeks: Week[], scope: string, channels: strin
     ctx.restore()
   }
 
+  const drawNotes = (u: uPlot) => {
+    if (!notes.length) return
+    const ctx = u.ctx
+    const px = devicePixelRatio
+    const left = u.bbox.left, right = u.bbox.left + u.bbox.width, top = u.bbox.top
+    ctx.save()
+    for (const a of notes) {
+      const [from, to] = spanOf(a)
+      const x0 = u.valToPos(from, 'x', true)
+      if (a.kind === 'exclude') {
+        const x1 = Math.min(right, u.valToPos(to, 'x', true)), x = Math.max(left, x0)
+        if (x1 <= x) continue
+        ctx.fillStyle = 'rgba(87,96,106,.16)'
+        ctx.fillRect(x, top, Math.max(x1 - x, 2 * px), u.bbox.height)
+        continue
+      }
+      if (x0 < left || x0 > right) continue
+      ctx.strokeStyle = ctx.fillStyle = '#8250df'
+      if (a.kind === 'change') {
+        ctx.lineWidth = 2 * px
+        ctx.beginPath()
+        ctx.moveTo(x0, top)
+        ctx.lineTo(x0, top + u.bbox.height)
+        ctx.stroke()
+      } else {
+        // A note: a small triangle on the top edge.
+        ctx.beginPath()
+        ctx.moveTo(x0 - 5 * px, top)
+        ctx.lineTo(x0 + 5 * px, top)
+        ctx.lineTo(x0, top + 8 * px)
+        ctx.closePath()
+        ctx.fill()
+      }
+    }
+    ctx.restore()
+  }
+
+  /** The annotations at the pointer (within half a week of a mark), as one line of text each. */
+  const notesAt = (t: number) =>
+    notes
+      .filter((a) => {
+        const [from, to] = spanOf(a)
+        return a.kind === 'exclude' ? t >= from && t < to : Math.abs(t - from) < 3.5 * DAY_S
+      })
+      .map((a) => `${a.kind} ${a.date}${a.until ? ` to ${a.until}` : ''}: ${a.note}`)
+      .join('\n')
+
   const width = () => Math.max(260, el.clientWidth || 600)
   const opts: uPlot.Options = {
     width: width(),
@@ -126,9 +184,23 @@ export const chart = (kpi: KpiDef, weeks: Week[], scope: string, channels: strin
     cursor: { drag: { x: false, y: false } },
     // Our own legend below: compact, wraps at phone width, and leaves the band's edges out.
     legend: { show: false },
-    hooks: { drawClear: [drawGaps], draw: [drawChangePoints] },
+    hooks: {
+      drawClear: [drawGaps],
+      draw: [drawChangePoints, drawNotes],
+      // The tooltip is the overlay's title: text, whatever a note holds.
+      setCursor: [(u) => {
+        const left = u.cursor.left ?? -1
+        u.over.title = left < 0 ? '' : notesAt(u.posToVal(left, 'x'))
+      }],
+    },
   }
   const plot = new uPlot(opts, data as uPlot.AlignedData, el)
+  el.dataset.annotations = String(notes.length)
+  if (onPick)
+    plot.over.addEventListener('click', () => {
+      const left = plot.cursor.left ?? -1
+      if (left >= 0) onPick(new Date(plot.posToVal(left, 'x') * 1000).toISOString().slice(0, 10))
+    })
   const legend = h('ul', { class: 'legend' })
   series.forEach((s, i) => {
     const label = String(s.label ?? '')
@@ -146,6 +218,7 @@ export const chart = (kpi: KpiDef, weeks: Week[], scope: string, channels: strin
     legend.append(h('li', {}, item))
   })
   el.dataset.gaps = String(gaps.length)
+  if (notes.length) legend.append(h('li', { class: 'gap-key' }, h('i', { class: 'swatch note' }), 'annotations (point at them for the text)'))
   if (gaps.length) {
     const swatch = h('i', { class: 'swatch gap' })
     legend.append(h('li', { class: 'gap-key' }, swatch, 'no data (tracking or collection stopped)'))

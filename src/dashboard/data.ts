@@ -33,14 +33,22 @@ export type Answer<T> = { ok: true; value: T; notYet?: undefined } | { ok: false
 // `?site=` on the page's own URL names the site of every report (the login cookie opens them).
 const site = new URLSearchParams(location.search).get('site')
 
-const get = async <T>(path: string, params: Record<string, string | number | undefined> = {}): Promise<Answer<T>> => {
+const get = <T>(path: string, params: Record<string, string | number | undefined> = {}): Promise<Answer<T>> => ask<T>('GET', path, params)
+
+/** A request to the collector (GET, or POST / DELETE with a JSON body), its answer read as JSON. */
+const ask = async <T>(method: string, path: string, params: Record<string, string | number | undefined> = {}, payload?: unknown): Promise<Answer<T>> => {
   const q = new URLSearchParams()
   for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v))
   if (site !== null) q.set('site', site)
   const url = path + (q.size ? `?${q}` : '')
   let r: Response
   try {
-    r = await fetch(url, { cache: 'no-store', credentials: 'same-origin' })
+    r = await fetch(url, {
+      method,
+      cache: 'no-store',
+      credentials: 'same-origin',
+      ...(payload === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }),
+    })
   } catch (err) {
     return { ok: false, status: 0, message: `${path}: ${(err as Error).message}` }
   }
@@ -72,6 +80,55 @@ export interface Health {
 }
 /** The sites this login may read. */
 export const loadSites = () => get<{ sites: string[] }>('/sites')
+/** An annotation (`/annotations`): every text in it is whatever someone typed. */
+export interface Annotation {
+  id: string
+  site: string
+  date: string
+  until?: string
+  kind: 'change' | 'exclude' | 'note'
+  note: string
+}
+export const loadAnnotations = () => get<Annotation[]>('/annotations')
+export const addAnnotation = (a: Omit<Annotation, 'id' | 'site'>) => ask<Annotation>('POST', '/annotations', {}, a)
+export const deleteAnnotation = (id: string) => ask<{ ok: true }>('DELETE', `/annotations/${encodeURIComponent(id)}`)
+
+/** A saved commitment as listed; opened, with its rows and review. */
+export interface SavedHead {
+  id: string
+  name: string
+  createdAt: string
+  asOf: string
+  site?: string
+}
+export interface ReviewWeek {
+  kpi: string
+  scope: string
+  start: string
+  floor: number | null
+  actual: number | null
+  met: boolean | null
+  flags: string[]
+}
+export interface Saved extends SavedHead {
+  tz: string
+  confidence: number
+  inForce: Annotation[]
+  rows: Commitment[]
+  review: ReviewWeek[]
+  summary: { kpi: string; scope: string; judged: number; met: number; text: string }[]
+}
+/** A saved commitment's own URL (its markdown appendix with `format=md`). */
+export const savedUrl = (id: string, format?: string) => {
+  const q = new URLSearchParams()
+  if (format) q.set('format', format)
+  if (site !== null) q.set('site', site)
+  return `/commitments/saved/${encodeURIComponent(id)}` + (q.size ? `?${q}` : '')
+}
+export const loadSaved = () => get<SavedHead[]>('/commitments/saved')
+export const openSaved = (id: string) => get<Saved>(`/commitments/saved/${encodeURIComponent(id)}`)
+export const saveCommitment = (name: string, tz: string, asOf?: string) => ask<Saved>('POST', '/commitments/saved', {}, { name, tz, confidence: 0.9, horizon: 4, ...(asOf ? { asOf } : {}) })
+
 export const loadEvents = (limit: number) => get<StoredEvent[]>('/events', { limit })
 
 /** A stored event as far as the dashboard reads it: every field may be anything a visitor sent. */

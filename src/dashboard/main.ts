@@ -5,7 +5,8 @@
  */
 import { chart, type Chart } from './chart'
 import { h } from './dom'
-import { loadCommitments, loadEvents, loadHealth, loadReport, loadSeries, type Answer, type Commitment, type Health, type NotYet, type SeriesPoint } from './data'
+import { annotationsBlock, savedBlock } from './contract'
+import { loadAnnotations, loadCommitments, loadEvents, loadHealth, loadReport, loadSeries, type Annotation, type Answer, type Commitment, type Health, type NotYet, type SeriesPoint } from './data'
 import { copy, download, toCsv, toMarkdown, type Table } from './export'
 import { KPIS, formatValue, kpiDef } from './kpis'
 import { pickers, rangeOf, readView, writeView } from './pickers'
@@ -20,6 +21,9 @@ let view = readView()
 let charts: Chart[] = []
 let loads = 0
 let retry: ReturnType<typeof setTimeout> | undefined
+let notes: Annotation[] = []
+const annotations = annotationsBlock(() => void load())
+const saved = savedBlock(tz, asOf)
 
 const el = {
   pickers: h('div', { class: 'bar' }),
@@ -42,7 +46,9 @@ root.append(
   el.silent,
   el.status,
   h('section', { class: 'block', 'aria-labelledby': 'h-commit' }, h('h2', { id: 'h-commit' }, 'Commitments for the next 4 weeks'), el.commitments),
+  h('section', { class: 'block', 'aria-labelledby': 'h-saved' }, h('h2', { id: 'h-saved' }, 'Saved commitments and their review'), saved.el),
   h('section', { class: 'block', 'aria-labelledby': 'h-kpis' }, h('h2', { id: 'h-kpis' }, 'KPIs by week'), el.kpis, el.left),
+  h('section', { class: 'block', 'aria-labelledby': 'h-notes' }, h('h2', { id: 'h-notes' }, 'Annotations'), annotations.el),
   h('section', { class: 'block', 'aria-labelledby': 'h-camp' }, h('h2', { id: 'h-camp' }, 'Campaigns in the range'), el.campaigns),
   h('section', { class: 'block', 'aria-labelledby': 'h-events' }, h('h2', { id: 'h-events' }, 'Latest events'), el.events),
 )
@@ -135,7 +141,7 @@ const renderKpis = (points: SeriesPoint[], channels: string[], commitments: Comm
   const cards = KPIS.map((kpi) => {
     const c = commitments.find((r) => r.kpi === kpi.key && r.scope === view.scope)
     const weeks = weeksOf(kpi, points, view.scope, channels, c, now())
-    const plot = chart(kpi, weeks, view.scope, channels)
+    const plot = chart(kpi, weeks, view.scope, channels, notes, annotations.pick)
     charts.push(plot)
     const table = weeksTable(kpi.kind, weeks, view.scope, channels)
     return h('article', { class: 'card', 'data-kpi': kpi.key },
@@ -189,7 +195,9 @@ async function load() {
   const range = rangeOf(view)
   // As of a day: nothing after it, in the campaigns either.
   if (asOf) range.to = Math.min(range.to ?? now(), now())
-  const [series, commitments, report, events] = await Promise.all([loadSeries(range, tz, asOf), loadCommitments(tz, asOf), loadReport(range), loadEvents(50)])
+  const [series, commitments, report, events, noted] = await Promise.all([loadSeries(range, tz, asOf), loadCommitments(tz, asOf), loadReport(range), loadEvents(50), loadAnnotations()])
+  notes = noted.ok ? noted.value : []
+  annotations.render(noted)
   // Asked once the store has answered: until then /health cannot name silent sites.
   if (series.ok) renderSilent(await loadHealth(tz, asOf))
   if (id !== loads) return
@@ -206,6 +214,7 @@ async function load() {
     return
   }
   render(series.value, commitments, report, events)
+  await saved.refresh()
   root.setAttribute('aria-busy', 'false')
 }
 
