@@ -21,10 +21,10 @@ import { HUMAN } from '../kpi/event'
 import { SESSION_MS } from '../session'
 
 /**
- * 3: sessions and visitors keyed per site, every report reads one site; traffic classes
+ * 4: sessions and visitors keyed per site, every report reads one site; traffic classes
  * (events.traffic, sessions.traffic and the visitor's previous human session).
  */
-export const SCHEMA_VERSION = '3'
+export const SCHEMA_VERSION = '4'
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
@@ -65,8 +65,8 @@ CREATE TABLE IF NOT EXISTS sessions (
   prev_start BIGINT,
   prev_start_channel BIGINT,
   prev_start_campaign BIGINT,
-  -- The first event's traffic class, and the previous start among the visitor's sessions of the
-  -- same kind (human or not): what "users" reads when reports count people only.
+  -- The first event's traffic class, and the start of the visitor's previous human session (overall,
+  -- in the channel, in the campaign): what "users" reads when reports count people only.
   traffic VARCHAR NOT NULL,
   prev_human BIGINT,
   prev_human_channel BIGINT,
@@ -119,9 +119,11 @@ SELECT f.session_key, site, visitor, channel, campaign, source, medium, landing,
   lag(start_ts) OVER (PARTITION BY visitor, channel ORDER BY start_ts, f.session_key) AS prev_start_channel,
   lag(start_ts) OVER (PARTITION BY visitor, campaign ORDER BY start_ts, f.session_key) AS prev_start_campaign,
   traffic,
-  lag(start_ts) OVER (PARTITION BY visitor, traffic = '${HUMAN}' ORDER BY start_ts, f.session_key) AS prev_human,
-  lag(start_ts) OVER (PARTITION BY visitor, traffic = '${HUMAN}', channel ORDER BY start_ts, f.session_key) AS prev_human_channel,
-  lag(start_ts) OVER (PARTITION BY visitor, traffic = '${HUMAN}', campaign ORDER BY start_ts, f.session_key) AS prev_human_campaign
+  -- The previous human session, in the same windows (one sort each): what a human session's
+  -- "previous" is when reports count people only (other sessions are left out then).
+  lag(CASE WHEN traffic = '${HUMAN}' THEN start_ts END IGNORE NULLS) OVER (PARTITION BY visitor ORDER BY start_ts, f.session_key) AS prev_human,
+  lag(CASE WHEN traffic = '${HUMAN}' THEN start_ts END IGNORE NULLS) OVER (PARTITION BY visitor, channel ORDER BY start_ts, f.session_key) AS prev_human_channel,
+  lag(CASE WHEN traffic = '${HUMAN}' THEN start_ts END IGNORE NULLS) OVER (PARTITION BY visitor, campaign ORDER BY start_ts, f.session_key) AS prev_human_campaign
 FROM firsts f JOIN sums USING (session_key)`
 
 /** Every session, from scratch (after a bulk load). */
