@@ -288,6 +288,23 @@ export const createCollector = (options: CollectorOptions): Collector => {
     }
   }
 
+  /**
+   * The common start of a writing path under `base` (`base` itself, or `base/:id`): credentials,
+   * the methods allowed, and no writing for a public site's visitors. Undefined when answered.
+   */
+  const opening = async (req: IncomingMessage, res: ServerResponse, path: string, base: string, list: string, one: string) => {
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin')
+    const who = auth.identify(req)
+    if (!who.ok) return void refuse(res, who)
+    const id = path === base ? undefined : path.slice(base.length + 1)
+    const method = req.method === 'HEAD' ? 'GET' : req.method
+    const allowed = id === undefined ? list : one
+    if (!allowed.split(', ').includes(method ?? '')) return void send(res, 405, { ok: false, error: `use ${allowed}` }, { Allow: allowed })
+    if (method !== 'GET' && who.grant.via === 'public') return void send(res, 401, NEEDS_CREDENTIALS, { 'WWW-Authenticate': 'Bearer realm="footfall"' })
+    await ready
+    return { grant: who.grant, id, method }
+  }
+
   const notes = annotationsIn(dataDir)
 
   /**
@@ -296,16 +313,10 @@ export const createCollector = (options: CollectorOptions): Collector => {
    * credentials (a public site's visitors may read its annotations, not make them).
    */
   const handleAnnotations = async (req: IncomingMessage, res: ServerResponse, url: URL, path: string) => {
-    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin')
-    const who = auth.identify(req)
-    if (!who.ok) return refuse(res, who)
-    const id = path === '/annotations' ? undefined : path.slice('/annotations/'.length)
-    const method = req.method === 'HEAD' ? 'GET' : req.method
-    const allowed = id === undefined ? 'GET, POST' : 'DELETE'
-    if (!allowed.split(', ').includes(method ?? '')) return send(res, 405, { ok: false, error: `use ${allowed}` }, { Allow: allowed })
-    if (method !== 'GET' && who.grant.via === 'public') return send(res, 401, NEEDS_CREDENTIALS, { 'WWW-Authenticate': 'Bearer realm="footfall"' })
-    await ready
-    const opens = (s: string) => who.grant.all || who.grant.sites.includes(s)
+    const open = await opening(req, res, path, '/annotations', 'GET, POST', 'DELETE')
+    if (!open) return
+    const { grant, id, method } = open
+    const opens = (s: string) => grant.all || grant.sites.includes(s)
     if (id !== undefined) {
       const found = notes.get(id)
       if (!found) return send(res, 404, { ok: false, error: 'no such annotation' })
@@ -314,7 +325,7 @@ export const createCollector = (options: CollectorOptions): Collector => {
       return send(res, 200, { ok: true, deleted: id })
     }
     if (method === 'GET') {
-      const chosen = await siteFor(who.grant, url.searchParams)
+      const chosen = await siteFor(grant, url.searchParams)
       if ('status' in chosen) return send(res, chosen.status, chosen.body)
       return send(res, 200, notes.list(chosen.site))
     }
@@ -325,7 +336,7 @@ export const createCollector = (options: CollectorOptions): Collector => {
     const named = (input as { site?: unknown } | null)?.site
     const q = new URLSearchParams(url.searchParams)
     if (typeof named === 'string') q.set('site', named)
-    const chosen = await siteFor(who.grant, q)
+    const chosen = await siteFor(grant, q)
     if ('status' in chosen) return send(res, chosen.status, chosen.body)
     if (chosen.site !== undefined && !opens(chosen.site)) return send(res, 403, { ok: false, error: 'these credentials do not open that site' })
     const checked = checkAnnotation(input, chosen.site, clock?.())
@@ -341,16 +352,10 @@ export const createCollector = (options: CollectorOptions): Collector => {
    * A saved commitment is computed once, from the data before its `asOf`, and frozen.
    */
   const handleSaved = async (req: IncomingMessage, res: ServerResponse, url: URL, path: string) => {
-    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin')
-    const who = auth.identify(req)
-    if (!who.ok) return refuse(res, who)
-    const id = path === '/commitments/saved' ? undefined : path.slice('/commitments/saved/'.length)
-    const method = req.method === 'HEAD' ? 'GET' : req.method
-    const allowed = id === undefined ? 'GET, POST' : 'GET'
-    if (!allowed.split(', ').includes(method ?? '')) return send(res, 405, { ok: false, error: `use ${allowed}` }, { Allow: allowed })
-    if (method !== 'GET' && who.grant.via === 'public') return send(res, 401, NEEDS_CREDENTIALS, { 'WWW-Authenticate': 'Bearer realm="footfall"' })
-    await ready
-    const opens = (s: string | undefined) => who.grant.all || (s !== undefined && (who.grant.sites.includes(s) || auth.publicSites.includes(s)))
+    const open = await opening(req, res, path, '/commitments/saved', 'GET, POST', 'GET')
+    if (!open) return
+    const { grant, id, method } = open
+    const opens = (s: string | undefined) => grant.all || (s !== undefined && (grant.sites.includes(s) || auth.publicSites.includes(s)))
     const q = url.searchParams
     const tzOf = (tz: string | null | undefined) => tz ?? 'UTC'
     if (id !== undefined) {
@@ -383,7 +388,7 @@ export const createCollector = (options: CollectorOptions): Collector => {
       }
     }
     if (method === 'GET') {
-      const chosen = await siteFor(who.grant, q)
+      const chosen = await siteFor(grant, q)
       if ('status' in chosen) return send(res, chosen.status, chosen.body)
       return send(res, 200, saved.list(chosen.site))
     }
@@ -393,11 +398,11 @@ export const createCollector = (options: CollectorOptions): Collector => {
     if ('error' in asked) return send(res, 400, { ok: false, error: asked.error })
     const where = new URLSearchParams(q)
     if (asked.site !== undefined) where.set('site', asked.site)
-    const chosen = await siteFor(who.grant, where)
+    const chosen = await siteFor(grant, where)
     if ('status' in chosen) return send(res, chosen.status, chosen.body)
     const { site } = chosen
     // A public site is readable by anyone, not theirs to save for.
-    if (site !== undefined && !who.grant.all && !who.grant.sites.includes(site)) return send(res, 403, { ok: false, error: 'these credentials do not open that site' })
+    if (site !== undefined && !grant.all && !grant.sites.includes(site)) return send(res, 403, { ok: false, error: 'these credentials do not open that site' })
     const tz = tzOf(asked.tz ?? q.get('tz'))
     if (!isTimeZone(tz)) return send(res, 400, { ok: false, error: `unknown time zone ${JSON.stringify(tz.slice(0, 64))}` })
     const asOf = asked.asOf !== undefined ? instantIn(tz, asked.asOf) : clock?.() ?? Date.now()

@@ -101,15 +101,8 @@ export interface SavedHead {
   asOf: string
   site?: string
 }
-export interface ReviewWeek {
-  kpi: string
-  scope: string
-  start: string
-  floor: number | null
-  actual: number | null
-  met: boolean | null
-  flags: string[]
-}
+export type { ReviewWeek } from '../collector/saved'
+import type { ReviewWeek } from '../collector/saved'
 export interface Saved extends SavedHead {
   tz: string
   confidence: number

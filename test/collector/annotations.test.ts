@@ -4,22 +4,16 @@
  * before anything is stored, behind the reports' credentials, and read by `/commitments`: an
  * annotated change is a change point, an annotated exclusion a gap, the same day they are added.
  */
-import { appendFileSync, readFileSync, rmSync } from 'node:fs'
+import { appendFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { annotationsIn, checkAnnotation } from '../../src/collector/annotations'
 import { writeSample } from '../../src/collector/sample'
 import { createToken } from '../../src/collector/tokens'
-import { AS_ADMIN, inProcessCollectors, tempDir as makeTempDir, waitFor } from './helpers'
+import { AS_ADMIN, inProcessCollectors, tempDirs, waitFor } from './helpers'
 
 const start = inProcessCollectors()
-const dirs: string[] = []
-const tempDir = () => {
-  const dir = makeTempDir()
-  dirs.push(dir)
-  return dir
-}
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+const tempDir = tempDirs()
 
 const NOW = '2026-11-30T12:00:00Z'
 const json = { 'content-type': 'application/json' }

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach } from 'vitest'
+import { afterAll, afterEach } from 'vitest'
 import { createCollector, type Collector, type CollectorOptions } from '../../src/collector/index'
 
 /** The admin token of every collector these helpers start (reports need credentials). */
@@ -13,6 +13,17 @@ export const ADMIN_TOKEN = 'test-admin-token-4f1c9a7e2b'
 export const AS_ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}` } as const
 
 export const tempDir = () => mkdtempSync(join(tmpdir(), 'footfall-collector-'))
+
+/** A `tempDir` whose folders are removed after the file's tests. */
+export const tempDirs = () => {
+  const dirs: string[] = []
+  afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+  return () => {
+    const dir = tempDir()
+    dirs.push(dir)
+    return dir
+  }
+}
 
 /** Poll `check` until it returns a truthy value, or fail after `ms`. */
 export const waitFor = async <T>(check: () => T | Promise<T>, ms = 10_000, what = 'condition'): Promise<Exclude<T, false | 0 | '' | null | undefined>> => {

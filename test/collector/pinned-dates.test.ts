@@ -5,20 +5,13 @@
  * a year of sample history ending that day, and `/commitments?asOf=` that day answers from the
  * events before it, with forecast weeks that start on the site's Mondays.
  */
-import { rmSync } from 'node:fs'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { writeSample } from '../../src/collector/sample'
 import { instantIn, localIso } from '../../src/kpistore/intervals'
-import { AS_ADMIN, envelope, inProcessCollectors, post, tempDir as makeTempDir, waitFor } from './helpers'
+import { AS_ADMIN, envelope, inProcessCollectors, post, tempDirs, waitFor } from './helpers'
 
 const start = inProcessCollectors()
-const dirs: string[] = []
-const tempDir = () => {
-  const dir = makeTempDir()
-  dirs.push(dir)
-  return dir
-}
-afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
+const tempDir = tempDirs()
 const DAY = 86_400_000
 const ZONES = ['Europe/Berlin', 'America/New_York']
 export const PINNED_DATES = ['2026-12-06', '2026-12-07', '2026-03-29', '2026-10-25', '2026-03-08', '2026-11-01', '2026-12-31', '2027-01-01']
