@@ -7,7 +7,7 @@ import { FAR, openEngine, type Engine, type EngineOptions, type Progress } from 
 import type { CommitmentOptions } from '../kpi/commitments'
 import type { TrafficFilter } from '../kpi/index'
 import { commitmentsOver } from './commitments'
-import { silentSites, WINDOW_DAYS } from './silent'
+import { silentSites, WINDOW_DAYS, type Silent } from './silent'
 import type { Interval } from './intervals'
 
 /** `site`: one site's report; absent, every stored event. */
@@ -42,6 +42,7 @@ export const createRunner = (options: Omit<EngineOptions, 'onProgress'>, emit: (
   opened.catch((err: Error) => emit({ op: 'failed', error: err.message }))
   let waking = false
   const answers = cache(32)
+  let silence: { now: number; version: number; at: number; value: Silent[] } | undefined
   /**
    * A report, after applying what is on disk. A failure to apply is the store's (it restarts);
    * a report that fails (e.g. beyond the memory limit) is only that report's: `{ unavailable }`.
@@ -88,7 +89,15 @@ export const createRunner = (options: Omit<EngineOptions, 'onProgress'>, emit: (
             return (await engine!.series(req.interval, req.tz, req.from, req.to, req.asOf, req.site, req.traffic)) ?? null
           })
         case 'silent':
-          return query(req, async () => silentSites(await engine!.activity(req.now, WINDOW_DAYS), req.now))
+          // Silence is a matter of days, and /health is asked often: answered from what is applied
+          // (no catch-up first), and again only when `now` moves or, while data arrives, a minute on.
+          return serial(async () => {
+            const version = engine!.version()
+            if (silence?.now !== req.now || (silence.version !== version && Date.now() - silence.at >= 60_000)) {
+              silence = { now: req.now, version, at: Date.now(), value: silentSites(await engine!.activity(req.now, WINDOW_DAYS), req.now) }
+            }
+            return silence.value
+          })
         case 'commitments':
           return query(req, async () => {
             return commitmentsOver((await engine!.span(req.site))?.first, (interval, from, asOf) => engine!.series(interval, req.tz, from, asOf, asOf, req.site), { ...req.options, tz: req.tz })
@@ -104,7 +113,7 @@ export const createRunner = (options: Omit<EngineOptions, 'onProgress'>, emit: (
 
 /** Whether a request's answer is fixed by its own instant rather than by the clock. */
 const pinned = (req: Request) =>
-  req.op === 'silent' || (req.op === 'series' && (req.asOf !== undefined || req.to !== undefined)) || (req.op === 'commitments' && req.options.now !== undefined) || (req.op === 'report')
+  (req.op === 'series' && (req.asOf !== undefined || req.to !== undefined)) || (req.op === 'commitments' && req.options.now !== undefined) || (req.op === 'report')
 
 /** The last `size` answers of one data version. */
 const cache = (size: number) => {
