@@ -52,7 +52,10 @@ const freePort = (): Promise<number> =>
 
 const listening = (port: number) =>
   new Promise<boolean>((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => resolve(!!socket.end()))
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.end()
+      resolve(true)
+    })
     socket.once('error', () => resolve(false))
   })
 
