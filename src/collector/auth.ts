@@ -23,7 +23,7 @@ export interface AuthOptions {
   adminToken?: string
   /** Sites whose dashboard and reports anyone may read. */
   publicSites?: readonly string[]
-  /** Take the client's address from `X-Forwarded-For` and https from `X-Forwarded-Proto`. */
+  /** Take the client's address from `X-Forwarded-For` (its last hop) and https from `X-Forwarded-Proto`. */
   trustProxy?: boolean
   /** How long a login lasts. Default 12 hours. */
   sessionMs?: number
@@ -38,9 +38,12 @@ export const SESSION_COOKIE = 'footfall_session'
 const MAX_CLIENTS = 10_000
 const MAX_SESSIONS = 10_000
 
-/** The client's address: the first `X-Forwarded-For` hop only behind a proxy you trust. */
+/**
+ * The client's address: behind a proxy you trust, the last `X-Forwarded-For` hop, the address
+ * that proxy saw (earlier hops came with the request, and its sender may have written them).
+ */
 export const clientAddress = (req: IncomingMessage, trustProxy: boolean | undefined): string => {
-  const xff = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0].trim() : ''
+  const xff = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',').at(-1)!.trim() : ''
   return xff || req.socket.remoteAddress || 'unknown'
 }
 

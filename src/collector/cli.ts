@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * footfall-collector --port 8787 --data ./data [--forward URL] [--origin ORIGIN...]
- * footfall-collector kpi DATA|FILE... [--from ISO] [--to ISO] [--traffic human|all] [--json]
+ * footfall-collector kpi DATA|FILE... [--from ISO] [--to ISO] [--traffic human|all] [--site S] [--json]
  * footfall-collector commit [DATA|FILE...] [--confidence 0.9] [--horizon 4] [--tz Area/City] [--as-of D] [--format table|md|csv|json]
  * footfall-collector sample DATA [--events N] [--days N] [--end D]
  * footfall-collector clickhouse-schema | clickhouse-load DATA --clickhouse URL
@@ -40,7 +40,7 @@ const USAGE = `usage:
                      [--admin-token TOKEN] [--public SITE]... [--trust-proxy]
                      [--fsync always|interval|never] [--rate-limit N] [--max-connections N] [--no-kpi]
                      [--clickhouse URL [--read-from clickhouse] [--clickhouse-apply-schema]] [--now ISO]
-  footfall-collector kpi DATA|FILE... | --clickhouse URL [--from ISO] [--to ISO] [--traffic human|all] [--json]
+  footfall-collector kpi DATA|FILE... | --clickhouse URL [--from ISO] [--to ISO] [--traffic human|all] [--site SITE] [--json]
   footfall-collector commit [DATA|FILE...] | --clickhouse URL [--confidence 0.9] [--horizon 4] [--tz Europe/Berlin]
                      [--as-of DATE | --now DATE] [--format table|md|csv|json] [--kpi NAME]... [--scope CHANNEL]...
                      [--class KPI=owned|shared|outside]... [--site SITE] [--save NAME]
@@ -111,9 +111,12 @@ const kpi = async (argv: string[]) => {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' }, clickhouse: { type: 'string' }, traffic: { type: 'string', default: 'human' } },
+    options: { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' }, clickhouse: { type: 'string' }, traffic: { type: 'string', default: 'human' }, site: { type: 'string' } },
   })
   const traffic = values.traffic === 'human' || values.traffic === 'all' ? values.traffic : fail(`bad --traffic ${values.traffic}: human or all`)
+  // --site: one site's report; without it, every site's events together.
+  const site = values.site
+  if (site !== undefined && !isValidWriteKey(site)) fail('bad --site: letters, digits, ".", "_" or "-"')
   if (!positionals.length && !values.clickhouse) fail('kpi needs a data directory, NDJSON files or --clickhouse URL')
   const time = (v: string | undefined, name: string) => {
     if (v === undefined) return undefined
@@ -122,8 +125,8 @@ const kpi = async (argv: string[]) => {
   }
   const from = time(values.from, 'from'), to = time(values.to, 'to')
   const report = values.clickhouse
-    ? await openClickHouseReports({ url: values.clickhouse }).report(from, to, undefined, traffic)
-    : ((await withStore(positionals, (run) => run.handle({ op: 'report', from, to, traffic }))) as KpiReport)
+    ? await openClickHouseReports({ url: values.clickhouse }).report(from, to, site, traffic)
+    : ((await withStore(positionals, (run) => run.handle({ op: 'report', from, to, site, traffic }))) as KpiReport)
   process.stdout.write((values.json ? JSON.stringify(report, null, 2) : formatKpiTable(report)) + '\n')
 }
 

@@ -69,7 +69,7 @@ export interface CollectorOptions {
   maxInflight?: number
   /** Per-client rate limit on ingest paths, or `false`. Default 20 req/s, bursts of 60. */
   rateLimit?: RateLimitOptions | false
-  /** Key clients by the first `X-Forwarded-For` address (only behind a proxy you trust). */
+  /** Key clients by the last `X-Forwarded-For` hop, the address the proxy saw (only behind a proxy you trust). */
   trustProxy?: boolean
   /** Most `messageId`s remembered for deduplication. Default 500,000. */
   maxDedupeIds?: number

@@ -149,6 +149,18 @@ describe('access', () => {
     expect((await loginWith(r.url, ADMIN_TOKEN, here)).status).toBe(303)
   })
 
+  it('keys the limit by the last X-Forwarded-For hop, the one the proxy added: a forged first hop chooses nothing', async () => {
+    const r = await start({ trustProxy: true, login: { maxFailures: 2 } })
+    // A proxy that appends (nginx's $proxy_add_x_forwarded_for) after what the client sent.
+    const forged = (i: number) => ({ 'x-forwarded-for': `198.51.100.${i}, 203.0.113.7` })
+    expect((await loginWith(r.url, 'guess-1', forged(1))).status).toBe(401)
+    expect((await loginWith(r.url, 'guess-2', forged(2))).status).toBe(401)
+    expect((await loginWith(r.url, ADMIN_TOKEN, forged(3))).status).toBe(429)
+    expect((await request(`${r.url}/kpi`, { headers: { ...AS_ADMIN, 'x-forwarded-for': '198.51.100.4,203.0.113.7' } })).status).toBe(429)
+    // The forged first hop, alone, is another client.
+    expect((await loginWith(r.url, ADMIN_TOKEN, { 'x-forwarded-for': '198.51.100.3' })).status).toBe(303)
+  })
+
   it('never shows a token in stdout, stderr, /health or an error body', async () => {
     const data = tempDir()
     const made = await runCli(['token', 'create', data, '--site', 'shop-a', '--name', 'client A'])

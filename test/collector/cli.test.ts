@@ -130,6 +130,23 @@ describe('footfall-collector (process)', () => {
     expect((await runCli(['kpi', '--traffic', 'bots', file])).code).toBe(2)
   })
 
+  it('reports one site with --site, every site without', async () => {
+    const file = join(tempDir(), 'events.ndjson')
+    const ctx = { library: { name: 'footfall', version: '0' }, page: { url: 'https://s.example/', path: '/', search: '', referrer: '', title: '' } }
+    const lines = [
+      envelope({ type: 'page', event: undefined, writeKey: 'shop-a', context: { ...ctx, sessionId: 'a1' } }),
+      envelope({ type: 'page', event: undefined, writeKey: 'shop-a', context: { ...ctx, sessionId: 'a2' } }),
+      envelope({ type: 'page', event: undefined, writeKey: 'shop-b', context: { ...ctx, sessionId: 'b1' } }),
+    ]
+    writeFileSync(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n')
+    const sessions = async (...args: string[]) => JSON.parse((await runCli(['kpi', '--json', ...args, file])).stdout).overall.sessions
+    expect(await sessions('--site', 'shop-a')).toBe(2)
+    expect(await sessions('--site', 'shop-b')).toBe(1)
+    expect(await sessions('--site', 'shop-c')).toBe(0)
+    expect(await sessions()).toBe(3)
+    expect((await runCli(['kpi', '--site', 'no site', file])).code).toBe(2)
+  })
+
   it('exits with usage on bad arguments', async () => {
     const r = await runCli(['--port', 'nope'])
     expect(r.code).toBe(2)
