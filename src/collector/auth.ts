@@ -47,10 +47,10 @@ export const clientAddress = (req: IncomingMessage, trustProxy: boolean | undefi
   return xff || req.socket.remoteAddress || 'unknown'
 }
 
-/** Whether the browser reached us over https (directly, or through a proxy you trust). */
+/** Whether the browser reached us over https (directly, or per the last `X-Forwarded-Proto`, set by a proxy you trust). */
 export const isHttps = (req: IncomingMessage, trustProxy: boolean | undefined): boolean =>
   !!(req.socket as { encrypted?: boolean }).encrypted ||
-  (!!trustProxy && String(req.headers['x-forwarded-proto'] ?? '').split(',')[0].trim().toLowerCase() === 'https')
+  (!!trustProxy && String(req.headers['x-forwarded-proto'] ?? '').split(',').at(-1)!.trim().toLowerCase() === 'https')
 
 const cookieOf = (req: IncomingMessage, name: string): string | undefined => {
   for (const part of String(req.headers.cookie ?? '').split(';')) {
