@@ -5,19 +5,13 @@
  * that have passed. Markdown to attach, CSV for a spreadsheet, a terminal table, or JSON. Every
  * text a person typed (names, notes) stays text: escaped for markdown, neutralised for CSV.
  */
-import type { OwnershipClass } from '../kpi/commitments'
+import { CLASS_WORDS } from '../kpi/commitments'
 import type { Annotation } from './annotations'
 import { csvCell, formatHitRate, formatValue, LABELS, md, oneLine, type CommitmentFormat } from './commitments'
 import type { Review, ReviewWeek, SavedCommitment } from './saved'
 
 export type Reviewed = SavedCommitment & Partial<Review>
 
-/** Each class in plain words (the appendix, and the dashboard's view of it). */
-export const CLASS_WORDS: Record<OwnershipClass, string> = {
-  owned: 'owned: marketing commits to what it controls',
-  shared: 'shared: a team effort with the site, offer and sales',
-  outside: 'outside: sales closure, context only',
-}
 
 const METHOD =
   'Each floor comes from the site\'s own weekly history before the date of the commitment, people only (crawlers, ' +

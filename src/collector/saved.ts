@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto'
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Commitment, CommitmentOptions, SeriesPoint } from '../kpi/commitments'
+import type { Commitment, CommitmentOptions, ReviewFlag, ReviewWeek, SeriesPoint } from '../kpi/commitments'
 import type { Period } from '../kpi/gaps'
 import { type Annotation, commitmentInputs } from './annotations'
 
@@ -29,19 +29,7 @@ export interface SavedCommitment {
   rows: Commitment[]
 }
 
-export type ReviewFlag = 'gap' | 'annotated' | 'in-progress'
-
-export interface ReviewWeek {
-  kpi: string
-  scope: string
-  start: string
-  floor: number | null
-  /** The week's value (so far, while in progress); null when the KPI is undefined that week. */
-  actual: number | null
-  /** Null while the week is in progress, excluded (a gap), or has no floor or value. */
-  met: boolean | null
-  flags: ReviewFlag[]
-}
+export type { ReviewFlag, ReviewWeek } from '../kpi/commitments'
 
 export interface ReviewSummary {
   kpi: string

@@ -3,7 +3,7 @@
  * them) and saved commitments (save the current one, list, open one with its weekly review and
  * the markdown appendix to download). Every text anyone typed is shown as text.
  */
-import { CLASS_WORDS } from '../collector/appendix'
+import { CLASS_WORDS } from '../kpi/commitments'
 import { h } from './dom'
 import { addAnnotation, deleteAnnotation, loadSaved, openSaved, saveCommitment, savedUrl, type Annotation, type Answer, type Saved, type SavedHead } from './data'
 import { formatValue, kpiDef } from './kpis'

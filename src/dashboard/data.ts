@@ -5,10 +5,10 @@
  */
 import type { Commitment } from '../kpi/commitments'
 import type { KpiReport } from '../kpi/index'
-import type { SeriesPoint } from '../kpistore/index'
+import type { SeriesInterval as SeriesPoint } from '../kpi/index'
 
 export type { Commitment, OwnershipClass } from '../kpi/commitments'
-export type { SeriesPoint } from '../kpistore/index'
+export type { SeriesInterval as SeriesPoint } from '../kpi/index'
 
 /** The KPI store is building: the answer comes later, and this is how far it got. */
 export interface Progress {
@@ -101,8 +101,8 @@ export interface SavedHead {
   asOf: string
   site?: string
 }
-export type { ReviewWeek } from '../collector/saved'
-import type { ReviewWeek } from '../collector/saved'
+export type { ReviewWeek } from '../kpi/commitments'
+import type { ReviewWeek } from '../kpi/commitments'
 export interface Saved extends SavedHead {
   tz: string
   confidence: number

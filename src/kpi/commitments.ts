@@ -28,6 +28,29 @@ export type { Day, Period } from './gaps'
 export type KpiName = keyof Metrics | (string & {})
 export type OwnershipClass = 'owned' | 'shared' | 'outside'
 
+/** Each class in plain words (the appendix, and the dashboard's view of it). */
+export const CLASS_WORDS: Record<OwnershipClass, string> = {
+  owned: 'owned: marketing commits to what it controls',
+  shared: 'shared: a team effort with the site, offer and sales',
+  outside: 'outside: sales closure, context only',
+}
+
+/** Why a week of a saved commitment's review is not judged as usual. */
+export type ReviewFlag = 'gap' | 'annotated' | 'in-progress'
+
+/** One week of a saved commitment's review: its floor against what the week did. */
+export interface ReviewWeek {
+  kpi: string
+  scope: string
+  start: string
+  floor: number | null
+  /** The week's value (so far, while in progress); null when the KPI is undefined that week. */
+  actual: number | null
+  /** Null while the week is in progress, excluded (a gap), or has no floor or value. */
+  met: boolean | null
+  flags: ReviewFlag[]
+}
+
 /** One week of `/kpi/series`: its start and metrics, overall and per channel. */
 export interface SeriesPoint {
   start: string

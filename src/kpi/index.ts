@@ -31,6 +31,14 @@ export interface Filtered {
   filteredEvents: Record<string, number>
 }
 
+/** One interval of `/kpi/series`: its bounds in the site's time zone, overall and per channel, and what was left out. */
+export interface SeriesInterval extends Filtered {
+  start: string
+  end: string
+  overall: Metrics
+  byChannel: Record<string, Metrics>
+}
+
 export interface Metrics {
   sessions: number
   /** Distinct `anonymousId` (or `userId` when there is none). */

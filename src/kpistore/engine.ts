@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import { factOf, Kind, type KpiEvent } from '../kpi/event'
-import { leftOut, metricsOf, sortedRecord, type Counts, type Filtered, type KpiReport, type Metrics, type TrafficFilter } from '../kpi/index'
+import { leftOut, metricsOf, sortedRecord, type Counts, type SeriesInterval as SeriesPoint, type KpiReport, type Metrics, type TrafficFilter } from '../kpi/index'
 import { boundaries, localIso, type Interval } from './intervals'
 import { CROSSING_KEYS, FOLD_ALL, FOLD_TOUCHED, INCOMING, INSERT_NEW, REPORT, SCHEMA, SCHEMA_VERSION, SITES, SPAN } from './schema'
 
@@ -42,13 +42,7 @@ export interface IntervalReport extends KpiReport {
   to: number
 }
 
-/** One interval of `/kpi/series`: its bounds in the site's time zone, overall and per channel, and what was left out. */
-export interface SeriesPoint extends Filtered {
-  start: string
-  end: string
-  overall: Metrics
-  byChannel: Record<string, Metrics>
-}
+export type { SeriesPoint }
 
 /** Most intervals one series may have (ten years of days). */
 export const MAX_INTERVALS = 3660
