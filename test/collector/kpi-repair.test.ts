@@ -13,7 +13,7 @@ import { DuckDBInstance } from '@duckdb/node-api'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { writeSample } from '../../src/collector/sample'
 import { createRunner, type Event } from '../../src/kpistore/runner'
-import { AS_ADMIN, inProcessCollectors, spawnCli, tempDirs, waitFor, type Spawned } from './helpers'
+import { AS_ADMIN, inProcessCollectors, runCli, spawnCli, tempDirs, waitFor, type Spawned } from './helpers'
 
 const CLI = new URL('../../dist/footfall-collector.mjs', import.meta.url).pathname
 beforeAll(() => {
@@ -129,6 +129,18 @@ describe('a KPI store that repairs itself', () => {
     const kpi = await kpiOf(r.url)
     expect(kpi).toMatchObject({ state: 'ready', repair: { reason: expect.stringMatching(/checksum/i), setAside: expect.stringMatching(/^kpi\.duckdb\.corrupt-/) } })
     expect(setAside(data)).toEqual([kpi.repair.setAside])
+  }, 60_000)
+
+  it('footfall-collector kpi sets a damaged database aside too, and prints the rebuilt report', async () => {
+    const data = tempDir()
+    await writeSample({ dir: data, events: 3_000, days: 20, seed: 15, end: new Date('2026-11-25T00:00:00Z') })
+    const before = await runCli(['kpi', data, '--json'])
+    expect(before.code).toBe(0)
+    noise(join(data, 'kpi.duckdb'), await sessionsBlock(join(data, 'kpi.duckdb')))
+    const after = await runCli(['kpi', data, '--json'])
+    expect([after.code, after.stderr]).toEqual([0, expect.stringMatching(/failed its checks \(IO Error: Corrupt database file.*\); kept as .*kpi\.duckdb\.corrupt-/)])
+    expect(JSON.parse(after.stdout)).toEqual(JSON.parse(before.stdout))
+    expect(setAside(data)).toHaveLength(1)
   }, 60_000)
 
   it('does not repair a database damaged again within a day of a repair: it fails, as before', async () => {
