@@ -12,7 +12,7 @@
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { checkOptions, type Commitment, type CommitmentOptions, type OwnershipClass } from '../kpi/commitments'
 import { loadCommand, schemaCommand } from '../clickhouse/commands'
@@ -83,12 +83,26 @@ const progressBar = () => {
 const withStore = async <T>(inputs: string[], work: (run: Runner) => Promise<T>): Promise<T> => {
   const dir = inputs.length === 1 && statSync(inputs[0]).isDirectory() ? inputs[0] : undefined
   let temp: string | undefined
-  const open = async (db: string, source: EngineOptions['source']) => {
+  const open = async (db: string, source: EngineOptions['source']): Promise<Runner> => {
     const onProgress = progressBar()
-    const runner = createRunner({ source, db }, (e) => e.op === 'progress' && onProgress(e.progress))
+    let rebuilding = false
+    const runner = createRunner({ source, db }, (e) => {
+      if (e.op === 'progress') onProgress(e.progress)
+      if (e.op !== 'rebuilding') return
+      rebuilding = true
+      if (e.setAside) process.stderr.write(`footfall-collector: the KPI store failed its checks (${e.reason}); kept as ${join(dirname(db), e.setAside)}, rebuilding it from the day files\n`)
+    })
     await runner.opened
     if (process.stderr.isTTY) process.stderr.write('\r\x1b[K')
-    return runner
+    // A report that found the database damaged is asked again: it waits for the rebuild queued before it.
+    const unavailable = (answer: unknown) => (answer as { unavailable?: string } | null)?.unavailable
+    const handle = async (req: Parameters<Runner['handle']>[0]) => {
+      let answer = await runner.handle(req)
+      if (unavailable(answer) && rebuilding) answer = await runner.handle(req)
+      if (unavailable(answer)) throw new Error(`the report could not be computed: ${unavailable(answer)}`)
+      return answer
+    }
+    return { ...runner, handle }
   }
   let runner: Runner
   try {

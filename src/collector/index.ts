@@ -544,7 +544,7 @@ export const createCollector = (options: CollectorOptions): Collector => {
       return send(res, 200, series)
     } catch (err) {
       if (!(err instanceof Unavailable)) throw err
-      return send(res, 503, { ok: false, error: err.message, ...(err.progress ? { progress: err.progress } : {}) }, { 'Retry-After': String(err.retryAfter) })
+      return send(res, 503, { ok: false, error: err.message, ...(err.progress ? { progress: err.progress } : {}), ...(err.repair ? { repair: err.repair } : {}) }, { 'Retry-After': String(err.retryAfter) })
     }
   }
 

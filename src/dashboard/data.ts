@@ -26,6 +26,8 @@ export interface NotYet {
   message: string
   retryAfter: number
   progress?: Progress
+  /** The store's database failed its checks and is being rebuilt; the damaged copy is kept under this name. */
+  repair?: { setAside?: string }
 }
 
 export type Answer<T> = { ok: true; value: T; notYet?: undefined } | { ok: false; status: number; message: string; notYet?: undefined } | NotYet
@@ -56,7 +58,7 @@ const ask = async <T>(method: string, path: string, params: Record<string, strin
   if (r.ok) return { ok: true, value: body as T }
   const sites = Array.isArray(body?.sites) ? ` (${body.sites.map((s: unknown) => `?site=${String(s)}`).join(', ')})` : ''
   const message = (typeof body?.error === 'string' ? body.error : `HTTP ${r.status}`) + sites
-  if (r.status === 503) return { ok: false, status: 503, notYet: true, message, retryAfter: Number(r.headers.get('Retry-After')) || 2, progress: body?.progress }
+  if (r.status === 503) return { ok: false, status: 503, notYet: true, message, retryAfter: Number(r.headers.get('Retry-After')) || 2, progress: body?.progress, repair: body?.repair }
   return { ok: false, status: r.status, message }
 }
 

@@ -72,9 +72,10 @@ const exports = (name: string, table: () => Table, markdown: () => string = () =
 const showProgress = (a: NotYet) => {
   const p = a.progress
   fill(el.status,
-    h('p', {}, p ? 'Building the KPI store from the stored events…' : `Waiting for the collector: ${a.message}`),
+    h('p', {}, a.repair ? 'The KPI store failed its checks: rebuilding it from the stored events…' : p ? 'Building the KPI store from the stored events…' : `Waiting for the collector: ${a.message}`),
     p ? h('progress', { max: Math.max(1, p.files.total), value: p.files.done }) : null,
     p ? h('p', { class: 'sub', id: 'progress' }, `${p.files.done} of ${p.files.total} day files, ${p.events.toLocaleString('en-US')} events${p.eta ? `, about ${p.eta} s left` : ''}`) : null,
+    a.repair?.setAside ? h('p', { class: 'sub' }, `The damaged database is kept beside the new one as ${a.repair.setAside}.`) : null,
   )
   el.status.classList.add('busy')
 }

@@ -53,6 +53,8 @@ export class Locked extends Error {}
 /** The engine could not load DuckDB (an optional dependency of the collector). */
 export class MissingDatabase extends Error {}
 
+class OlderSchema extends Error {}
+
 const DAY_FILE = /^\d{4}-\d{2}-\d{2}\.ndjson$/
 /** Events applied in one transaction. */
 const CHUNK = 20_000
@@ -87,17 +89,20 @@ export const openEngine = async (options: EngineOptions) => {
   const get = async (sql: string, values: unknown[] = []) =>
     (await db.runAndReadAll(sql, values as never)).getRowObjectsJS() as Record<string, unknown>[]
 
-  // A database that will not open, or of another schema version, is rebuilt from the files.
+  // A database of another schema version is rebuilt from the files; one that will not open is
+  // the caller's to set aside (runner.ts).
   try {
     await connect()
     await db.run(SCHEMA)
     const [version] = await get(`SELECT value FROM meta WHERE key = 'version'`)
-    if (version && version.value !== SCHEMA_VERSION) throw new Error('older schema')
+    if (version && version.value !== SCHEMA_VERSION) throw new OlderSchema()
   } catch (err) {
     // Another process has it open (a collector running on this directory): not ours to discard.
-    if (/lock/i.test((err as Error).message)) throw new Locked((err as Error).message)
+    // (Not /lock/: a checksum error names the "block at location" it read.)
+    if (/Could not set lock|Conflicting lock/i.test((err as Error).message)) throw new Locked((err as Error).message)
     db?.closeSync()
     instance?.closeSync()
+    if (!(err instanceof OlderSchema)) throw err
     await discard()
     await connect()
     await db.run(SCHEMA)

@@ -1,11 +1,11 @@
 /**
  * The KPI store as the collector sees it: reports answered by a database beside the day files,
  * in a worker thread with its own memory bound, behind a bounded queue. Never in the way of
- * ingest: if the database is missing, building, or has failed, reports answer 503 (with the
- * build's progress) and ingest goes on.
+ * ingest: if the database is missing, building, being rebuilt after failing its checks, or has
+ * failed, reports answer 503 (with the build's progress) and ingest goes on.
  */
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { Progress } from './engine'
 import type { CommitmentOptions } from '../kpi/commitments'
@@ -35,14 +35,25 @@ export interface KpiStoreOptions {
 }
 
 export interface KpiStoreStatus {
-  state: 'starting' | 'building' | 'ready' | 'failed'
+  /** `rebuilding`: the database failed its checks; it is set aside and built again from the day files. */
+  state: 'starting' | 'building' | 'rebuilding' | 'ready' | 'failed'
   progress?: Progress
   error?: string
+  /** The last time the database failed its checks: why, when, and the damaged copy kept beside the new one. */
+  repair?: Repair
+}
+
+export interface Repair {
+  reason: string
+  /** ISO time the damage was found. */
+  at: string
+  /** The damaged database's new name, in the data directory (once it is set aside). */
+  setAside?: string
 }
 
 /** A report cannot be answered now: the HTTP layer turns it into 503 + Retry-After. */
 export class Unavailable extends Error {
-  constructor(message: string, readonly retryAfter = 5, readonly progress?: Progress) {
+  constructor(message: string, readonly retryAfter = 5, readonly progress?: Progress, readonly repair?: Repair) {
     super(message)
   }
 }
@@ -57,6 +68,8 @@ export const openKpiStore = (options: KpiStoreOptions) => {
   // One DuckDB thread: the other core stays with ingest, which must never wait for reports.
   const engineOptions = { source: { dir: dataDir }, db: options.db ?? join(dataDir, 'kpi.duckdb'), memoryLimit: options.memoryLimit, threads: options.threads ?? 1 }
   let status: KpiStoreStatus = { state: 'starting' }
+  /** Kept across restarts of the thread: a database damaged again within a day is not repaired again. */
+  let repair: Repair | undefined
   let send: (req: Request) => Promise<unknown>
   let stop: () => Promise<void>
   let closed = false
@@ -68,7 +81,8 @@ export const openKpiStore = (options: KpiStoreOptions) => {
   const onEvent = (e: Event) => {
     if (e.op === 'progress') {
       // Once open, catching up is part of answering: reports wait for it in the worker's queue.
-      status = { state: status.state === 'ready' || e.progress.phase === 'ready' ? status.state : 'building', progress: e.progress }
+      const state = status.state === 'ready' || status.state === 'rebuilding' || e.progress.phase === 'ready' ? status.state : 'building'
+      status = { ...status, state, progress: e.progress }
       // The console hears of a build at most every 2 s.
       if (e.progress.phase === 'building' && Date.now() - lastLog > 2000) {
         lastLog = Date.now()
@@ -76,9 +90,13 @@ export const openKpiStore = (options: KpiStoreOptions) => {
         log(`kpi store: building from the day files: ${p.files.done}/${p.files.total} files, ${p.events} events, ${p.rate}/s, ~${p.eta} s left`)
       }
     } else if (e.op === 'ready') {
-      if (status.state === 'building') log('kpi store: ready')
-      status = { state: 'ready', progress: status.progress }
+      if (status.state === 'building' || status.state === 'rebuilding') log('kpi store: ready')
+      status = { state: 'ready', progress: status.progress, ...(repair ? { repair } : {}) }
       restarts = 0
+    } else if (e.op === 'rebuilding') {
+      repair = { reason: e.reason, at: e.setAside && repair ? repair.at : new Date().toISOString(), setAside: e.setAside }
+      status = { state: 'rebuilding', repair }
+      if (e.setAside) log(`kpi store: the database failed its checks (${e.reason}); kept as ${join(dirname(engineOptions.db), e.setAside)}, rebuilding from the day files`)
     } else {
       fail(e.error)
     }
@@ -86,7 +104,7 @@ export const openKpiStore = (options: KpiStoreOptions) => {
 
   const fail = (error: string) => {
     if (closed || status.state === 'failed') return
-    status = { state: 'failed', error }
+    status = { state: 'failed', error, ...(repair ? { repair } : {}) }
     log(`kpi store: ${error}`)
     // DuckDB missing is not going to change by itself; anything else is retried.
     if (/npm install/.test(error)) return
@@ -98,22 +116,27 @@ export const openKpiStore = (options: KpiStoreOptions) => {
     }, wait).unref()
   }
 
+  /** Which start is current: a thread or runner stopped for a restart is no longer heard. */
+  let generation = 0
   const start = () => {
     status = { state: 'starting' }
+    const mine = ++generation
+    const current = () => mine === generation
+    const runnerOptions = { ...engineOptions, repairedAt: repair?.setAside ? Date.parse(repair.at) : undefined }
     const file = options.inProcess ? undefined : workerFile()
     if (!file) {
-      const runner = createRunner(engineOptions, onEvent)
+      const runner = createRunner(runnerOptions, (e) => current() && onEvent(e))
       send = (req) => runner.handle(req)
       stop = async () => void (await runner.handle({ op: 'close' }).catch(() => {}))
       return
     }
     // Its own heap limit: a runaway report ends the worker, never the collector.
-    const worker = new Worker(file, { workerData: engineOptions, resourceLimits: { maxOldGenerationSizeMb: 256 } })
+    const worker = new Worker(file, { workerData: runnerOptions, resourceLimits: { maxOldGenerationSizeMb: 256 } })
     worker.unref()
     const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>()
     let next = 0
     worker.on('message', (m: Event | { op: 'result'; id: number; ok: boolean; value?: unknown; error?: string }) => {
-      if (m.op !== 'result') return onEvent(m)
+      if (m.op !== 'result') return void (current() && onEvent(m))
       const w = waiting.get(m.id)
       waiting.delete(m.id)
       if (m.ok) w?.resolve(m.value)
@@ -122,7 +145,7 @@ export const openKpiStore = (options: KpiStoreOptions) => {
     const lost = (err: Error) => {
       for (const w of waiting.values()) w.reject(err)
       waiting.clear()
-      fail(err.message)
+      if (current()) fail(err.message)
     }
     worker.on('error', lost)
     worker.on('exit', (code) => closed || lost(new Error(`the KPI store's thread stopped (${code})`)))
@@ -139,8 +162,9 @@ export const openKpiStore = (options: KpiStoreOptions) => {
   }
   start()
 
+  const building = () => status.state === 'building' || status.state === 'rebuilding'
   /** Opening, or a build about to end: worth waiting for rather than failing. */
-  const soon = () => status.state === 'starting' || (status.state === 'building' && (status.progress?.eta ?? 0) <= 2)
+  const soon = () => status.state === 'starting' || (building() && (status.progress?.eta ?? 0) <= 2)
   const settled = (ms: number): Promise<void> =>
     new Promise((resolve) => {
       const deadline = Date.now() + ms
@@ -148,18 +172,24 @@ export const openKpiStore = (options: KpiStoreOptions) => {
       check()
     })
 
+  /** Why reports cannot be answered now, with the build's progress and when to ask again. */
+  const unavailable = () => {
+    const { state, error, progress, repair } = status
+    const why =
+      state === 'failed'
+        ? `the KPI store is unavailable: ${error}`
+        : state === 'rebuilding'
+          ? `the KPI store failed its checks and is being rebuilt from the stored events${repair?.setAside ? ` (the damaged database is kept as ${repair.setAside})` : ''}`
+          : state === 'building'
+            ? 'the KPI store is being built from the stored events'
+            : 'the KPI store is starting'
+    return new Unavailable(why, building() ? Math.max(1, Math.min(60, progress?.eta ?? 5)) : 5, progress, state === 'rebuilding' ? repair : undefined)
+  }
+
   /** One report; identical requests in flight share one answer. */
   const ask = async (req: Request): Promise<unknown> => {
     if (soon()) await settled(5000)
-    if (status.state !== 'ready') {
-      const why =
-        status.state === 'failed'
-          ? `the KPI store is unavailable: ${status.error}`
-          : status.state === 'building'
-            ? 'the KPI store is being built from the stored events'
-            : 'the KPI store is starting'
-      throw new Unavailable(why, status.state === 'building' ? Math.max(1, Math.min(60, status.progress?.eta ?? 5)) : 5, status.progress)
-    }
+    if (status.state !== 'ready') throw unavailable()
     const key = JSON.stringify(req)
     const shared = inFlight.get(key)
     if (shared) return shared
@@ -168,7 +198,7 @@ export const openKpiStore = (options: KpiStoreOptions) => {
     const answer = send(req).then(
       (value) => {
         const failed = (value as { unavailable?: string } | null)?.unavailable
-        if (failed) throw new Unavailable(`the report could not be computed: ${failed}`, 5)
+        if (failed) throw building() ? unavailable() : new Unavailable(`the report could not be computed: ${failed}`, 5)
         return value
       },
       (err: Error) => {
