@@ -286,10 +286,12 @@ export const openEngine = async (options: EngineOptions) => {
   /** Counts per interval (boundaries ascending, ≥ 2), channel and campaign, of one site (undefined: all); people only unless `traffic` is `all`. */
   const report = async (bounds: number[], site?: string, traffic: TrafficFilter = 'human'): Promise<IntervalReport[]> => {
     const list = duckdb.listValue(bounds.map((b) => BigInt(Math.round(b))))
-    const [crossing] = await get(CROSSING_KEYS, [list, site ?? null])
+    const one = site !== undefined
+    const first = BigInt(Math.round(bounds[0])), last = BigInt(Math.round(bounds[bounds.length - 1]))
+    const [crossing] = await get(CROSSING_KEYS(one), [list, site ?? null, first, last])
     // '' first: an empty list would have no type, and no session key is '' (they start with `s:`).
     const keys = duckdb.listValue(['', ...(crossing.keys as string[])])
-    const rows = await get(REPORT, [list, BigInt(crossing.lo as number), BigInt(crossing.hi as number), keys, traffic === 'all', site ?? null])
+    const rows = await get(REPORT(one), [list, BigInt(crossing.lo as number), BigInt(crossing.hi as number), keys, traffic === 'all', site ?? null, first, last, BigInt(crossing.span as number)])
     const out = new Map<number, IntervalReport>()
     const left = new Map<number, ReturnType<typeof leftOut>>()
     for (let i = 0; i < bounds.length - 1; i++) {
@@ -328,7 +330,7 @@ export const openEngine = async (options: EngineOptions) => {
 
   /** The first and last event time of a site (undefined: all) in the store (epoch ms), or undefined when empty. */
   const span = async (site?: string): Promise<{ first: number; last: number } | undefined> => {
-    const [r] = await get(SPAN, [site ?? null])
+    const [r] = await get(SPAN(site !== undefined), [site ?? null])
     return r?.first == null ? undefined : { first: r.first as number, last: r.last as number }
   }
 

@@ -127,7 +127,7 @@ SELECT f.session_key, site, visitor, channel, campaign, source, medium, landing,
 FROM firsts f JOIN sums USING (session_key)`
 
 /** Every session, from scratch (after a bulk load). */
-export const FOLD_ALL = [DEDUPE_ALL, `DELETE FROM sessions`, `INSERT INTO sessions ${FOLD('session_key IS NOT NULL')}`]
+export const FOLD_ALL = [DEDUPE_ALL, `DELETE FROM sessions`, `INSERT INTO sessions ${FOLD('session_key IS NOT NULL')} ORDER BY site, start_ts`]
 
 /**
  * The sessions a micro-batch touched, and every other session of their visitors (old and new:
@@ -161,38 +161,49 @@ export const FOLD_TOUCHED = [
  * Intervals are days or weeks (23 to 169 hours): the average length finds the interval to within
  * one, and one comparison each way settles it. No join: a year of sessions is one scan.
  */
-const BUCKET = (table: string, column: string, where = 'true') => `
+const BUCKET = (table: string, column: string, range: [string, string], where = 'true') => `
   SELECT * EXCLUDE (k0, b), b[k0 - (${column} < b[k0])::BIGINT + (${column} >= b[k0 + 1])::BIGINT] AS lo,
     b[k0 - (${column} < b[k0])::BIGINT + (${column} >= b[k0 + 1])::BIGINT + 1] AS hi FROM (
     SELECT t.*, b, least(greatest(floor((${column} - lo0) / step)::BIGINT + 1, 1), len(b) - 1) AS k0
-    FROM ${table} t, lim WHERE ${column} >= lo0 AND ${column} < hin AND ${where}
+    FROM ${table} t, lim WHERE ${column} >= ${range[0]} AND ${column} < ${range[1]} AND ${where}
   )`
 
-/** Rows of one site, the parameter `p` (NULL: every site). */
-const OF_SITE = (p: string) => `(${p}::VARCHAR IS NULL OR site = ${p})`
+/**
+ * Rows of one site, the parameter `p`, or (`one` false, `p` then NULL) of every site. Two texts
+ * rather than \`p IS NULL OR site = p\`: a plain comparison with a parameter reaches the scan,
+ * which then skips the row groups of other sites (and, with the time range, of other months).
+ */
+const OF_SITE = (p: string, one: boolean) => (one ? `site = ${p}::VARCHAR` : `${p}::VARCHAR IS NULL`)
 
 const LIM = `lim AS (SELECT b, b[1] AS lo0, b[len(b)] AS hin, (b[len(b)] - b[1]) / (len(b) - 1) AS step FROM (SELECT $1::BIGINT[] AS b))`
-const EVENT_COLUMNS = (site: string) => `(SELECT message_id, session_key, visitor, ts, kind, engaged_ms, channel, campaign, traffic FROM events WHERE ${OF_SITE(site)})`
+const EVENT_COLUMNS = (site: string, one: boolean, where: string) =>
+  `(SELECT message_id, session_key, visitor, ts, kind, engaged_ms, channel, campaign, traffic FROM events WHERE ${OF_SITE(site, one)} AND ${where})`
 
 // Only what reports read, and never held: a year of sessions is millions of rows, read as a stream
 // each time a part of the query needs them.
-const PLACED = (site: string) => `placed AS NOT MATERIALIZED (${BUCKET(
+const PLACED = (site: string, one: boolean, range: [string, string]) => `placed AS NOT MATERIALIZED (${BUCKET(
   `(SELECT session_key, visitor, channel, campaign, start_ts, end_ts, page_views, engaged_ms, add_to_cart, inquiry, chat_open,
-      prev_start, prev_start_channel, prev_start_campaign, events, traffic, prev_human, prev_human_channel, prev_human_campaign FROM sessions WHERE ${OF_SITE(site)})`,
+      prev_start, prev_start_channel, prev_start_campaign, events, traffic, prev_human, prev_human_channel, prev_human_campaign FROM sessions WHERE ${OF_SITE(site, one)})`,
   'start_ts',
+  range,
 )})`
-const CROSSING = (site: string) => `crossing AS MATERIALIZED (
+const CROSSING = (site: string, one: boolean, range: [string, string]) => `crossing AS MATERIALIZED (
   SELECT session_key, start_ts, end_ts FROM placed WHERE end_ts >= hi
-  UNION ALL SELECT session_key, start_ts, end_ts FROM sessions, lim WHERE start_ts < lo0 AND end_ts >= lo0 AND ${OF_SITE(site)}
+  UNION ALL SELECT session_key, start_ts, end_ts FROM sessions WHERE start_ts < ${range[0]} AND end_ts >= ${range[0]} AND ${OF_SITE(site, one)}
 )`
 
-/** The sessions of site $2 that cross a boundary of $1, and their time span: REPORT's $2, $3 and $4. */
-export const CROSSING_KEYS = `WITH ${LIM}, ${PLACED('$2')}, ${CROSSING('$2')}
-SELECT coalesce(min(start_ts), 0)::DOUBLE AS lo, coalesce(max(end_ts), -1)::DOUBLE AS hi, coalesce(list(session_key), []) AS keys FROM crossing`
+/**
+ * The sessions of site $2 that cross a boundary of $1 ($3 and $4: its first and last), their time
+ * span and their longest duration: REPORT's $2, $3, $4 and $9. \`one\`: of one site, else $2 is NULL.
+ */
+export const CROSSING_KEYS = (one: boolean) => `WITH ${LIM}, ${PLACED('$2', one, ['$3', '$4'])}, ${CROSSING('$2', one, ['$3', '$4'])}
+SELECT coalesce(min(start_ts), 0)::DOUBLE AS lo, coalesce(max(end_ts), -1)::DOUBLE AS hi, coalesce(max(end_ts - start_ts), -1)::DOUBLE AS span,
+  coalesce(list(session_key), []) AS keys FROM crossing`
 
-export const REPORT = `
+/** $7 and $8: the first and last boundary, as constants the scans can skip row groups by. */
+export const REPORT = (one: boolean) => `
 WITH ${LIM},
-${PLACED('$6')},
+${PLACED('$6', one, ['$7', '$8'])},
 whole AS NOT MATERIALIZED (
   SELECT * EXCLUDE (prev_start, prev_start_channel, prev_start_campaign, prev_human, prev_human_channel, prev_human_campaign),
     ($5 OR traffic = '${HUMAN}') AS keep,
@@ -203,11 +214,14 @@ whole AS NOT MATERIALIZED (
   FROM placed WHERE end_ts < hi
 ),
 -- The events of the crossing sessions (their keys found first: a join on a short list, not a
--- scan of the year), and those without a session id.
+-- scan of the year), and those without a session id. A crossing session's event lies within its
+-- duration of a boundary next to it ($9: the longest): only those events are looked up by key.
 ev AS MATERIALIZED (
-  ${BUCKET(EVENT_COLUMNS('$6'), 'ts', 'session_key IS NULL')}
+  ${BUCKET(EVENT_COLUMNS('$6', one, 'session_key IS NULL'), 'ts', ['$7', '$8'])}
   UNION ALL
-  ${BUCKET(`(SELECT e.* FROM ${EVENT_COLUMNS('$6')} e SEMI JOIN (SELECT unnest($4::VARCHAR[]) AS k) c ON e.session_key = c.k)`, 'ts', 'ts BETWEEN $2 AND $3')}
+  SELECT e.* FROM (
+    SELECT * FROM (${BUCKET(EVENT_COLUMNS('$6', one, 'ts BETWEEN $2 AND $3'), 'ts', ['$7', '$8'])}) WHERE ts - lo <= $9 OR hi - ts <= $9
+  ) e SEMI JOIN (SELECT unnest($4::VARCHAR[]) AS k) c ON e.session_key = c.k
 ),
 gaps AS (
   SELECT *, CASE WHEN ts - lag(ts) OVER (PARTITION BY lo, visitor ORDER BY ts) <= ${SESSION_MS} THEN 0 ELSE 1 END AS starts
@@ -289,4 +303,4 @@ SELECT lo, NULL, NULL, 1, 1, traffic, events::DOUBLE, sessions::DOUBLE, ${Array(
 export const SITES = `SELECT DISTINCT site FROM events ORDER BY site`
 
 /** The first and last event time of site $1 (NULL: every site). */
-export const SPAN = `SELECT min(ts)::DOUBLE AS first, max(ts)::DOUBLE AS last FROM events WHERE ${OF_SITE('$1')}`
+export const SPAN = (one: boolean) => `SELECT min(ts)::DOUBLE AS first, max(ts)::DOUBLE AS last FROM events WHERE ${OF_SITE('$1', one)}`
