@@ -10,7 +10,7 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
 import { factOf, Kind, type KpiEvent } from '../kpi/event'
 import { leftOut, metricsOf, sortedRecord, type Counts, type Filtered, type KpiReport, type Metrics, type TrafficFilter } from '../kpi/index'
 import { boundaries, localIso, type Interval } from './intervals'
-import { CROSSING_KEYS, FOLD_ALL, FOLD_TOUCHED, INCOMING, INSERT_NEW, REPORT, SCHEMA, SCHEMA_VERSION, SITES, SPAN } from './schema'
+import { CROSSING_KEYS, FIRST_HOUR, FOLD_ALL, FOLD_TOUCHED, HOUR, INCOMING, INSERT_NEW, LOOSE_NEW, NEAR_MS, REPORT, SCHEMA, SCHEMA_VERSION, SITES, SPAN } from './schema'
 
 export interface EngineOptions {
   /** Directory of the day files (`YYYY-MM-DD.ndjson`), or the files themselves. */
@@ -153,6 +153,7 @@ export const openEngine = async (options: EngineOptions) => {
 
   /** Apply one chunk of events and how far it reaches in each file, in one transaction. */
   const applyChunk = async (events: KpiEvent[], offsets: Map<string, number>, bulk: boolean) => {
+    const first = seq
     if (!bulk) {
       await db.run(INCOMING)
       await load('incoming', events)
@@ -162,6 +163,7 @@ export const openEngine = async (options: EngineOptions) => {
       if (bulk) await load('events', events)
       else {
         await db.run(INSERT_NEW)
+        await db.run(LOOSE_NEW, [BigInt(first)])
         await db.run(`CREATE OR REPLACE TEMP TABLE touched_rows AS SELECT DISTINCT session_key, visitor FROM incoming`)
         for (const sql of FOLD_TOUCHED) await db.run(sql)
       }
@@ -278,7 +280,7 @@ export const openEngine = async (options: EngineOptions) => {
   const rebuild = async () => {
     version++
     await db.run('BEGIN TRANSACTION')
-    for (const table of ['events', 'sessions', 'applied']) await db.run(`DELETE FROM ${table}`)
+    for (const table of ['events', 'sessions', 'applied', 'cells', 'near', 'long', 'loose']) await db.run(`DELETE FROM ${table}`)
     await db.run('COMMIT')
     await catchUp()
   }
@@ -287,11 +289,25 @@ export const openEngine = async (options: EngineOptions) => {
   const report = async (bounds: number[], site?: string, traffic: TrafficFilter = 'human'): Promise<IntervalReport[]> => {
     const list = duckdb.listValue(bounds.map((b) => BigInt(Math.round(b))))
     const one = site !== undefined
-    const first = BigInt(Math.round(bounds[0])), last = BigInt(Math.round(bounds[bounds.length - 1]))
-    const [crossing] = await get(CROSSING_KEYS(one), [list, site ?? null, first, last])
+    const b = bounds.map(Math.round)
+    const first = BigInt(b[0]), last = BigInt(b[b.length - 1])
+    // Whole hours between the first and last boundary are read from cells when every boundary in
+    // between is a whole hour (days and weeks in any time zone of whole hours) and every interval
+    // can count its users from them (schema.ts, cells).
+    const [{ h: firstHour }] = await get(FIRST_HOUR(one), [site ?? null])
+    const a = -floorHour(-b[0]), z = floorHour(b[b.length - 1])
+    const fast =
+      a <= z &&
+      b.every((x, i) => i === 0 || i === b.length - 1 || floorHour(x) === x) &&
+      b.every((lo, i) => i === b.length - 1 || b[i + 1] - lo <= NEAR_MS || (firstHour !== null && lo <= (firstHour as number)))
+    const edges = fast ? [BigInt(a), BigInt(z)] : []
+    const [crossing] = await get(CROSSING_KEYS(one, fast), [list, site ?? null, first, last, ...edges])
     // '' first: an empty list would have no type, and no session key is '' (they start with `s:`).
     const keys = duckdb.listValue(['', ...(crossing.keys as string[])])
-    const rows = await get(REPORT(one), [list, BigInt(crossing.lo as number), BigInt(crossing.hi as number), keys, traffic === 'all', site ?? null, first, last, BigInt(crossing.span as number)])
+    const rows = await get(REPORT(one, fast), [
+      list, BigInt(crossing.lo as number), BigInt(crossing.hi as number), keys, traffic === 'all', site ?? null, first, last, BigInt(crossing.span as number),
+      ...(fast ? [...edges, BigInt((firstHour as number | null) ?? -FAR)] : []),
+    ])
     const out = new Map<number, IntervalReport>()
     const left = new Map<number, ReturnType<typeof leftOut>>()
     for (let i = 0; i < bounds.length - 1; i++) {
@@ -417,6 +433,9 @@ export interface SiteActivity {
 }
 
 const DAY = 86_400_000
+
+/** The start of the hour of a time (epoch ms). */
+const floorHour = (t: number) => t - (((t % HOUR) + HOUR) % HOUR)
 
 /**
  * A session key or visitor of one site: the same id sent to two sites is two sessions, two users

@@ -60,6 +60,14 @@ describe('KPI store ≡ computeKpis', () => {
           const a = first + Math.floor(r() * 5 * DAY)
           ranges.push([a, a + Math.floor(r() * 3 * DAY)])
         }
+        // Whole hours (read from the cells), a range from before the first session, one of more than
+        // eight days starting later (both read from sessions when not of whole hours).
+        const hour = (t: number) => t - (t % 3_600_000)
+        for (let i = 0; i < 4; i++) {
+          const a = hour(first + Math.floor(r() * 5 * DAY))
+          ranges.push([a, hour(a + Math.floor(r() * 3 * DAY))])
+        }
+        ranges.push([first - 3 * DAY, first + 20 * DAY], [first + 2 * DAY, first + 20 * DAY], [hour(first + 2 * DAY + 3_600_000), first + 20 * DAY])
         // People only (the default) and every class: the same numbers, the same sessions left out.
         for (const traffic of ['human', 'all'] as const) {
           for (const only of several ? ['shop-a', 'shop-b', ''] : [undefined, '']) {
@@ -72,7 +80,7 @@ describe('KPI store ≡ computeKpis', () => {
             // Whole days, and days cut at a random hour and minute: every interval equals
             // computeKpis over that interval alone.
             const shift = Math.floor(r() * DAY)
-            for (const start of [first, first + shift]) {
+            for (const start of [first, first + shift, first + 3_600_000 * Math.floor(shift / 3_600_000)]) {
               const days = Array.from({ length: 7 }, (_, i) => start + i * DAY)
               const series = await engine.report(days, only, traffic)
               for (const interval of series) expect(strip(interval)).toEqual(computeKpis(mine, { from: interval.from, to: interval.to, traffic }))
