@@ -113,7 +113,7 @@ CREATE TABLE IF NOT EXISTS cells (
   add_to_cart BIGINT NOT NULL,
   inquiry BIGINT NOT NULL,
   chat_open BIGINT NOT NULL,
-  engaged_ms HUGEINT NOT NULL,
+  engaged_ms BIGINT NOT NULL,
   ${USER_COLUMNS.map((c) => `${c} BIGINT NOT NULL`).join(',\n  ')}
 );
 CREATE TABLE IF NOT EXISTS near (
@@ -192,7 +192,7 @@ const CELL_KEY = ['site', 'h', 'e', 'channel', 'campaign', 'traffic']
 const CELLS_OF = (where: string) => `
 SELECT site, h, e, channel, campaign, traffic, count(*) AS sessions, sum(events) AS events, sum(page_views) AS page_views,
   count(*) FILTER (WHERE ${ENGAGED}) AS engaged, count(*) FILTER (WHERE add_to_cart) AS add_to_cart,
-  count(*) FILTER (WHERE inquiry) AS inquiry, count(*) FILTER (WHERE chat_open) AS chat_open, sum(engaged_ms)::HUGEINT AS engaged_ms,
+  count(*) FILTER (WHERE inquiry) AS inquiry, count(*) FILTER (WHERE chat_open) AS chat_open, sum(engaged_ms)::BIGINT AS engaged_ms,
   ${PREVS.map(([k, c]) => `count(*) FILTER (WHERE visitor <> '' AND ${c} IS NULL) AS first_${k}, count(*) FILTER (WHERE visitor <> '' AND start_ts - ${c} >= ${NEAR_MS}) AS far_${k}`).join(',\n  ')}
 FROM (SELECT *, ${FLOOR_H('start_ts')} AS h, ${FLOOR_H('end_ts')} AS e FROM sessions WHERE ${where})
 GROUP BY site, h, e, channel, campaign, traffic`
@@ -329,8 +329,8 @@ const CROSSING = (site: string, one: boolean, range: [string, string], fast?: Fa
  * \`fast\`: $5 and $6 are the first and last whole hour (see Fast).
  */
 export const CROSSING_KEYS = (one: boolean, fast: boolean) => {
-  const f = fast ? { a: '$5', b: '$6' } : undefined
-  return `WITH ${LIM}, ${PLACED('$2', one, ['$3', '$4'], f)}, ${CROSSING('$2', one, ['$3', '$4'], f)}
+  const f = fast ? { a: '$5::BIGINT', b: '$6::BIGINT' } : undefined
+  return `WITH ${LIM}, ${PLACED('$2', one, ['$3::BIGINT', '$4::BIGINT'], f)}, ${CROSSING('$2', one, ['$3::BIGINT', '$4::BIGINT'], f)}
 SELECT coalesce(min(start_ts), 0)::DOUBLE AS lo, coalesce(max(end_ts), -1)::DOUBLE AS hi, coalesce(max(end_ts - start_ts), -1)::DOUBLE AS span,
   coalesce(list(session_key), []) AS keys FROM crossing`
 }
@@ -346,12 +346,12 @@ const MEASURES = ['sessions', 'users_any', 'users_channel', 'users_campaign', 'p
  */
 const COVERED = (one: boolean) => `
 cov AS (
-  SELECT * FROM (${BUCKET(`(SELECT * FROM cells WHERE ${OF_SITE('$6', one)})`, 'h', ['$10', '$11'])}) WHERE e < least(hi, $11)
+  SELECT * FROM (${BUCKET(`(SELECT * FROM cells WHERE ${OF_SITE('$6', one)})`, 'h', ['$10::BIGINT', '$11::BIGINT'])}) WHERE e < least(hi, $11::BIGINT)
 ),
 cov_cells AS (
   SELECT lo, channel, campaign, sum(sessions) AS sessions,
     ${['any', 'channel', 'campaign']
-      .map((k) => `sum(CASE WHEN $5 THEN first_${k} + CASE WHEN lo <= $12 THEN 0 ELSE far_${k} END ELSE first_h_${k} + CASE WHEN lo <= $12 THEN 0 ELSE far_h_${k} END END) AS users_${k}`)
+      .map((k) => `sum(CASE WHEN $5 THEN first_${k} + CASE WHEN lo <= $12::BIGINT THEN 0 ELSE far_${k} END ELSE first_h_${k} + CASE WHEN lo <= $12::BIGINT THEN 0 ELSE far_h_${k} END END) AS users_${k}`)
       .join(',\n    ')},
     sum(page_views) AS page_views, sum(engaged) AS engaged, sum(add_to_cart) AS add_to_cart, sum(inquiry) AS inquiry,
     sum(chat_open) AS chat_open, sum(engaged_ms) AS engaged_ms
@@ -362,18 +362,18 @@ cov_near AS (
   SELECT lo, channel, campaign, 0 AS sessions,
     count(*) FILTER (WHERE kind = 0) AS users_any, count(*) FILTER (WHERE kind = 1) AS users_channel, count(*) FILTER (WHERE kind = 2) AS users_campaign,
     0 AS page_views, 0 AS engaged, 0 AS add_to_cart, 0 AS inquiry, 0 AS chat_open, 0 AS engaged_ms
-  FROM (${BUCKET(`(SELECT * FROM near WHERE ${OF_SITE('$6', one)} AND human = NOT $5)`, 'h', ['$10', '$11'])})
-  WHERE e < least(hi, $11) AND ($5 OR traffic = '${HUMAN}') AND p < lo
+  FROM (${BUCKET(`(SELECT * FROM near WHERE ${OF_SITE('$6', one)} AND human = NOT $5)`, 'h', ['$10::BIGINT', '$11::BIGINT'])})
+  WHERE e < least(hi, $11::BIGINT) AND ($5 OR traffic = '${HUMAN}') AND p < lo
   GROUP BY lo, channel, campaign
 ),`
 
 /** $7 and $8: the first and last boundary, as constants the scans can skip row groups by. */
 export const REPORT = (one: boolean, fast: boolean) => `
 WITH ${LIM},
-${PLACED('$6', one, ['$7', '$8'], fast ? { a: '$10', b: '$11' } : undefined)},
+${PLACED('$6', one, ['$7::BIGINT', '$8::BIGINT'], fast ? { a: '$10::BIGINT', b: '$11::BIGINT' } : undefined)},
 ${fast ? COVERED(one) : ''}
 -- Every session of the range (covered or not), for the users check of the pieces.
-${fast ? `every AS NOT MATERIALIZED (${BUCKET(SESSION_COLUMNS('$6', one), 'start_ts', ['$7', '$8'])}),` : ''}
+${fast ? `every AS NOT MATERIALIZED (${BUCKET(SESSION_COLUMNS('$6', one), 'start_ts', ['$7::BIGINT', '$8::BIGINT'])}),` : ''}
 whole AS NOT MATERIALIZED (
   SELECT * EXCLUDE (prev_start, prev_start_channel, prev_start_campaign, prev_human, prev_human_channel, prev_human_campaign),
     ($5 OR traffic = '${HUMAN}') AS keep,
@@ -387,10 +387,10 @@ whole AS NOT MATERIALIZED (
 -- scan of the year), and those without a session id. A crossing session's event lies within its
 -- duration of a boundary next to it ($9: the longest): only those events are looked up by key.
 ev AS MATERIALIZED (
-  ${BUCKET(EVENT_COLUMNS('loose', '$6', one, 'true'), 'ts', ['$7', '$8'])}
+  ${BUCKET(EVENT_COLUMNS('loose', '$6', one, 'true'), 'ts', ['$7::BIGINT', '$8::BIGINT'])}
   UNION ALL
   SELECT e.* FROM (
-    SELECT * FROM (${BUCKET(EVENT_COLUMNS('events', '$6', one, 'ts BETWEEN $2 AND $3'), 'ts', ['$7', '$8'])}) WHERE ts - lo <= $9 OR hi - ts <= $9
+    SELECT * FROM (${BUCKET(EVENT_COLUMNS('events', '$6', one, 'ts BETWEEN $2::BIGINT AND $3::BIGINT'), 'ts', ['$7::BIGINT', '$8::BIGINT'])}) WHERE ts - lo <= $9::BIGINT OR hi - ts <= $9::BIGINT
   ) e SEMI JOIN (SELECT unnest($4::VARCHAR[]) AS k) c ON e.session_key = c.k
 ),
 gaps AS (
@@ -482,5 +482,8 @@ SELECT lo, NULL, NULL, 1, 1, traffic, events::DOUBLE, sessions::DOUBLE, ${Array(
 /** The sites of the stored events. */
 export const SITES = `SELECT DISTINCT site FROM events ORDER BY site`
 
-/** The first and last event time of site $1 (NULL: every site). */
-export const SPAN = (one: boolean) => `SELECT min(ts)::DOUBLE AS first, max(ts)::DOUBLE AS last FROM events WHERE ${OF_SITE('$1', one)}`
+/** The first and last event time of site $1 (NULL: every site): of its sessions and its events without a session id. */
+export const SPAN = (one: boolean) => `SELECT min(first)::DOUBLE AS first, max(last)::DOUBLE AS last FROM (
+  SELECT min(start_ts) AS first, max(end_ts) AS last FROM sessions WHERE ${OF_SITE('$1', one)}
+  UNION ALL SELECT min(ts), max(ts) FROM loose WHERE ${OF_SITE('$1', one)}
+)`
