@@ -6,7 +6,7 @@
 import { open, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
+import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '@duckdb/node-api'
 import { factOf, Kind, type KpiEvent } from '../kpi/event'
 import { leftOut, metricsOf, sortedRecord, type Counts, type Filtered, type KpiReport, type Metrics, type TrafficFilter } from '../kpi/index'
 import { boundaries, localIso, type Interval } from './intervals'
@@ -92,6 +92,17 @@ export const openEngine = async (options: EngineOptions) => {
   }
   const get = async (sql: string, values: unknown[] = []) =>
     (await db.runAndReadAll(sql, values as never)).getRowObjectsJS() as Record<string, unknown>[]
+  /**
+   * A report's queries, planned once: planning the report takes longer than reading the cells of
+   * a year. DuckDB plans them again itself should the tables change.
+   */
+  const statements = new Map<string, DuckDBPreparedStatement>()
+  const ask = async (sql: string, values: unknown[]) => {
+    let statement = statements.get(sql)
+    if (!statement) statements.set(sql, (statement = await db.prepare(sql)))
+    statement.bind(values as never)
+    return (await statement.runAndReadAll()).getRowObjectsJS() as Record<string, unknown>[]
+  }
 
   // A database that will not open, or of another schema version, is rebuilt from the files.
   try {
@@ -294,17 +305,17 @@ export const openEngine = async (options: EngineOptions) => {
     // Whole hours between the first and last boundary are read from cells when every boundary in
     // between is a whole hour (days and weeks in any time zone of whole hours) and every interval
     // can count its users from them (schema.ts, cells).
-    const [{ h: firstHour }] = await get(FIRST_HOUR(one), [site ?? null])
+    const [{ h: firstHour }] = await ask(FIRST_HOUR(one), [site ?? null])
     const a = -floorHour(-b[0]), z = floorHour(b[b.length - 1])
     const fast =
       a <= z &&
       b.every((x, i) => i === 0 || i === b.length - 1 || floorHour(x) === x) &&
       b.every((lo, i) => i === b.length - 1 || b[i + 1] - lo <= NEAR_MS || (firstHour !== null && lo <= (firstHour as number)))
     const edges = fast ? [BigInt(a), BigInt(z)] : []
-    const [crossing] = await get(CROSSING_KEYS(one, fast), [list, site ?? null, first, last, ...edges])
+    const [crossing] = await ask(CROSSING_KEYS(one, fast), [list, site ?? null, first, last, ...edges])
     // '' first: an empty list would have no type, and no session key is '' (they start with `s:`).
     const keys = duckdb.listValue(['', ...(crossing.keys as string[])])
-    const rows = await get(REPORT(one, fast), [
+    const rows = await ask(REPORT(one, fast), [
       list, BigInt(crossing.lo as number), BigInt(crossing.hi as number), keys, traffic === 'all', site ?? null, first, last, BigInt(crossing.span as number),
       ...(fast ? [...edges, BigInt((firstHour as number | null) ?? -FAR)] : []),
     ])
@@ -346,7 +357,7 @@ export const openEngine = async (options: EngineOptions) => {
 
   /** The first and last event time of a site (undefined: all) in the store (epoch ms), or undefined when empty. */
   const span = async (site?: string): Promise<{ first: number; last: number } | undefined> => {
-    const [r] = await get(SPAN(site !== undefined), [site ?? null])
+    const [r] = await ask(SPAN(site !== undefined), [site ?? null])
     return r?.first == null ? undefined : { first: r.first as number, last: r.last as number }
   }
 
@@ -385,6 +396,7 @@ export const openEngine = async (options: EngineOptions) => {
     version: () => version,
     progress: () => progress,
     async close() {
+      for (const statement of statements.values()) statement.destroySync()
       db.closeSync()
       instance.closeSync()
     },
