@@ -291,7 +291,7 @@ export const openEngine = async (options: EngineOptions) => {
   const rebuild = async () => {
     version++
     await db.run('BEGIN TRANSACTION')
-    for (const table of ['events', 'sessions', 'applied', 'cells', 'near', 'long', 'loose']) await db.run(`DELETE FROM ${table}`)
+    for (const table of ['events', 'sessions', 'applied', 'cells', 'near', 'long', 'long_events', 'loose']) await db.run(`DELETE FROM ${table}`)
     await db.run('COMMIT')
     await catchUp()
   }

@@ -16,15 +16,15 @@
  * - `cells`: the sessions summed per site, hour of start, hour of end, channel, campaign and
  *   traffic class (a year is some 100,000 rows where it is millions of sessions). A report whose
  *   boundaries are whole hours reads the hours between them from `cells`, and only its edges,
- *   the sessions crossing a boundary (`long`: the sessions that span an hour) and the events
- *   without a session id from `sessions` and `events`.
+ *   the sessions crossing a boundary (`long`: the sessions that span an hour, their events in
+ *   `long_events`) and the events without a session id from `sessions` and `events`.
  *   Users stay exact: a session counts its visitor in a range [lo, hi) when its previous one
  *   started before lo. A cell counts its sessions with no previous one (`first_*`) and those
  *   whose previous one started at least NEAR_MS before (`far_*`: before lo for any range of
  *   NEAR_MS at most); the others are in `near`, one row each with the previous start. A longer
  *   range counts `first_*` only, and can do so when it starts before the site's first session.
  *   Anything else (boundaries within an hour, longer ranges later on) is read from `sessions`.
- * - `cells`, `near`, `long` and `loose` are kept with `sessions`: rebuilt by FOLD_ALL, changed
+ * - `cells`, `near`, `long`, `long_events` and `loose` are kept with `sessions`: rebuilt by FOLD_ALL, changed
  *   by FOLD_TOUCHED for the sessions a micro-batch touched (their old rows out, new ones in).
  *
  * Every value reaches the database as a parameter or through the appender; no SQL text is
@@ -37,7 +37,7 @@ import { SESSION_MS } from '../session'
 /**
  * 4: sessions and visitors keyed per site, every report reads one site; traffic classes
  * (events.traffic, sessions.traffic and the visitor's previous human session).
- * 5: cells, near, long and loose.
+ * 5: cells, near, long, long_events and loose.
  */
 export const SCHEMA_VERSION = '5'
 
@@ -130,6 +130,7 @@ CREATE TABLE IF NOT EXISTS near (
 );
 CREATE TABLE IF NOT EXISTS long (session_key VARCHAR NOT NULL, site VARCHAR NOT NULL, start_ts BIGINT NOT NULL, end_ts BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS loose AS SELECT * FROM events LIMIT 0;
+CREATE TABLE IF NOT EXISTS long_events AS SELECT * FROM events LIMIT 0;
 `
 
 /** Staging table of one micro-batch. `seq` is the order of application: the first copy of a messageId wins. */
@@ -222,6 +223,8 @@ export const FOLD_ALL = [
   `INSERT INTO near ${NEAR_OF('true')} ORDER BY site, h`,
   `DELETE FROM long`,
   `INSERT INTO long ${LONG_OF('true')} ORDER BY site, start_ts`,
+  `DELETE FROM long_events`,
+  `INSERT INTO long_events SELECT e.* FROM events e SEMI JOIN long USING (session_key) ORDER BY e.site, e.ts`,
 ]
 
 /** A micro-batch's events without a session id ($1: the first seq of the batch) join \`loose\`. */
@@ -253,6 +256,8 @@ export const FOLD_TOUCHED = [
   `INSERT INTO near ${NEAR_OF('session_key IN (SELECT session_key FROM touched)')}`,
   `DELETE FROM long WHERE session_key IN (SELECT session_key FROM touched)`,
   `INSERT INTO long ${LONG_OF('session_key IN (SELECT session_key FROM touched)')}`,
+  `DELETE FROM long_events WHERE session_key IN (SELECT session_key FROM touched)`,
+  `INSERT INTO long_events SELECT * FROM events WHERE session_key IN (SELECT session_key FROM long SEMI JOIN touched USING (session_key))`,
 ]
 
 /**
@@ -389,9 +394,23 @@ whole AS NOT MATERIALIZED (
 ev AS MATERIALIZED (
   ${BUCKET(EVENT_COLUMNS('loose', '$6', one, 'true'), 'ts', ['$7::BIGINT', '$8::BIGINT'])}
   UNION ALL
+  ${
+    fast
+      ? // Over whole hours, a session crossing a boundary between them spans an hour: its events are in
+        // long_events. Any other crosses the first or the last boundary, and its events lie within $9 of it.
+        `SELECT e.* FROM (${BUCKET(EVENT_COLUMNS('long_events', '$6', one, 'ts BETWEEN $2::BIGINT AND $3::BIGINT'), 'ts', ['$7::BIGINT', '$8::BIGINT'])}) e
+    SEMI JOIN (SELECT unnest($4::VARCHAR[]) AS k) c ON e.session_key = c.k
+  UNION ALL
   SELECT e.* FROM (
-    SELECT * FROM (${BUCKET(EVENT_COLUMNS('events', '$6', one, 'ts BETWEEN $2::BIGINT AND $3::BIGINT'), 'ts', ['$7::BIGINT', '$8::BIGINT'])}) WHERE ts - lo <= $9::BIGINT OR hi - ts <= $9::BIGINT
+    ${BUCKET(EVENT_COLUMNS('events', '$6', one, 'ts BETWEEN $7::BIGINT - $9::BIGINT AND $7::BIGINT + $9::BIGINT'), 'ts', ['$7::BIGINT', '$8::BIGINT'])}
+    UNION ALL
+    ${BUCKET(EVENT_COLUMNS('events', '$6', one, 'ts BETWEEN greatest($8::BIGINT - $9::BIGINT, $7::BIGINT + $9::BIGINT + 1) AND $8::BIGINT + $9::BIGINT'), 'ts', ['$7::BIGINT', '$8::BIGINT'])}
   ) e SEMI JOIN (SELECT unnest($4::VARCHAR[]) AS k) c ON e.session_key = c.k
+  WHERE e.session_key NOT IN (SELECT session_key FROM long)`
+      : `SELECT e.* FROM (
+    SELECT * FROM (${BUCKET(EVENT_COLUMNS('events', '$6', one, 'ts BETWEEN $2::BIGINT AND $3::BIGINT'), 'ts', ['$7::BIGINT', '$8::BIGINT'])}) WHERE ts - lo <= $9::BIGINT OR hi - ts <= $9::BIGINT
+  ) e SEMI JOIN (SELECT unnest($4::VARCHAR[]) AS k) c ON e.session_key = c.k`
+  }
 ),
 gaps AS (
   SELECT *, CASE WHEN ts - lag(ts) OVER (PARTITION BY lo, visitor ORDER BY ts) <= ${SESSION_MS} THEN 0 ELSE 1 END AS starts
