@@ -281,6 +281,9 @@ export const openEngine = async (options: EngineOptions) => {
       for (const sql of FOLD_ALL) await db.run(sql)
       await db.run(`DELETE FROM meta WHERE key = 'sessions'`)
       await db.run('COMMIT')
+      // The build written into the database file now: a process stopped before closing it would
+      // otherwise replay the whole build from the write-ahead log on its next start.
+      await db.run('CHECKPOINT')
     }
     progress.phase = 'ready'
     report()
