@@ -10,7 +10,7 @@ import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '
 import { factOf, Kind, type KpiEvent } from '../kpi/event'
 import { leftOut, metricsOf, sortedRecord, type Counts, type Filtered, type KpiReport, type Metrics, type TrafficFilter } from '../kpi/index'
 import { boundaries, localIso, type Interval } from './intervals'
-import { CROSSING_KEYS, FIRST_HOUR, FOLD_ALL, FOLD_TOUCHED, HOUR, INCOMING, INSERT_NEW, LOOSE_NEW, NEAR_MS, REPORT, SCHEMA, SCHEMA_VERSION, SITES, SPAN } from './schema'
+import { CROSSING_KEYS, FIRST_HOUR, FOLD_ALL, FOLD_TOUCHED, HOUR, INCOMING, INSERT_NEW, LOOSE_NEW, NEAR_MS, REPORT, REPORT_CELLS, SCHEMA, SCHEMA_VERSION, SITES, SPAN } from './schema'
 
 export interface EngineOptions {
   /** Directory of the day files (`YYYY-MM-DD.ndjson`), or the files themselves. */
@@ -318,10 +318,14 @@ export const openEngine = async (options: EngineOptions) => {
     const [crossing] = await ask(CROSSING_KEYS(one, fast), [list, site ?? null, first, last, ...edges])
     // '' first: an empty list would have no type, and no session key is '' (they start with `s:`).
     const keys = duckdb.listValue(['', ...(crossing.keys as string[])])
-    const rows = await ask(REPORT(one, fast), [
-      list, BigInt(crossing.lo as number), BigInt(crossing.hi as number), keys, traffic === 'all', site ?? null, first, last, BigInt(crossing.span as number),
-      ...(fast ? [...edges, BigInt((firstHour as number | null) ?? -FAR)] : []),
-    ])
+    const start = BigInt((firstHour as number | null) ?? -FAR)
+    const rows =
+      fast && !(crossing.keys as string[]).length && !crossing.rest
+        ? await ask(REPORT_CELLS(one), [list, traffic === 'all', site ?? null, ...edges, start])
+        : await ask(REPORT(one, fast), [
+            list, BigInt(crossing.lo as number), BigInt(crossing.hi as number), keys, traffic === 'all', site ?? null, first, last, BigInt(crossing.span as number),
+            ...(fast ? [...edges, start] : []),
+          ])
     const out = new Map<number, IntervalReport>()
     const left = new Map<number, ReturnType<typeof leftOut>>()
     for (let i = 0; i < bounds.length - 1; i++) {

@@ -337,7 +337,10 @@ export const CROSSING_KEYS = (one: boolean, fast: boolean) => {
   const f = fast ? { a: '$5::BIGINT', b: '$6::BIGINT' } : undefined
   return `WITH ${LIM}, ${PLACED('$2', one, ['$3::BIGINT', '$4::BIGINT'], f)}, ${CROSSING('$2', one, ['$3::BIGINT', '$4::BIGINT'], f)}
 SELECT coalesce(min(start_ts), 0)::DOUBLE AS lo, coalesce(max(end_ts), -1)::DOUBLE AS hi, coalesce(max(end_ts - start_ts), -1)::DOUBLE AS span,
-  coalesce(list(session_key), []) AS keys FROM crossing`
+  coalesce(list(session_key), []) AS keys,
+  -- Whether anything but cells is to be read: sessions at the edges, events without a session id.
+  ${fast ? `(SELECT count(*) FROM placed)::DOUBLE + (SELECT count(*) FROM loose WHERE ${OF_SITE('$2', one)} AND ts >= $3::BIGINT AND ts < $4::BIGINT)::DOUBLE` : '1::DOUBLE'} AS rest
+  FROM crossing`
 }
 
 /** The start of the first hour with a session of site $1 (NULL: every site), or NULL. */
@@ -371,6 +374,21 @@ cov_near AS (
   WHERE e < least(hi, $11::BIGINT) AND ($5 OR traffic = '${HUMAN}') AND p < lo
   GROUP BY lo, channel, campaign
 ),`
+
+/**
+ * A report over whole hours with nothing at its edges, no session crossing a boundary and no
+ * event without a session id (the whole history, most days and weeks): the cells alone, in a
+ * query a fraction of REPORT's to plan. REPORT's $1, $5, $6, $10, $11 and $12 are its $1 to $6.
+ */
+export const REPORT_CELLS = (one: boolean) =>
+  `WITH ${LIM}, ${COVERED(one).replace(/\$(\d+)/g, (_, n: string) => `$${({ 5: 2, 6: 3, 10: 4, 11: 5, 12: 6 } as Record<string, number>)[n]}`).replace(/,$/, '')}
+SELECT lo, channel, campaign, grouping(channel) AS no_channel, grouping(campaign) AS no_campaign, NULL::VARCHAR AS traffic, NULL::DOUBLE AS events,
+  ${MEASURES.map((c) => `sum(${c})::DOUBLE AS ${c}`).join(', ')}
+FROM (SELECT * FROM cov_cells UNION ALL SELECT * FROM cov_near)
+GROUP BY GROUPING SETS ((lo), (lo, channel), (lo, campaign))
+UNION ALL
+SELECT lo, NULL, NULL, 1, 1, traffic, sum(events)::DOUBLE, sum(sessions)::DOUBLE, ${Array(9).fill('NULL').join(', ')}
+FROM cov WHERE NOT ($2 OR traffic = '${HUMAN}') GROUP BY lo, traffic`
 
 /** $7 and $8: the first and last boundary, as constants the scans can skip row groups by. */
 export const REPORT = (one: boolean, fast: boolean) => `
