@@ -384,12 +384,20 @@ export const openEngine = async (options: EngineOptions) => {
    */
   const activity = async (now: number, days: number): Promise<SiteActivity[]> => {
     const since = now - days * DAY
-    const rows = await get(
-      `SELECT site, max(ts)::DOUBLE AS last, list(DISTINCT day) FILTER (WHERE ts >= $2) AS days
-       FROM (SELECT site, ts, ts // $3 AS day FROM events WHERE ts < $1) GROUP BY site ORDER BY site`,
+    // The recent days: a scan of the recent row groups only. Every event before them is read
+    // only for a site without a recent one (its last event).
+    const recent = await get(
+      `SELECT site, max(ts)::DOUBLE AS last, list(DISTINCT ts // $3::BIGINT) AS days
+       FROM events WHERE ts >= $2::BIGINT AND ts < $1::BIGINT GROUP BY site`,
       [BigInt(Math.floor(now)), BigInt(Math.floor(since)), BigInt(DAY)],
     )
-    return rows.map((r) => ({ site: r.site as string, last: r.last as number, days: ((r.days as unknown[] | null) ?? []).map(Number).sort((a, b) => a - b) }))
+    const bySite = new Map(recent.map((r) => [r.site as string, { site: r.site as string, last: r.last as number, days: (r.days as unknown[]).map(Number).sort((a, b) => a - b) }]))
+    for (const site of await sites()) {
+      if (bySite.has(site)) continue
+      const [r] = await get(`SELECT max(ts)::DOUBLE AS last FROM events WHERE site = $1 AND ts < $2::BIGINT`, [site, BigInt(Math.floor(since))])
+      if (r?.last != null) bySite.set(site, { site, last: r.last as number, days: [] })
+    }
+    return [...bySite.values()].sort((a, b) => (a.site < b.site ? -1 : a.site > b.site ? 1 : 0))
   }
 
   return {

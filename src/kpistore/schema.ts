@@ -516,8 +516,8 @@ UNION ALL
 SELECT lo, NULL, NULL, 1, 1, traffic, events::DOUBLE, sessions::DOUBLE, ${Array(9).fill('NULL').join(', ')} FROM dropped
 `
 
-/** The sites of the stored events. */
-export const SITES = `SELECT DISTINCT site FROM events ORDER BY site`
+/** The sites of the stored events: every event is in a session (so a cell) or in \`loose\`. */
+export const SITES = `SELECT site FROM cells UNION SELECT site FROM loose ORDER BY site`
 
 /** The first and last event time of site $1 (NULL: every site): of its sessions and its events without a session id. */
 export const SPAN = (one: boolean) => `SELECT min(first)::DOUBLE AS first, max(last)::DOUBLE AS last FROM (
