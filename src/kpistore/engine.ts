@@ -320,9 +320,9 @@ export const openEngine = async (options: EngineOptions) => {
     const keys = duckdb.listValue(['', ...(crossing.keys as string[])])
     const start = BigInt((firstHour as number | null) ?? -FAR)
     const rows =
-      fast && !(crossing.keys as string[]).length && !crossing.rest
+      fast && !(crossing.keys as string[]).length && !crossing.rest && !crossing.loose
         ? await ask(REPORT_CELLS(one), [list, traffic === 'all', site ?? null, ...edges, start])
-        : await ask(REPORT(one, fast), [
+        : await ask(REPORT(one, fast, !fast || crossing.loose !== 0), [
             list, BigInt(crossing.lo as number), BigInt(crossing.hi as number), keys, traffic === 'all', site ?? null, first, last, BigInt(crossing.span as number),
             ...(fast ? [...edges, start] : []),
           ])

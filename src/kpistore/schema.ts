@@ -339,7 +339,8 @@ export const CROSSING_KEYS = (one: boolean, fast: boolean) => {
 SELECT coalesce(min(start_ts), 0)::DOUBLE AS lo, coalesce(max(end_ts), -1)::DOUBLE AS hi, coalesce(max(end_ts - start_ts), -1)::DOUBLE AS span,
   coalesce(list(session_key), []) AS keys,
   -- Whether anything but cells is to be read: sessions at the edges, events without a session id.
-  ${fast ? `(SELECT count(*) FROM placed)::DOUBLE + (SELECT count(*) FROM loose WHERE ${OF_SITE('$2', one)} AND ts >= $3::BIGINT AND ts < $4::BIGINT)::DOUBLE` : '1::DOUBLE'} AS rest
+  ${fast ? '(SELECT count(*) FROM placed)::DOUBLE' : '1::DOUBLE'} AS rest,
+  (SELECT count(*) FROM loose WHERE ${OF_SITE('$2', one)} AND ts >= $3::BIGINT AND ts < $4::BIGINT)::DOUBLE AS loose
   FROM crossing`
 }
 
@@ -391,7 +392,7 @@ SELECT lo, NULL, NULL, 1, 1, traffic, sum(events)::DOUBLE, sum(sessions)::DOUBLE
 FROM cov WHERE NOT ($2 OR traffic = '${HUMAN}') GROUP BY lo, traffic`
 
 /** $7 and $8: the first and last boundary, as constants the scans can skip row groups by. */
-export const REPORT = (one: boolean, fast: boolean) => `
+export const REPORT = (one: boolean, fast: boolean, loose = true) => `
 WITH ${LIM},
 ${PLACED('$6', one, ['$7::BIGINT', '$8::BIGINT'], fast ? { a: '$10::BIGINT', b: '$11::BIGINT' } : undefined)},
 ${fast ? COVERED(one) : ''}
@@ -410,8 +411,7 @@ whole AS NOT MATERIALIZED (
 -- scan of the year), and those without a session id. A crossing session's event lies within its
 -- duration of a boundary next to it ($9: the longest): only those events are looked up by key.
 ev AS MATERIALIZED (
-  ${BUCKET(EVENT_COLUMNS('loose', '$6', one, 'true'), 'ts', ['$7::BIGINT', '$8::BIGINT'])}
-  UNION ALL
+  ${loose ? `${BUCKET(EVENT_COLUMNS('loose', '$6', one, 'true'), 'ts', ['$7::BIGINT', '$8::BIGINT'])} UNION ALL` : ''}
   ${
     fast
       ? // Over whole hours, a session crossing a boundary between them spans an hour: its events are in
@@ -430,13 +430,18 @@ ev AS MATERIALIZED (
   ) e SEMI JOIN (SELECT unnest($4::VARCHAR[]) AS k) c ON e.session_key = c.k`
   }
 ),
-gaps AS (
+${
+  // Without events lacking a session id in the range (\`loose\` false), no sessions to find among them.
+  loose
+    ? `gaps AS (
   SELECT *, CASE WHEN ts - lag(ts) OVER (PARTITION BY lo, visitor ORDER BY ts) <= ${SESSION_MS} THEN 0 ELSE 1 END AS starts
   FROM ev WHERE session_key IS NULL
 ),
 numbered AS (
   SELECT *, sum(starts) OVER (PARTITION BY lo, visitor ORDER BY ts ROWS UNBOUNDED PRECEDING) AS n FROM gaps
-),
+),`
+    : ''
+}
 parts AS MATERIALIZED (
   SELECT lo, ${FIRST('visitor')} AS visitor, ${FIRST('channel')} AS channel, ${FIRST('campaign')} AS campaign,
     ${FIRST('traffic')} AS traffic, ($5 OR ${FIRST('traffic')} = '${HUMAN}') AS keep, count(*) AS events,
@@ -444,8 +449,7 @@ parts AS MATERIALIZED (
     bool_or(kind = ${ADD_TO_CART}) AS add_to_cart, bool_or(kind = ${INQUIRY}) AS inquiry, bool_or(kind = ${CHAT_OPEN}) AS chat_open
   FROM (
     SELECT lo, session_key AS part, visitor, channel, campaign, traffic, kind, engaged_ms, ts, message_id FROM ev WHERE session_key IS NOT NULL
-    UNION ALL
-    SELECT lo, 'a:' || visitor || ':' || n AS part, visitor, channel, campaign, traffic, kind, engaged_ms, ts, message_id FROM numbered
+    ${loose ? `UNION ALL SELECT lo, 'a:' || visitor || ':' || n AS part, visitor, channel, campaign, traffic, kind, engaged_ms, ts, message_id FROM numbered` : ''}
   )
   GROUP BY lo, part
 ),
