@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * `npm run bench:kpi`: the KPI store on a year of synthetic history (as the collector stores it),
- * beside the full scan reports used before it (read every event, computeKpis in memory).
+ * `npm run bench:kpi`: the KPI store on a year of synthetic history of two sites (half the events
+ * each, as the collector stores them), beside the full scan reports used before it (read every
+ * event, computeKpis in memory). Reports are asked with the admin token, for one site.
  * Usage: node bench/kpi.mjs [events=1000000,10000000]   (data kept under bench/.data for reruns)
  */
 import { spawn, spawnSync } from 'node:child_process'
@@ -12,11 +13,16 @@ const root = new URL('..', import.meta.url).pathname
 const cli = join(root, 'dist/footfall-collector.mjs')
 const sizes = (process.argv[2] ?? '1000000,10000000').split(',').map(Number)
 const RUNS = 5
+const SITES = ['shop-a', 'shop-b']
+/** The history's last day: fixed, so that the data kept for reruns and the week asked below stay the same. */
+const END = '2026-11-30'
+const TOKEN = 'bench-admin-token-0123456789abcdef'
+const AUTH = { headers: { authorization: `Bearer ${TOKEN}` } }
 
 const start = (data) =>
   new Promise((resolve, reject) => {
     const t0 = performance.now()
-    const child = spawn(process.execPath, [cli, '--port', '0', '--data', data, '--rate-limit', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [cli, '--port', '0', '--data', data, '--rate-limit', '0', '--admin-token', TOKEN], { stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     child.stderr.on('data', () => {})
     child.stdout.on('data', (d) => {
@@ -27,7 +33,7 @@ const start = (data) =>
     child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)))
   })
 const stop = (c) => new Promise((r) => (c.child.once('exit', r), c.child.kill('SIGTERM')))
-const json = async (url) => (await fetch(url)).json()
+const json = async (url) => (await fetch(url, AUTH)).json()
 const until = async (check) => {
   for (;;) {
     if (await check()) return
@@ -40,7 +46,7 @@ const timed = async (url) => {
   const times = []
   for (let i = 0; i < RUNS; i++) {
     const t0 = performance.now()
-    const res = await fetch(url)
+    const res = await fetch(url, AUTH)
     await res.arrayBuffer()
     if (res.status !== 200) throw new Error(`${url}: ${res.status}`)
     times.push(performance.now() - t0)
@@ -68,12 +74,14 @@ const fullScan = (data) => {
 
 const rows = []
 for (const events of sizes) {
-  const data = join(root, 'bench/.data', `kpi-${events}`)
+  const data = join(root, 'bench/.data', `kpi-${SITES.length}sites-${events}`)
   if (!existsSync(join(data, '.complete'))) {
     rmSync(data, { recursive: true, force: true })
     mkdirSync(data, { recursive: true })
     console.log(`writing ${events} sample events…`)
-    spawnSync(process.execPath, [cli, 'sample', data, '--events', String(events), '--days', '365'], { stdio: 'inherit' })
+    SITES.forEach((site, i) =>
+      spawnSync(process.execPath, [cli, 'sample', data, '--events', String(events / SITES.length), '--days', '365', '--end', END, '--site', site, '--seed', String(i + 1)], { stdio: 'inherit' }),
+    )
     spawnSync('touch', [join(data, '.complete')])
   }
   // REUSE=1 keeps a store built by an earlier run (its build time is then not measured again).
@@ -98,10 +106,11 @@ for (const events of sizes) {
   const listening = c.listening
   await until(async () => (await json(`${c.url}/health`)).kpi?.state === 'ready')
   const ready = performance.now() - c.t0
-  const year = await timed(`${c.url}/kpi`)
-  const week = await timed(`${c.url}/kpi?from=2026-06-01T00:00:00Z&to=2026-06-08T00:00:00Z`)
-  const series = await timed(`${c.url}/kpi/series?interval=week&tz=Europe/Berlin`)
-  const commitments = await timed(`${c.url}/commitments?tz=Europe/Berlin`)
+  const site = `site=${SITES[0]}`
+  const year = await timed(`${c.url}/kpi?${site}`)
+  const week = await timed(`${c.url}/kpi?${site}&from=2026-06-01T00:00:00Z&to=2026-06-08T00:00:00Z`)
+  const series = await timed(`${c.url}/kpi/series?${site}&interval=week&tz=Europe/Berlin`)
+  const commitments = await timed(`${c.url}/commitments?${site}&tz=Europe/Berlin`)
   const rss = (await json(`${c.url}/health`)).memory.rss
   await stop(c)
   rows.push([`${(stored / 1e6).toFixed(2)} M`, scan, reuse ? 'reused' : `${rebuild.toFixed(0)} s (${Math.round(stored / rebuild)}/s)`, year, week, series, commitments, `${Math.round(rss / 1e6)} MB`, `${(listening / 1000).toFixed(2)} s / ${(ready / 1000).toFixed(2)} s`])

@@ -6,11 +6,11 @@
 import { open, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api'
+import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '@duckdb/node-api'
 import { factOf, Kind, type KpiEvent } from '../kpi/event'
 import { leftOut, metricsOf, sortedRecord, type Counts, type SeriesInterval as SeriesPoint, type KpiReport, type Metrics, type TrafficFilter } from '../kpi/index'
 import { boundaries, localIso, type Interval } from './intervals'
-import { CROSSING_KEYS, FOLD_ALL, FOLD_TOUCHED, INCOMING, INSERT_NEW, REPORT, SCHEMA, SCHEMA_VERSION, SITES, SPAN } from './schema'
+import { CROSSING_KEYS, FIRST_HOUR, FOLD_ALL, FOLD_TOUCHED, HOUR, INCOMING, INSERT_NEW, LOOSE_NEW, NEAR_MS, REPORT, REPORT_CELLS, SCHEMA, SCHEMA_VERSION, SITES, SPAN } from './schema'
 
 export interface EngineOptions {
   /** Directory of the day files (`YYYY-MM-DD.ndjson`), or the files themselves. */
@@ -88,6 +88,17 @@ export const openEngine = async (options: EngineOptions) => {
   }
   const get = async (sql: string, values: unknown[] = []) =>
     (await db.runAndReadAll(sql, values as never)).getRowObjectsJS() as Record<string, unknown>[]
+  /**
+   * A report's queries, planned once: planning the report takes longer than reading the cells of
+   * a year. DuckDB plans them again itself should the tables change.
+   */
+  const statements = new Map<string, DuckDBPreparedStatement>()
+  const ask = async (sql: string, values: unknown[]) => {
+    let statement = statements.get(sql)
+    if (!statement) statements.set(sql, (statement = await db.prepare(sql)))
+    statement.bind(values as never)
+    return (await statement.runAndReadAll()).getRowObjectsJS() as Record<string, unknown>[]
+  }
 
   // A database of another schema version is rebuilt from the files; one that will not open is
   // the caller's to set aside (runner.ts).
@@ -152,6 +163,7 @@ export const openEngine = async (options: EngineOptions) => {
 
   /** Apply one chunk of events and how far it reaches in each file, in one transaction. */
   const applyChunk = async (events: KpiEvent[], offsets: Map<string, number>, bulk: boolean) => {
+    const first = seq
     if (!bulk) {
       await db.run(INCOMING)
       await load('incoming', events)
@@ -161,6 +173,7 @@ export const openEngine = async (options: EngineOptions) => {
       if (bulk) await load('events', events)
       else {
         await db.run(INSERT_NEW)
+        await db.run(LOOSE_NEW, [BigInt(first)])
         await db.run(`CREATE OR REPLACE TEMP TABLE touched_rows AS SELECT DISTINCT session_key, visitor FROM incoming`)
         for (const sql of FOLD_TOUCHED) await db.run(sql)
       }
@@ -267,6 +280,9 @@ export const openEngine = async (options: EngineOptions) => {
       for (const sql of FOLD_ALL) await db.run(sql)
       await db.run(`DELETE FROM meta WHERE key = 'sessions'`)
       await db.run('COMMIT')
+      // The build written into the database file now: a process stopped before closing it would
+      // otherwise replay the whole build from the write-ahead log on its next start.
+      await db.run('CHECKPOINT')
     }
     progress.phase = 'ready'
     report()
@@ -277,7 +293,7 @@ export const openEngine = async (options: EngineOptions) => {
   const rebuild = async () => {
     version++
     await db.run('BEGIN TRANSACTION')
-    for (const table of ['events', 'sessions', 'applied']) await db.run(`DELETE FROM ${table}`)
+    for (const table of ['events', 'sessions', 'applied', 'cells', 'near', 'long', 'long_events', 'loose']) await db.run(`DELETE FROM ${table}`)
     await db.run('COMMIT')
     await catchUp()
   }
@@ -285,10 +301,30 @@ export const openEngine = async (options: EngineOptions) => {
   /** Counts per interval (boundaries ascending, ≥ 2), channel and campaign, of one site (undefined: all); people only unless `traffic` is `all`. */
   const report = async (bounds: number[], site?: string, traffic: TrafficFilter = 'human'): Promise<IntervalReport[]> => {
     const list = duckdb.listValue(bounds.map((b) => BigInt(Math.round(b))))
-    const [crossing] = await get(CROSSING_KEYS, [list, site ?? null])
+    const one = site !== undefined
+    const b = bounds.map(Math.round)
+    const first = BigInt(b[0]), last = BigInt(b[b.length - 1])
+    // Whole hours between the first and last boundary are read from cells when every boundary in
+    // between is a whole hour (days and weeks in any time zone of whole hours) and every interval
+    // can count its users from them (schema.ts, cells).
+    const [{ h: firstHour }] = await ask(FIRST_HOUR(one), [site ?? null])
+    const a = -floorHour(-b[0]), z = floorHour(b[b.length - 1])
+    const fast =
+      a <= z &&
+      b.every((x, i) => i === 0 || i === b.length - 1 || floorHour(x) === x) &&
+      b.every((lo, i) => i === b.length - 1 || b[i + 1] - lo <= NEAR_MS || (firstHour !== null && lo <= (firstHour as number)))
+    const edges = fast ? [BigInt(a), BigInt(z)] : []
+    const [crossing] = await ask(CROSSING_KEYS(one, fast), [list, site ?? null, first, last, ...edges])
     // '' first: an empty list would have no type, and no session key is '' (they start with `s:`).
     const keys = duckdb.listValue(['', ...(crossing.keys as string[])])
-    const rows = await get(REPORT, [list, BigInt(crossing.lo as number), BigInt(crossing.hi as number), keys, traffic === 'all', site ?? null])
+    const start = BigInt((firstHour as number | null) ?? -FAR)
+    const rows =
+      fast && !(crossing.keys as string[]).length && !crossing.rest && !crossing.loose
+        ? await ask(REPORT_CELLS(one), [list, traffic === 'all', site ?? null, ...edges, start])
+        : await ask(REPORT(one, fast, !fast || crossing.loose !== 0), [
+            list, BigInt(crossing.lo as number), BigInt(crossing.hi as number), keys, traffic === 'all', site ?? null, first, last, BigInt(crossing.span as number),
+            ...(fast ? [...edges, start] : []),
+          ])
     const out = new Map<number, IntervalReport>()
     const left = new Map<number, ReturnType<typeof leftOut>>()
     for (let i = 0; i < bounds.length - 1; i++) {
@@ -327,7 +363,7 @@ export const openEngine = async (options: EngineOptions) => {
 
   /** The first and last event time of a site (undefined: all) in the store (epoch ms), or undefined when empty. */
   const span = async (site?: string): Promise<{ first: number; last: number } | undefined> => {
-    const [r] = await get(SPAN, [site ?? null])
+    const [r] = await ask(SPAN(site !== undefined), [site ?? null])
     return r?.first == null ? undefined : { first: r.first as number, last: r.last as number }
   }
 
@@ -347,12 +383,20 @@ export const openEngine = async (options: EngineOptions) => {
    */
   const activity = async (now: number, days: number): Promise<SiteActivity[]> => {
     const since = now - days * DAY
-    const rows = await get(
-      `SELECT site, max(ts)::DOUBLE AS last, list(DISTINCT day) FILTER (WHERE ts >= $2) AS days
-       FROM (SELECT site, ts, ts // $3 AS day FROM events WHERE ts < $1) GROUP BY site ORDER BY site`,
+    // The recent days: a scan of the recent row groups only. Every event before them is read
+    // only for a site without a recent one (its last event).
+    const recent = await get(
+      `SELECT site, max(ts)::DOUBLE AS last, list(DISTINCT ts // $3::BIGINT) AS days
+       FROM events WHERE ts >= $2::BIGINT AND ts < $1::BIGINT GROUP BY site`,
       [BigInt(Math.floor(now)), BigInt(Math.floor(since)), BigInt(DAY)],
     )
-    return rows.map((r) => ({ site: r.site as string, last: r.last as number, days: ((r.days as unknown[] | null) ?? []).map(Number).sort((a, b) => a - b) }))
+    const bySite = new Map(recent.map((r) => [r.site as string, { site: r.site as string, last: r.last as number, days: (r.days as unknown[]).map(Number).sort((a, b) => a - b) }]))
+    for (const site of await sites()) {
+      if (bySite.has(site)) continue
+      const [r] = await get(`SELECT max(ts)::DOUBLE AS last FROM events WHERE site = $1 AND ts < $2::BIGINT`, [site, BigInt(Math.floor(since))])
+      if (r?.last != null) bySite.set(site, { site, last: r.last as number, days: [] })
+    }
+    return [...bySite.values()].sort((a, b) => (a.site < b.site ? -1 : a.site > b.site ? 1 : 0))
   }
 
   return {
@@ -366,6 +410,7 @@ export const openEngine = async (options: EngineOptions) => {
     version: () => version,
     progress: () => progress,
     async close() {
+      for (const statement of statements.values()) statement.destroySync()
       db.closeSync()
       instance.closeSync()
     },
@@ -414,6 +459,9 @@ export interface SiteActivity {
 }
 
 const DAY = 86_400_000
+
+/** The start of the hour of a time (epoch ms). */
+const floorHour = (t: number) => t - (((t % HOUR) + HOUR) % HOUR)
 
 /**
  * A session key or visitor of one site: the same id sent to two sites is two sessions, two users

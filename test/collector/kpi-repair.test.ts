@@ -46,13 +46,14 @@ const noise = (file: string, offset: number, bytes = 100 * 1024) => {
 }
 
 /**
- * Where a block of the `sessions` table starts in the file (every report reads it): past the
- * file's 4 KB header and its two 4 KB database headers, blocks of `block_size` bytes.
+ * Where a block of the `cells` table starts in the file (every report over whole hours reads it,
+ * the year's `/kpi` nothing else): past the file's 4 KB header and its two 4 KB database headers,
+ * blocks of `block_size` bytes.
  */
-const sessionsBlock = async (file: string) => {
+const tableBlock = async (file: string, table: string) => {
   const instance = await DuckDBInstance.create(file)
   const db = await instance.connect()
-  const [{ block }] = (await db.runAndReadAll(`SELECT max(block_id)::INTEGER AS block FROM pragma_storage_info('sessions') WHERE block_id >= 0`)).getRowObjectsJS()
+  const [{ block }] = (await db.runAndReadAll(`SELECT max(block_id)::INTEGER AS block FROM pragma_storage_info('${table}') WHERE block_id >= 0`)).getRowObjectsJS()
   const [{ size }] = (await db.runAndReadAll(`SELECT block_size::INTEGER AS size FROM pragma_database_size()`)).getRowObjectsJS()
   db.closeSync()
   instance.closeSync()
@@ -73,19 +74,25 @@ describe('a KPI store that repairs itself', () => {
 
     const file = join(data, 'kpi.duckdb')
     const size = statSync(file).size
-    const offset = await sessionsBlock(file)
-    // Well past the headers, inside the file: a data block, the header intact.
-    expect(offset).toBeGreaterThan(12 * 1024)
-    expect(offset + 100 * 1024).toBeLessThan(size)
-    noise(file, offset)
+    // A block of each table a report reads, well past the headers, inside the file: data blocks, the header intact.
+    for (const table of ['cells', 'sessions']) {
+      const offset = await tableBlock(file, table)
+      expect(offset).toBeGreaterThan(12 * 1024)
+      expect(offset + 100 * 1024).toBeLessThan(size)
+      noise(file, offset)
+    }
 
     c = await cli(['--data', data])
-    // The first report reads the damaged block: 503, with why and when to ask again, never a number.
+    // The report that reads the damaged block answers 503, with why and when to ask again, never a
+    // number. (The store may read it first, listing its sites: then this answer waits for the short
+    // rebuild, as for any build about to end, and is the rebuilt report.)
     const first = await get(`${c.url}/kpi`)
-    expect(first.status).toBe(503)
-    expect(first.body.error).toMatch(/failed its checks and is being rebuilt/)
-    expect(first.body.repair.reason).toMatch(/checksum/i)
-    expect(Number(first.retryAfter)).toBeGreaterThan(0)
+    if (first.status !== 200) {
+      expect(first.status).toBe(503)
+      expect(first.body.error).toMatch(/failed its checks and is being rebuilt/)
+      expect(first.body.repair.reason).toMatch(/checksum/i)
+      expect(Number(first.retryAfter)).toBeGreaterThan(0)
+    }
     const t0 = Date.now()
     const answered = await waitFor(async () => {
       const r = await get(`${c.url}/kpi`)
@@ -136,7 +143,7 @@ describe('a KPI store that repairs itself', () => {
     await writeSample({ dir: data, events: 3_000, days: 20, seed: 15, end: new Date('2026-11-25T00:00:00Z') })
     const before = await runCli(['kpi', data, '--json'])
     expect(before.code).toBe(0)
-    noise(join(data, 'kpi.duckdb'), await sessionsBlock(join(data, 'kpi.duckdb')))
+    noise(join(data, 'kpi.duckdb'), await tableBlock(join(data, 'kpi.duckdb'), 'cells'))
     const after = await runCli(['kpi', data, '--json'])
     expect([after.code, after.stderr]).toEqual([0, expect.stringMatching(/failed its checks \(IO Error: Corrupt database file.*\); kept as .*kpi\.duckdb\.corrupt-/)])
     expect(JSON.parse(after.stdout)).toEqual(JSON.parse(before.stdout))
