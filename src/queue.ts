@@ -1,4 +1,4 @@
-import { chunk, MAX_BODY, body } from './batch'
+import { body, chunk, MAX_BODY, type Chunk } from './batch'
 import { stringify, tooBig } from './lib/json'
 import { createRescue } from './rescue'
 import { createQueueStore, type Entry } from './store'
@@ -14,9 +14,6 @@ export const FLUSH_MS = 5e3
 /** An event larger than this is refused. */
 export const MAX_EVENT_BYTES = 32768
 
-// Taken once at load: a page that later replaces window.fetch cannot break delivery.
-const nativeFetch = typeof fetch == 'function' ? /* @__PURE__ */ fetch.bind(globalThis) : undefined
-
 export interface QueueOptions {
   endpoint: string
   writeKey?: string | null
@@ -30,6 +27,9 @@ export interface QueueOptions {
 }
 
 export type Queue = ReturnType<typeof createQueue>
+
+/** The messageIds of entries (keys end with the messageId, 36 characters). */
+export const ids = (entries: Entry[]) => entries.map((e) => e[0].slice(-36))
 
 /**
  * track() → queue → IndexedDB, and out with keepalive when the page hides. This is the part of
@@ -111,14 +111,19 @@ export function createQueue(o: QueueOptions) {
     let budget = MAX_BODY
     for (const c of chunk([...q.mine].filter((e) => !q.kept.has(e[0])))) {
       if ((budget -= c.bytes + 100) < 0) break
-      const ids = c.entries.map((e) => (q.kept.add(e[0]), e[0].slice(-36)))
-      o.emit('send', { ids, transport: 'keepalive' })
       // Content blockers often refuse sendBeacon: it is only post()'s fallback, for a fetch that is
       // missing or broken. Refused both ways, the events were not sent: the next flush tries again.
-      post(q.nativeFetch, o.endpoint, body(c, o.writeKey), true).then((r) => r.status || c.entries.forEach((e) => q.kept.delete(e[0])))
+      send(c, true).then((r) => r.status || c.entries.forEach((e) => q.kept.delete(e[0])))
     }
     // For the next page's sender to ask about.
     keptLog.save([...q.kept])
+  }
+
+  /** A chunk's request; its keys are `kept` until answered. `ask`: the keys it asks about (see send.ts). */
+  const send = (c: Chunk, keepalive?: boolean, ask: Entry[] = []) => {
+    c.entries.forEach((e) => q.kept.add(e[0]))
+    o.emit('send', { ids: ids(c.entries), transport: keepalive ? 'keepalive' : 'fetch' })
+    return post(o.endpoint, body(c, o.writeKey, ids(ask)), keepalive)
   }
 
   const run = async () => {
@@ -137,7 +142,6 @@ export function createQueue(o: QueueOptions) {
 
   const q = {
     o,
-    nativeFetch,
     /** This tab's events not yet acknowledged, oldest first, as JSON. */
     mine: new Map<string, string>(),
     /**
@@ -155,6 +159,7 @@ export function createQueue(o: QueueOptions) {
     stored: store.all,
     del: store.del,
     persist,
+    send,
     /** The keys every page gone since sent with keepalive (see `kept`), taken out of localStorage. */
     take: keptLog.take,
     flush,

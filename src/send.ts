@@ -1,9 +1,7 @@
 import { backoff } from './backoff'
-import { body, chunk, MAX_BODY, type Chunk } from './batch'
-import type { Queue } from './queue'
-import { MAX_EVENTS } from './queue'
+import { chunk, MAX_BODY } from './batch'
+import { ids, MAX_EVENTS, type Queue } from './queue'
 import type { Entry } from './store'
-import { post } from './transport'
 
 /** Events older than this are dropped (and reported) rather than sent. */
 export const MAX_AGE_MS = 7 * 864e5
@@ -29,20 +27,11 @@ export function sender(q: Queue, report: (count: number, reason: string) => void
   /** Asked-about events the collector does not hold: sent again in this flush. */
   let again: Entry[] = []
 
-  // Keys end with the messageId (36 characters).
-  const ids = (entries: Entry[]) => entries.map((e) => e[0].slice(-36))
-
   /** Forgets entries for good: delivered, or given up. */
   const forget = async (entries: Entry[]) => {
     const keys = entries.map((e) => e[0])
     keys.forEach((k) => (mine.delete(k), kept.delete(k)))
     await q.del(keys)
-  }
-
-  const send = (c: Chunk, ask: Entry[]) => {
-    c.entries.forEach((e) => kept.add(e[0]))
-    o.emit('send', { ids: ids(c.entries), transport: 'fetch' })
-    return post(q.nativeFetch, o.endpoint, body(c, o.writeKey, ids(ask)))
   }
 
   /**
@@ -54,7 +43,7 @@ export function sender(q: Queue, report: (count: number, reason: string) => void
     const [c = { entries: [], parts: '', bytes: 0 }] = chunk(list.filter((e) => !kept.has(e[0])))
     const n = c.entries.length
     if (!n && !ask.length) return true
-    const r = await send(c, ask)
+    const r = await q.send(c, false, ask)
     const s = r.status
     if (s > 199 && s < 300) {
       // Only footfall's collector answers `held`; any other endpoint gets every asked event again.

@@ -1,4 +1,8 @@
 import { parseRetryAfter } from './backoff'
+
+// Taken once at load: a page that later replaces window.fetch cannot break delivery.
+const nativeFetch = typeof fetch == 'function' ? /* @__PURE__ */ fetch.bind(globalThis) : undefined
+
 export interface Reply {
   /** HTTP status; 0 for a network error, a timeout or an unreadable reply. */
   status: number
@@ -15,9 +19,9 @@ export interface Reply {
  * simple request, so no CORS preflight. `keepalive` lets the request outlive the page (the script
  * tag's last requests leave from queue.ts, which does not wait for replies). If fetch is unusable
  * (missing, replaced, or refused by a content blocker) sendBeacon takes over, and a queued beacon
- * counts as delivered since its reply can never be read. `f` is fetch as the core found it at load.
+ * counts as delivered since its reply can never be read. `f`: fetch as it was when footfall loaded.
  */
-export async function post(f: typeof fetch | undefined, url: string, body: string, keepalive = false): Promise<Reply> {
+export async function post(url: string, body: string, keepalive = false, f = nativeFetch): Promise<Reply> {
   try {
     const r = await f!(url, { method: 'POST', body, keepalive, credentials: 'omit', signal: keepalive ? undefined : AbortSignal.timeout?.(60e3) })
     const s = r?.status
