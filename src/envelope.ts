@@ -8,12 +8,14 @@ const timezone = Intl.DateTimeFormat().resolvedOptions().timeZone
 
 /** The page as it is now, every URL redacted. `referrer` is the previous SPA route, if any. */
 export function pageContext(referrer = document.referrer): PageContext {
+  // (The page's own URL always parses, so redact() never answers "" here.)
   const url = redact(location.href)
+  const u = new URL(url)
   return {
     url,
     // From the redacted URL: an e-mail address can sit in the path too (/users/jane@doe.com).
-    path: url ? new URL(url).pathname : location.pathname,
-    search: url ? new URL(url).search : '',
+    path: u.pathname,
+    search: u.search,
     referrer: redact(referrer),
     title: document.title,
   }
