@@ -86,7 +86,7 @@ export function createQueue(o: QueueOptions) {
       await store.put(part)
       part.forEach((e) => writing.delete(e[0]))
       // The page lived on after all (a tab switch, not an unload): the rescue copy is not needed.
-      if (!writing.size) rescue.drop()
+      if (!writing.size) rescue.save([])
     }
     return list
   }
