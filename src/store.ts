@@ -27,20 +27,18 @@ export function createQueueStore(onFail: (e: unknown) => void): Store {
   let idb: UseStore | null | undefined
   /** Consent denied: the database is deleted and left alone (memory only) until the next put. */
   let gone = false
-  const open = () => {
-    const s = createStore(DB, 'queue')
-    // Another tab deleting the database (consent denied there) must not wait for this tab to close.
-    s('readonly', (o) => {
-      const d = o.transaction.db
-      d.onversionchange = () => (d.close(), idb == s && (idb = undefined))
-    }).catch(() => {})
-    return s
-  }
   const run = async <T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => Promise<T> | void, fallback: () => T): Promise<T> => {
     let s: UseStore | null = null
     try {
-      s = idb === null || gone ? null : (idb ||= open())
-      if (s) return await s(mode, (o) => f(o) || (promisifyRequest(o.transaction) as Promise<T>))
+      s = idb === null || gone ? null : (idb ||= createStore(DB, 'queue'))
+      if (s)
+        return await s(mode, (o) => {
+          // Another tab deleting the database (consent denied there) must not wait for this tab to
+          // close: the connection closes, and the next operation opens a new one.
+          const d = o.transaction.db
+          d.onversionchange = () => (d.close(), (idb = undefined))
+          return f(o) || (promisifyRequest(o.transaction) as Promise<T>)
+        })
     } catch (e) {
       // A connection closed under a running operation by a deletion is not a broken IndexedDB.
       if (!gone) {
