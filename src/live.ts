@@ -16,7 +16,7 @@ import type { Ctx } from './tracker'
  */
 export function live(t: Ctx): void {
   const o = t.options
-  t.queue.run = sender(t.queue, (count, reason) => t.track('footfall_dropped', { count, reason }))
+  t.queue.run = sender(t.queue)
   pageviews(t)
   engagement(t)
   if (isOn(o.autocapture)) {

@@ -20,8 +20,8 @@ export interface QueueOptions {
   emit(type: string, data: unknown): void
   /** Counts events given up for `reason`; the tracker turns the counts into footfall_dropped events. */
   dropped(count: number, reason: string): void
-  /** Drop counts by reason not reported yet, taken (the sender reports them as footfall_dropped events). */
-  taken(): Record<string, number>
+  /** Reports the drop counts not reported yet as footfall_dropped events (the sender calls it when they can leave). */
+  report(): void
   /** Tells the site about an event it sent that cannot be accepted (console.warn + `error` + count). */
   warn(message: string, reason: string): void
 }

@@ -16,13 +16,8 @@ export const MAX_AGE_MS = 7 * 864e5
  * footfall's collector answers `"held": [ids]`, and only the others are sent again. An endpoint
  * that does not answer holds none of them as far as footfall knows: they are all sent again.
  */
-export function sender(q: Queue, report: (count: number, reason: string) => void): Queue['run'] {
+export function sender(q: Queue): Queue['run'] {
   const { o, mine, kept } = q
-  /** Called when delivery is possible, right before a flush sends: drops become footfall_dropped events. */
-  const beforeSend = () => {
-    const d = o.taken()
-    for (const reason of Object.keys(d)) report(d[reason], reason)
-  }
   let attempt = 0
   /** Asked-about events the collector does not hold: sent again in this flush. */
   let again: Entry[] = []
@@ -113,7 +108,7 @@ export function sender(q: Queue, report: (count: number, reason: string) => void
       // the collector keeps failing (at the bound each retry would push out one more real event),
       // but as soon as it answers again.
       const failing = attempt
-      failing || beforeSend()
+      failing || o.report()
       for (const k of q.take()) kept.add(k)
       // At most 500 ids are asked about (20 KB of the 64 KB a body may hold: a sendBeacon fallback
       // must carry it too); the rest are sent again, as to any collector.
@@ -130,7 +125,7 @@ export function sender(q: Queue, report: (count: number, reason: string) => void
         list = again.concat(list.slice(first.length))
       }
       for (const c of chunk(list)) if ((rest = !(await deliver(c.entries)))) break
-      if (failing && !attempt) beforeSend()
+      if (failing && !attempt) o.report()
     }
     await (navigator.locks ? navigator.locks.request('footfall', locked) : locked())
     return rest

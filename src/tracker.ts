@@ -79,11 +79,11 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
     emit,
     dropped,
     warn,
-    /** The counts waiting to be reported, taken out of storage. */
-    taken() {
+    /** The counts waiting to be reported, taken out of storage and tracked as footfall_dropped events. */
+    report() {
       const d = drops()
       drops({})
-      return d
+      for (const reason of Object.keys(d)) api.track('footfall_dropped', { count: d[reason], reason })
     },
   })
 

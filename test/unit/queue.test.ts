@@ -36,11 +36,11 @@ const setup = () => {
     endpoint: 'http://127.0.0.1/collect',
     emit: (t, d) => events.push([t, d]),
     dropped: (c, r) => dropped.push([c, r]),
-    taken: () => ({}),
+    report: () => {},
     warn: (m, r) => events.push(['warn', [m, r]]),
   })
   // The tracker attaches the sender as it starts.
-  q.run = sender(q, () => {})
+  q.run = sender(q)
   q.enable(true)
   queues.push(q)
   // What the timer calls; `q.flush()` below is what the tracker's flush() calls: now, whatever the backoff.
