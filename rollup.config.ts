@@ -104,7 +104,7 @@ const ts = () => typescript({ tsconfig: 'tsconfig.json', include: ['src/**/*.ts'
  * or built-in property the same file reads (`Promise.all`, a fetch `body`), or a part minified
  * without this list (vitals, dataLayer, platform: they see `track`, `on`, `warn`, `options`).
  */
-const INTERNAL_NAMES = ['session', 'start', 'soon', 'unload', 'enable', 'durable', 'save', 'touch', 'retryAfter', 'beacon', 'queue', 'mine', 'kept', 'writing', 'take', 'retryAt', 'persist', 'stored', 'del', 'run', 'load', 'emit', 'dropped', 'report', 'writeKey', 'parts', 'bytes', 'entries']
+const INTERNAL_NAMES = ['session', 'start', 'soon', 'unload', 'enable', 'durable', 'save', 'touch', 'retryAfter', 'beacon', 'queue', 'mine', 'kept', 'writing', 'take', 'retryAt', 'persist', 'stored', 'del', 'run', 'load', 'emit', 'dropped', 'report', 'writeKey', 'parts', 'bytes', 'entries', 'send', 'reset', 'read', 'write']
 const INTERNAL = new RegExp(`^(${INTERNAL_NAMES.join('|')})$`)
 
 const min = (mangleProps?: boolean) =>

@@ -59,7 +59,7 @@ export function createQueue(o: QueueOptions) {
   const keptLog = createRescue<string>('ff_kept_')
   const store = createQueueStore((e) => {
     o.emit('error', { message: 'no IndexedDB', error: '' + e })
-    store.put([...q.mine])
+    store.save([...q.mine])
   })
 
   /**
@@ -83,7 +83,7 @@ export function createQueue(o: QueueOptions) {
       // The unload path needs only the newest events; the store keeps them all.
       for (const k of mine.keys()) if (mine.size > MAX_EVENTS) mine.delete(k)
       list.push(...part)
-      await store.put(part)
+      await store.save(part)
       part.forEach((e) => writing.delete(e[0]))
       // The page lived on after all (a tab switch, not an unload): the rescue copy is not needed.
       if (!writing.size) rescue.save([])
@@ -156,7 +156,7 @@ export function createQueue(o: QueueOptions) {
     retryAt: 0,
     /** One flush from the store, attached by the sender; true when some of it must wait for a retry. */
     run: undefined as undefined | (() => Promise<boolean>),
-    stored: store.all,
+    stored: store.stored,
     del: store.del,
     persist,
     send,
@@ -185,16 +185,16 @@ export function createQueue(o: QueueOptions) {
     /** Consent granted: store and send. Otherwise hold nothing here. */
     enable(on: boolean) {
       enabled = on
-      if (on) store.put(rescue.take()), schedule(0)
+      if (on) store.save(rescue.take()), schedule(0)
     },
     /** Consent denied: forget every queued event, stored or not. */
-    async clear() {
+    async reset() {
       rescue.take()
       keptLog.take()
       q.kept.clear()
       q.mine.clear()
       unsaved = []
-      await store.clear()
+      await store.reset()
     },
   }
   return q

@@ -59,7 +59,7 @@ export function createSessions(kv: KV, now = () => Date.now()) {
       if (!s || t - w > 1e3 || landing) {
         w = t
         try {
-          s = JSON.parse(kv.get('ff_session') || 'null') || undefined
+          s = JSON.parse(kv.read('ff_session') || 'null') || undefined
         } catch {
           s = undefined
         }
@@ -67,12 +67,12 @@ export function createSessions(kv: KV, now = () => Date.now()) {
         start = !s?.id || !(t - s.t <= SESSION_MS) || (!!fresh && stringify(s.c) != stringify(landing))
         if (start) s = { id: uuid(), t, c: fresh ? landing! : {}, r: landingReferrer() }
         s!.t = t
-        kv.set('ff_session', stringify(s))
+        kv.write('ff_session', stringify(s))
       }
       s!.t = t
       return { session: s!, start }
     },
-    clear() {
+    reset() {
       s = undefined
       w = 0
     },

@@ -5,11 +5,11 @@ export type Entry = [key: string, json: string]
 const DB = 'footfall'
 
 export interface Store {
-  put(list: Entry[]): Promise<void>
+  save(list: Entry[]): Promise<void>
   /** Every stored entry, oldest first (keys start with the event's ISO timestamp). */
-  all(): Promise<Entry[]>
+  stored(): Promise<Entry[]>
   del(keys: string[]): Promise<void>
-  clear(): Promise<void>
+  reset(): Promise<void>
   /** False once IndexedDB failed and the queue lives in memory only. */
   durable(): boolean
 }
@@ -50,8 +50,8 @@ export function createQueueStore(onFail: (e: unknown) => void): Store {
     return fallback()
   }
   return {
-    put: (list) => ((gone = false), run('readwrite', (s) => list.forEach(([k, v]) => s.put(v, k)), () => list.forEach(([k, v]) => mem.set(k, v)))),
-    all: () =>
+    save: (list) => ((gone = false), run('readwrite', (s) => list.forEach(([k, v]) => s.put(v, k)), () => list.forEach(([k, v]) => mem.set(k, v)))),
+    stored: () =>
       run(
         'readonly',
         (s) => Promise.all([promisifyRequest(s.getAllKeys()), promisifyRequest(s.getAll())]).then(([k, v]) => k.map((k, i) => [k, v[i]] as Entry)),
@@ -59,7 +59,7 @@ export function createQueueStore(onFail: (e: unknown) => void): Store {
       ),
     durable: () => idb !== null,
     del: (keys) => run('readwrite', (s) => keys.forEach((k) => s.delete(k)), () => keys.forEach((k) => mem.delete(k))),
-    async clear() {
+    async reset() {
       mem.clear()
       gone = true
       const s = idb

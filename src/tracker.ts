@@ -46,7 +46,7 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
   /** Events recorded while consent is pending: memory only. */
   let held: Envelope[] = []
   let anonymousId: string | undefined
-  let userId = kv.get('ff_uid')
+  let userId = kv.read('ff_uid')
   let page: PageContext | undefined
   /** The campaign of the latest page view, applied to the session by the next event. */
   let landing: Campaign | undefined = campaignOf(location.search)
@@ -59,9 +59,9 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
 
   /** Drop counts live in storage until they can be sent as footfall_dropped. */
   const drops = (v?: Record<string, number>): Record<string, number> => {
-    if (v) kv.set('ff_drops', stringify(v))
+    if (v) kv.write('ff_drops', stringify(v))
     try {
-      return v || JSON.parse(kv.get('ff_drops') || '{}')
+      return v || JSON.parse(kv.read('ff_drops') || '{}')
     } catch {
       return {}
     }
@@ -122,7 +122,7 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
     // Only what the visitor does extends or starts a session.
     const { session, start } = sessions.touch(landing, PASSIVE.test(fields.event!), t)
     landing = undefined
-    if (!anonymousId) kv.set('ff_aid', (anonymousId = kv.get('ff_aid') || uuid()))
+    if (!anonymousId) kv.write('ff_aid', (anonymousId = kv.read('ff_aid') || uuid()))
     // Before the first page view (calls replayed at start-up) the page is read, not kept:
     // that page view still gets document.referrer and ends no earlier one.
     const e = envelope(fields, t, anonymousId, userId, session, start, page || pageContext())
@@ -148,9 +148,9 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
     if (s == 'denied') {
       anonymousId = undefined
       userId = null
-      kv.clear()
-      sessions.clear()
-      queue.clear()
+      kv.reset()
+      sessions.reset()
+      queue.reset()
     }
     if (s != 'pending') held = []
   }
@@ -197,7 +197,7 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
       drain()
       const t = props(traits, 'identify')
       if (!t) return
-      if (state != 'denied') kv.set('ff_uid', (userId = id))
+      if (state != 'denied') kv.write('ff_uid', (userId = id))
       record({ type: 'identify', traits: t })
     }),
 

@@ -1,12 +1,12 @@
 export type Persistence = 'local' | 'session' | 'none'
 
 export interface KV {
-  get(k: string): string | null
-  set(k: string, v: string): void
+  read(k: string): string | null
+  write(k: string, v: string): void
   /** Writes reach Web Storage only while enabled (consent granted); before that they live in memory. */
   enable(on: boolean): void
   /** Forgets every key footfall wrote, in memory and in Web Storage. */
-  clear(): void
+  reset(): void
 }
 
 /**
@@ -27,7 +27,7 @@ export function createKV(kind: Persistence): KV {
   const kv: KV = {
     // Once enabled, Web Storage is the truth shared by every tab (sessions, drop counts); before
     // that, what this page wrote in memory comes first.
-    get(k) {
+    read(k) {
       try {
         const stored = ws(true)?.getItem(k)
         return (on ? (stored ?? mem[k]) : (mem[k] ?? stored)) ?? null
@@ -35,7 +35,7 @@ export function createKV(kind: Persistence): KV {
         return mem[k] ?? null
       }
     },
-    set(k, v) {
+    write(k, v) {
       mem[k] = v
       try {
         ws()?.setItem(k, v)
@@ -43,9 +43,9 @@ export function createKV(kind: Persistence): KV {
     },
     enable(v) {
       on = v
-      for (const k of Object.keys(mem)) kv.set(k, mem[k])
+      for (const k of Object.keys(mem)) kv.write(k, mem[k])
     },
-    clear() {
+    reset() {
       // Both areas: ids kept by an earlier visit under another data-persistence go as well.
       for (const k of [...Object.keys(mem), 'ff_aid', 'ff_uid', 'ff_session', 'ff_drops']) {
         delete mem[k]

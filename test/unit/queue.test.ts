@@ -28,7 +28,7 @@ const ev = (props: Record<string, unknown> = {}, at = new Date()): Envelope => (
   context: {} as Envelope['context'],
 })
 
-const queues: { clear(): Promise<void>; enable(on: boolean): void }[] = []
+const queues: { reset(): Promise<void>; enable(on: boolean): void }[] = []
 const setup = () => {
   const dropped: [number, string][] = []
   const events: [string, any][] = []
@@ -59,7 +59,7 @@ beforeEach(() => {
 afterEach(async () => {
   for (const q of queues.splice(0)) {
     q.enable(false)
-    await q.clear()
+    await q.reset()
   }
 })
 
@@ -230,13 +230,13 @@ describe('queue', () => {
     expect(calls).toHaveLength(2)
   })
 
-  it('sends nothing until enabled (consent) and nothing after clear()', async () => {
+  it('sends nothing until enabled (consent) and nothing after reset()', async () => {
     const { q } = setup()
     q.enable(false)
     q.add(ev())
     await q.flush()
     expect(calls).toHaveLength(0)
-    await q.clear()
+    await q.reset()
     q.enable(true)
     await q.flush()
     expect(calls).toHaveLength(0)
