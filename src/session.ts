@@ -58,8 +58,9 @@ export function createSessions(kv: KV, now = () => Date.now()) {
       if (passive && s) return { session: s, start }
       if (!s || t - w > 1e3 || landing) {
         w = t
+        // (JSON.parse(null) is null: nothing stored yet.)
         try {
-          s = JSON.parse(kv.read('ff_session') || 'null') || undefined
+          s = JSON.parse(kv.read('ff_session')!) || undefined
         } catch {
           s = undefined
         }

@@ -57,11 +57,11 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
     if (reason) dropped(1, reason)
   }
 
-  /** Drop counts live in storage until they can be sent as footfall_dropped. */
+  /** Drop counts live in storage until they can be sent as footfall_dropped. (JSON.parse(null) is null.) */
   const drops = (v?: Record<string, number>): Record<string, number> => {
     if (v) kv.write('ff_drops', stringify(v))
     try {
-      return v || JSON.parse(kv.read('ff_drops') || '{}')
+      return v || JSON.parse(kv.read('ff_drops')!) || {}
     } catch {
       return {}
     }
@@ -135,7 +135,7 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
   const props = (p: unknown, fn: string, copy: (p: Props) => unknown = sanitize): Props | undefined => {
     if (p == null) return {}
     if (isPlainObject(p)) return copy(p) as Props
-    warn(fn + '(): props must be a plain object', 'invalid')
+    warn(fn + '(): bad props', 'invalid')
   }
 
   const setConsent = (s: ConsentState) => {

@@ -46,8 +46,9 @@ export function createKV(kind: Persistence): KV {
       for (const k of Object.keys(mem)) kv.write(k, mem[k])
     },
     reset() {
-      // Both areas: ids kept by an earlier visit under another data-persistence go as well.
-      for (const k of [...Object.keys(mem), 'ff_aid', 'ff_uid', 'ff_session', 'ff_drops']) {
+      // Every key footfall writes (the tracker's and the sessions'), in memory and in both areas: ids
+      // kept by an earlier visit under another data-persistence go as well.
+      for (const k of ['ff_aid', 'ff_uid', 'ff_session', 'ff_drops']) {
         delete mem[k]
         try {
           localStorage.removeItem(k)
