@@ -42,7 +42,7 @@ const landingReferrer = (): string => {
  * Sessions shared by every tab through storage. `touch` runs for every event: within a second
  * of the previous event it answers from memory and skips the storage round-trip.
  */
-export function createSessions(kv: KV, now = () => Date.now()) {
+export function createSessions(kv: KV, now = Date.now) {
   let s: Session | undefined
   let w = 0 // when storage was last read and written
   return {

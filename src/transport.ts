@@ -21,7 +21,7 @@ export interface Reply {
  * (missing, replaced, or refused by a content blocker) sendBeacon takes over, and a queued beacon
  * counts as delivered since its reply can never be read. `f`: fetch as it was when footfall loaded.
  */
-export async function post(url: string, body: string, keepalive = false, f = nativeFetch): Promise<Reply> {
+export async function post(url: string, body: string, keepalive?: boolean, f = nativeFetch): Promise<Reply> {
   try {
     const r = await f!(url, { method: 'POST', body, keepalive, credentials: 'omit', signal: keepalive ? undefined : AbortSignal.timeout?.(60e3) })
     const s = r?.status
