@@ -55,11 +55,21 @@ export function createQueue(o: QueueOptions) {
   let chain = Promise.resolve()
   let next: Promise<void> | undefined
 
+  /** This tab's events not yet acknowledged, oldest first, as JSON. */
+  const mine = new Map<string, string>()
+  /**
+   * Keys of events on their way and not yet acknowledged: in a request of this page (a browser
+   * aborts the ordinary ones as the page goes away, maybe after the collector got them), or sent
+   * with keepalive by this page or by pages gone since.
+   */
+  const kept = new Set<string>()
+  /** Keys whose write to the store is under way: in `mine`, not yet safe in IndexedDB. */
+  const writing = new Set<string>()
   const rescue = createRescue<Entry>('ff_rescue_')
   const keptLog = createRescue<string>('ff_kept_')
   const store = createQueueStore((e) => {
     o.emit('error', { message: 'no IndexedDB', error: '' + e })
-    store.save([...q.mine])
+    store.save([...mine])
   })
 
   /**
@@ -68,7 +78,6 @@ export function createQueue(o: QueueOptions) {
    * not become one long task. `now`: all of it before the first await, as the unload path needs.
    */
   const persist = async (now?: boolean) => {
-    const { mine, writing } = q
     const list: Entry[] = []
     while (unsaved.length) {
       const part: Entry[] = []
@@ -109,19 +118,19 @@ export function createQueue(o: QueueOptions) {
    */
   const leave = () => {
     let budget = MAX_BODY
-    for (const c of chunk([...q.mine].filter((e) => !q.kept.has(e[0])))) {
+    for (const c of chunk([...mine].filter((e) => !kept.has(e[0])))) {
       if ((budget -= c.bytes + 100) < 0) break
       // Content blockers often refuse sendBeacon: it is only post()'s fallback, for a fetch that is
       // missing or broken. Refused both ways, the events were not sent: the next flush tries again.
-      send(c, true).then((r) => r.status || c.entries.forEach((e) => q.kept.delete(e[0])))
+      send(c, true).then((r) => r.status || c.entries.forEach((e) => kept.delete(e[0])))
     }
     // For the next page's sender to ask about.
-    keptLog.save([...q.kept])
+    keptLog.save([...kept])
   }
 
   /** A chunk's request; its keys are `kept` until answered. `ask`: the keys it asks about (see send.ts). */
   const send = (c: Chunk, keepalive?: boolean, ask: Entry[] = []) => {
-    c.entries.forEach((e) => q.kept.add(e[0]))
+    c.entries.forEach((e) => kept.add(e[0]))
     o.emit('send', { ids: ids(c.entries), transport: keepalive ? 'keepalive' : 'fetch' })
     return post(o.endpoint, body(c, o.writeKey, ids(ask)), keepalive)
   }
@@ -129,7 +138,7 @@ export function createQueue(o: QueueOptions) {
   const run = async () => {
     if (!enabled) return
     await persist()
-    if ((await q.run!()) || q.mine.size || unsaved.length) schedule(Math.max(FLUSH_MS, q.retryAt - Date.now()))
+    if ((await q.run!()) || mine.size || unsaved.length) schedule(Math.max(FLUSH_MS, q.retryAt - Date.now()))
   }
 
   /** Runs one flush after the current one; calls made while one waits share it. */
@@ -142,16 +151,9 @@ export function createQueue(o: QueueOptions) {
 
   const q = {
     o,
-    /** This tab's events not yet acknowledged, oldest first, as JSON. */
-    mine: new Map<string, string>(),
-    /**
-     * Keys of events on their way and not yet acknowledged: in a request of this page (a browser
-     * aborts the ordinary ones as the page goes away, maybe after the collector got them), or sent
-     * with keepalive by this page or by pages gone since.
-     */
-    kept: new Set<string>(),
-    /** Keys whose write to the store is under way: in `mine`, not yet safe in IndexedDB. */
-    writing: new Set<string>(),
+    mine,
+    kept,
+    writing,
     /** No retry before this time (set by the sender from its backoff; flush() and `online` clear it). */
     retryAt: 0,
     /** One flush from the store, attached by the sender; true when some of it must wait for a retry. */
@@ -177,7 +179,7 @@ export function createQueue(o: QueueOptions) {
       // A page being unloaded aborts its IndexedDB writes: what is not yet safely stored (all of it
       // when the queue lives in memory) is also copied, synchronously, to localStorage, and moved
       // into the store on the next page load.
-      rescue.save(store.durable() ? [...q.writing].map((k) => [k, q.mine.get(k)!]) : [...q.mine])
+      rescue.save(store.durable() ? [...writing].map((k) => [k, mine.get(k)!]) : [...mine])
       // What is on its way already (an ordinary request in flight, or keepalive on an earlier
       // hide: pagehide often follows visibilitychange) is not sent again now.
       leave()
@@ -191,8 +193,8 @@ export function createQueue(o: QueueOptions) {
     async reset() {
       rescue.take()
       keptLog.take()
-      q.kept.clear()
-      q.mine.clear()
+      kept.clear()
+      mine.clear()
       unsaved = []
       await store.reset()
     },
