@@ -9,8 +9,9 @@ import { live } from './live'
 import { consentFor, STATES } from './consent'
 import type { Loader } from './lib/lazy'
 import type { ConsentState, Options } from './options'
-import { createQueue, MAX_EVENTS, type Queue } from './queue'
+import { createQueue, MAX_EVENTS } from './queue'
 import { isPlainObject, sanitize, snapshot } from './sanitize'
+import { sender } from './send'
 import { campaignOf, createSessions } from './session'
 import type { Campaign, Envelope, PageContext, Props } from './types'
 
@@ -23,12 +24,10 @@ type Fields = Pick<Envelope, 'type'> & Partial<Envelope>
 
 export type Tracker = ReturnType<typeof createTracker>
 
-/** Everything an autocapture module may use: the public API plus the internal event hub. */
+/** Everything an autocapture module or a part may use: the public API (`on` also hears the internal `hidden` and `pageend`), the options, warnings. */
 export type Ctx = Tracker & {
-  emit(type: string, data?: unknown): void
   options: Options
   warn(message: string, reason?: string): void
-  queue: Queue
   /** Adds an optional part (see lib/lazy.ts). */
   load(name: string): Promise<void>
 }
@@ -86,6 +85,8 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
       for (const reason of Object.keys(d)) api.track('footfall_dropped', { count: d[reason], reason })
     },
   })
+  // Sending from the store: batches, replies, retries, bounds, several tabs.
+  queue.run = sender(queue)
 
   /**
    * track() calls not yet made into events: the props copied, the time taken. Building the
@@ -233,7 +234,7 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
   // consent, identify and on() apply to the landing page view too.
   replay?.(api)
 
-  const ctx: Ctx = { ...api, emit, options: o, warn, queue, load: (name) => loader(ctx, name) }
+  const ctx: Ctx = { ...api, options: o, warn, load: (name) => loader(ctx, name) }
   onHidden(() => {
     emit('hidden')
     drain()
