@@ -19,27 +19,22 @@ export function createKV(kind: Persistence): KV {
   let on = false
   // Reading is allowed before consent: ids can only be there from an earlier visit that granted it
   // (denied removes them), and a returning visitor keeps their id. Writing waits for consent.
-  const ws = (read?: boolean): Storage | undefined => {
+  /** `f` applied to the Web Storage in use; undefined when there is none or it throws. */
+  const ws = <T>(f: (s: Storage) => T, read?: boolean): T | undefined => {
     try {
-      return (on || read) && kind != 'none' ? (kind == 'session' ? sessionStorage : localStorage) : undefined
+      if ((on || read) && kind != 'none') return f(kind == 'session' ? sessionStorage : localStorage)
     } catch {}
   }
   const kv: KV = {
     // Once enabled, Web Storage is the truth shared by every tab (sessions, drop counts); before
     // that, what this page wrote in memory comes first.
     read(k) {
-      try {
-        const stored = ws(true)?.getItem(k)
-        return (on ? (stored ?? mem[k]) : (mem[k] ?? stored)) ?? null
-      } catch {
-        return mem[k] ?? null
-      }
+      const stored = ws((s) => s.getItem(k), true)
+      return (on ? (stored ?? mem[k]) : (mem[k] ?? stored)) ?? null
     },
     write(k, v) {
       mem[k] = v
-      try {
-        ws()?.setItem(k, v)
-      } catch {}
+      ws((s) => s.setItem(k, v))
     },
     enable(v) {
       on = v
