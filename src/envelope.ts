@@ -26,7 +26,8 @@ const library = { name: 'footfall', version: '__VERSION__' } as const
 /**
  * A Segment-spec message with footfall's context. `messageId` is fixed here for good: retries
  * reuse it. The session's campaign and landing referrer ride on every event of the session
- * (Segment's context.campaign and context.referrer).
+ * (Segment's context.campaign and context.referrer). A field left undefined (no landing referrer, no
+ * user id, no automation) is not serialised.
  */
 export function envelope(
   fields: Pick<Envelope, 'type'> & Partial<Envelope>,
@@ -37,7 +38,7 @@ export function envelope(
   sessionStart: boolean,
   page: PageContext,
 ): Envelope {
-  const e: Envelope = {
+  return {
     ...fields,
     messageId: uuid(),
     timestamp: new Date(t).toISOString(),
@@ -57,9 +58,8 @@ export function envelope(
       // (A trick for bytes: `x && true` is true or nothing. Headless and PhantomJS user agents
       // are the collector's to read, from the request.)
       automation: ((navigator.webdriver || (window as { Cypress?: unknown }).Cypress) && true) as true | undefined,
+      referrer: session.r ? { url: session.r } : undefined,
     },
+    userId: userId || undefined,
   }
-  if (session.r) e.context.referrer = { url: session.r }
-  if (userId) e.userId = userId
-  return e
 }
