@@ -33,9 +33,9 @@ export function chat(t: Ctx): void {
     let last = 0
     let seen: unknown
     // Some vendors report one opening twice (Drift's chatOpen and legacy sidebarOpen).
+    // (`last` on the left is the previous opening's time, read before the assignment.)
     const open = () => {
-      if (Date.now() - last > 1e3) t.track('chat_open', { provider })
-      last = Date.now()
+      if (last < (last = Date.now()) - 1e3) t.track('chat_open', { provider })
     }
     const go = (v: unknown, again?: boolean) => {
       if (!v || v === seen) return
