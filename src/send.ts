@@ -19,8 +19,6 @@ export const MAX_AGE_MS = 7 * 864e5
 export function sender(q: Queue): Queue['run'] {
   const { o, mine, kept } = q
   let attempt = 0
-  /** Asked-about events the collector does not hold: sent again in this flush. */
-  let again: Entry[] = []
 
   /** Forgets entries for good: delivered, or given up. */
   const forget = async (entries: Entry[]) => {
@@ -43,7 +41,7 @@ export function sender(q: Queue): Queue['run'] {
     if (s > 199 && s < 300) {
       // Only footfall's collector answers `held`; any other endpoint gets every asked event again.
       const held = /"held":\[([^\]]*)/.exec(r.text!)?.[1] || ''
-      for (const e of ask) (held.includes(e[0].slice(-36)) ? c.entries : again).push(e)
+      for (const e of ask) if (held.includes(e[0].slice(-36))) c.entries.push(e)
       await forget(c.entries)
       o.emit('ack', { ids: ids(c.entries) })
       attempt = 0
@@ -61,7 +59,6 @@ export function sender(q: Queue): Queue['run'] {
     // 413 or another 4xx: the collector refuses something in this chunk (or the question: the
     // asked events are then sent again). Bisect until the refused events stand alone, drop only
     // those, and deliver the rest.
-    again.push(...ask)
     if (n < 2) return n && give(c.entries, s == 413 ? 'too_large' : 'rejected'), true
     return (await deliver(c.entries.slice(0, n >> 1))) && deliver(c.entries.slice(n >> 1))
   }
@@ -116,13 +113,12 @@ export function sender(q: Queue): Queue['run'] {
       kept.clear()
       ask.forEach((e) => kept.add(e[0]))
       let list = all.filter((e) => !kept.has(e[0])).concat(await q.persist())
-      again = []
       if (ask.length) {
         // The first request carries the question (with the first chunk, or alone).
         const first = chunk(list, MAX_BODY - 2e4)[0]?.entries || []
         if ((rest = !(await deliver(first, ask)))) return
-        ask.forEach((e) => kept.delete(e[0]))
-        list = again.concat(list.slice(first.length))
+        // Those the collector holds are forgotten (not kept any more); the others are sent again.
+        list = ask.filter((e) => kept.delete(e[0])).concat(list.slice(first.length))
       }
       for (const c of chunk(list)) if ((rest = !(await deliver(c.entries)))) break
       if (failing && !attempt) o.report()
