@@ -111,7 +111,9 @@ const min = (mangleProps?: boolean) =>
   terser({
     ecma: 2020,
     module: true,
-    compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
+    // Measured on footfall.js (brotli): inline 1 (single-use functions stay functions, not IIFEs with
+    // their parameters) −11 B, a fourth pass −10 B, `(function(){…})()` rather than `!function…` −5 B.
+    compress: { passes: 4, inline: 1, negate_iife: false, unsafe_arrows: true, pure_getters: true },
     // builtins: a name listed here is ours even where the DOM has the same one (`start`).
     mangle: { properties: mangleProps ? { regex: INTERNAL, builtins: true } : { regex: /^_/ } },
     format: { comments: false },
