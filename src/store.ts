@@ -55,7 +55,8 @@ export function createQueueStore(onFail: (e: unknown) => void): Store {
       run(
         'readonly',
         (s) => Promise.all([promisifyRequest(s.getAllKeys()), promisifyRequest(s.getAll())]).then(([k, v]) => k.map((k, i) => [k, v[i]] as Entry)),
-        () => [...mem].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+        // (Keys are all one length, so sorting the `key,json` texts sorts by key.)
+        () => [...mem].sort(),
       ),
     durable: () => idb !== null,
     del: (keys) => run('readwrite', (s) => keys.forEach((k) => s.delete(k)), () => keys.forEach((k) => mem.delete(k))),
