@@ -138,7 +138,8 @@ export function createQueue(o: QueueOptions) {
   const run = async () => {
     if (!enabled) return
     await persist()
-    if ((await q.run!()) || mine.size || unsaved.length) schedule(Math.max(FLUSH_MS, q.retryAt - Date.now()))
+    // (Backing off, the timer itself waits until retryAt.)
+    if ((await q.run!()) || mine.size || unsaved.length) schedule(FLUSH_MS)
   }
 
   /** Runs one flush after the current one; calls made while one waits share it. */
