@@ -29,14 +29,8 @@ export function campaignOf(search: string): Campaign {
   return c
 }
 
-/** document.referrer when it is another site; navigation inside the site is not a source. */
-const landingReferrer = (): string => {
-  try {
-    return new URL(document.referrer).host != location.host ? redact(document.referrer) : ''
-  } catch {
-    return ''
-  }
-}
+/** document.referrer (a URL, or "") when it is another site; navigation inside the site is not a source. */
+const landingReferrer = (r = document.referrer): string => (r && new URL(r).host != location.host ? redact(r) : '')
 
 /**
  * Sessions shared by every tab through storage. `touch` runs for every event: within a second

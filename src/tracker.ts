@@ -186,7 +186,7 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
       if (!p) return
       // The page view that ends reports its engagement: recorded now, while it is still the page.
       if (page) emit('pageend', page), drain()
-      page = pageContext(page ? page.url : document.referrer)
+      page = pageContext(page?.url)
       landing = campaignOf(location.search)
       record({ type: 'page', properties: { ...page, ...p } })
     }),
