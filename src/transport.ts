@@ -28,8 +28,9 @@ export async function post(url: string, body: string, keepalive?: boolean, f = n
     if (typeof s != 'number') throw 0
     const text = s < 300 ? await r.text() : ''
     // A 2xx HTML page is a captive portal or a catch-all route, not a collector: acknowledging it would lose the batch.
-    // (A short "ok" that a framework labels text/html is still an acknowledgement: only a page counts.)
-    const html = /html/.test(r.headers?.get('Content-Type') || '') && /<(!doctype|html|head|body)/i.test(text)
+    // (A short "ok" that a framework labels text/html is still an acknowledgement: only a page counts,
+    // whatever its Content-Type says.)
+    const html = /<(!doctype|html|head|body)/i.test(text)
     return { status: html ? 0 : s, retryAfter: parseRetryAfter(r.headers?.get('Retry-After')), text }
   } catch (e) {
     // A real network failure or timeout is retried later; anything else means fetch itself is broken.
