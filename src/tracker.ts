@@ -11,7 +11,6 @@ import type { Loader } from './lib/lazy'
 import type { ConsentState, Options } from './options'
 import { createQueue, MAX_EVENTS } from './queue'
 import { isPlainObject, sanitize, snapshot } from './sanitize'
-import { sender } from './send'
 import { campaignOf, createSessions } from './session'
 import type { Campaign, Envelope, PageContext, Props } from './types'
 
@@ -85,8 +84,6 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
       for (const reason of Object.keys(d)) api.track('footfall_dropped', { count: d[reason], reason })
     },
   })
-  // Sending from the store: batches, replies, retries, bounds, several tabs.
-  queue.run = sender(queue)
 
   /**
    * track() calls not yet made into events: the props copied, the time taken. Building the
@@ -217,7 +214,7 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
     /** Sends what is queued now; resolves when it is acknowledged or this attempt failed. Never rejects. */
     // Asked for: now, whatever backoff is under way. drain() catches what each event may throw,
     // and a flush is a promise that never rejects.
-    flush: (): Promise<void> => (drain(), (queue.retryAt = 0), queue.flush()),
+    flush: (): Promise<void> => (drain(), queue.flush(true)),
 
     /** Subscribes to `track`, `send`, `ack`, `drop` or `error`; returns the unsubscribe function. */
     on: safe((type: string, cb: (data: any) => void): (() => void) =>

@@ -16,7 +16,6 @@ const fakeFetch = async (_url: string, init: RequestInit) => {
 }
 vi.stubGlobal('fetch', fakeFetch)
 const { createQueue, MAX_EVENTS } = await import('../../src/queue')
-const { sender } = await import('../../src/send')
 
 const ev = (props: Record<string, unknown> = {}, at = new Date()): Envelope => ({
   type: 'track',
@@ -39,13 +38,11 @@ const setup = () => {
     report: () => {},
     warn: (m, r) => events.push(['warn', [m, r]]),
   })
-  // The tracker attaches the sender as it starts.
-  q.run = sender(q)
   q.enable(true)
   queues.push(q)
   // What the timer calls; `q.flush()` below is what the tracker's flush() calls: now, whatever the backoff.
   const timed = q.flush
-  q.flush = () => ((q.retryAt = 0), timed())
+  q.flush = () => timed(true)
   return { q, dropped, events, timed }
 }
 
