@@ -1,4 +1,4 @@
-import { envelope, pageContext } from './envelope'
+import { library, pageContext, timezone } from './envelope'
 import { normalize } from './events'
 import { createEmitter } from './lib/emitter'
 import { stringify } from './lib/json'
@@ -112,8 +112,11 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
   }
 
   /**
-   * Makes an event of `fields` at time `t`. An event over 32 KB is refused once, where it is
-   * serialised for the store (queue.ts), not here as well.
+   * Makes an event of `fields` at time `t`: a Segment-spec message with footfall's context.
+   * `messageId` is fixed here for good: retries reuse it. The session's campaign and landing
+   * referrer ride on every event of the session (Segment's context.campaign and context.referrer).
+   * A field left undefined (no landing referrer, no user id, no automation) is not serialised. An
+   * event over 32 KB is refused once, where it is serialised for the store (queue.ts), not here as well.
    */
   function record(fields: Fields, t = Date.now()) {
     if (state == 'denied' || !o.endpoint) return
@@ -123,7 +126,30 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
     if (!anonymousId) kv.write('ff_aid', (anonymousId = kv.read('ff_aid') || uuid()))
     // Before the first page view (calls replayed at start-up) the page is read, not kept:
     // that page view still gets document.referrer and ends no earlier one.
-    const e = envelope(fields, t, anonymousId, userId, session, start, page || pageContext())
+    const e: Envelope = {
+      ...fields,
+      messageId: uuid(),
+      timestamp: new Date(t).toISOString(),
+      anonymousId,
+      context: {
+        library,
+        page: page || pageContext(),
+        campaign: session.c,
+        sessionId: session.id,
+        sessionStart: start,
+        locale: navigator.language,
+        timezone,
+        screen: { width: screen.width, height: screen.height },
+        // A browser driven by automation: WebDriver (Selenium, Playwright, Puppeteer) sets
+        // navigator.webdriver, Cypress leaves window.Cypress. Still sent, flagged for the collector
+        // to class. Otherwise undefined: people's events carry nothing. (A trick for bytes: `x &&
+        // true` is true or nothing. Headless and PhantomJS user agents are the collector's to read,
+        // from the request.)
+        automation: ((navigator.webdriver || (window as { Cypress?: unknown }).Cypress) && true) as true | undefined,
+        referrer: session.r ? { url: session.r } : undefined,
+      },
+      userId: userId || undefined,
+    }
     emit('track', e)
     if (state == 'granted') queue.add(e)
     else if (held.push(e) > MAX_EVENTS) emit('drop', { ids: [held.shift()!.messageId], reason: 'queue_full' }), dropped(1, 'queue_full')
