@@ -21,12 +21,15 @@ export interface QueueOptions {
   endpoint: string
   writeKey?: string | null
   emit(type: string, data: unknown): void
-  /** Counts events given up for `reason`; the tracker turns the counts into footfall_dropped events. */
-  dropped(count: number, reason: string): void
+  /**
+   * Counts events given up for `reason` (the tracker turns the counts into footfall_dropped events);
+   * `ids`: the events given up, for a `drop` event.
+   */
+  dropped(count: number, reason: string, ids?: string[]): void
   /** Reports the drop counts not reported yet as footfall_dropped events (called when they can leave). */
   report(): void
-  /** Tells the site about an event it sent that cannot be accepted (console.warn + `error` + count). */
-  warn(message: string, reason: string): void
+  /** Tells the site about an event it sent that cannot be accepted (console.warn + `error`; + count with a reason). */
+  warn(message: string, reason?: string): void
 }
 
 /** The messageIds of entries (keys end with the messageId, 36 characters). */
@@ -88,8 +91,8 @@ export function createQueue(o: QueueOptions) {
         const json = stringify(e)
         // The one size check: on the JSON that is stored and sent.
         if (tooBig(json, MAX_EVENT_BYTES)) {
-          o.emit('drop', { ids: [e.messageId], reason: 'too_large' })
-          o.warn(`"${e.event || e.type}" over 32 KB`, 'too_large')
+          o.dropped(1, 'too_large', [e.messageId])
+          o.warn(`"${e.event || e.type}" over 32 KB`)
         } else part.push([k, json]), mine.set(k, json), writing.add(k)
       }
       // The unload path needs only the newest events; the store keeps them all.
@@ -195,10 +198,9 @@ export function createQueue(o: QueueOptions) {
   const give = async (entries: Entry[], reason: string) => {
     if (!entries.length) return
     await forget(entries)
-    o.emit('drop', { ids: ids(entries), reason })
     // A refused drop report is not reported again: with a collector that refuses everything that
     // would be one more report every few seconds, forever.
-    o.dropped(entries.filter((e) => !e[1].includes('"event":"footfall_dropped"')).length, reason)
+    o.dropped(entries.filter((e) => !e[1].includes('"event":"footfall_dropped"')).length, reason, ids(entries))
   }
 
   /** Drops what is beyond the bounds (7 days, 5,000 events), oldest first. */

@@ -64,7 +64,9 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
       return {}
     }
   }
-  const dropped = (count: number, reason: string) => {
+  /** Counts `count` events given up for `reason`; `ids`, when the events had any, go to `drop` listeners. */
+  const dropped = (count: number, reason: string, ids?: string[]) => {
+    if (ids) emit('drop', { ids, reason })
     const d = drops()
     d[reason] = (d[reason] || 0) + count
     drops(d)
@@ -152,7 +154,7 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
     }
     emit('track', e)
     if (state == 'granted') queue.add(e)
-    else if (held.push(e) > MAX_EVENTS) emit('drop', { ids: [held.shift()!.messageId], reason: 'queue_full' }), dropped(1, 'queue_full')
+    else if (held.push(e) > MAX_EVENTS) dropped(1, 'queue_full', [held.shift()!.messageId])
   }
 
   /** A copy of `p` fit to send; undefined (and a warning naming the call) when it is not a plain object. */

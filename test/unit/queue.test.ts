@@ -34,7 +34,8 @@ const setup = () => {
   const q = createQueue({
     endpoint: 'http://127.0.0.1/collect',
     emit: (t, d) => events.push([t, d]),
-    dropped: (c, r) => dropped.push([c, r]),
+    // As the tracker does: a count, and a `drop` event for the ids given up.
+    dropped: (c, r, ids) => (dropped.push([c, r]), ids && events.push(['drop', { ids, reason: r }])),
     report: () => {},
     warn: (m, r) => events.push(['warn', [m, r]]),
   })
@@ -130,14 +131,15 @@ describe('queue', () => {
   })
 
   it('refuses an event over 32 KB when it is stored, and says so', async () => {
-    const { q, events } = setup()
+    const { q, events, dropped } = setup()
     const big = ev({ s: 'x'.repeat(40e3) })
     q.add(big)
     q.add(ev())
     await q.flush()
     expect(sent()).not.toContain(big.messageId)
     expect(sent()).toHaveLength(1)
-    expect(events.find((e) => e[0] == 'warn')![1][1]).toBe('too_large')
+    expect(events.find((e) => e[0] == 'warn')![1][0]).toMatch(/over 32 KB/)
+    expect(dropped).toEqual([[1, 'too_large']])
     expect(events.find((e) => e[0] == 'drop')![1]).toEqual({ ids: [big.messageId], reason: 'too_large' })
   })
 
