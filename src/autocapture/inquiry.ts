@@ -19,10 +19,8 @@ export function inquiryOf(el: Element): Props {
 }
 
 /** Clicks on mailto:, tel:, sms: and WhatsApp links are inquiries. Marked links are left to declarative capture. */
-export const inquiry =
-  (t: Ctx) =>
-  (e: Event): void => {
-    const a = e.type == 'click' && (e.target as Element).closest?.('a[href]')
-    const p = a && !a.closest('[data-ff-event]') && inquiryOf(a)
-    if (p && p.method != 'custom') t.track('inquiry', p)
-  }
+export const inquiry = (t: Ctx, e: Event): void => {
+  const a = e.type == 'click' && (e.target as Element).closest?.('a[href]')
+  const p = a && !a.closest('[data-ff-event]') && inquiryOf(a)
+  if (p && p.method != 'custom') t.track('inquiry', p)
+}
