@@ -19,11 +19,11 @@ export interface Reply {
  * simple request, so no CORS preflight. `keepalive` lets the request outlive the page (the script
  * tag's last requests leave from queue.ts, which does not wait for replies). If fetch is unusable
  * (missing, replaced, or refused by a content blocker) sendBeacon takes over, and a queued beacon
- * counts as delivered since its reply can never be read. `f`: fetch as it was when footfall loaded.
+ * counts as delivered since its reply can never be read. The fetch used is the one footfall found at load.
  */
-export async function post(url: string, body: string, keepalive?: boolean, f = nativeFetch): Promise<Reply> {
+export async function post(url: string, body: string, keepalive?: boolean): Promise<Reply> {
   try {
-    const r = await f!(url, { method: 'POST', body, keepalive, credentials: 'omit', signal: keepalive ? undefined : AbortSignal.timeout?.(60e3) })
+    const r = await nativeFetch!(url, { method: 'POST', body, keepalive, credentials: 'omit', signal: keepalive ? undefined : AbortSignal.timeout?.(60e3) })
     const s = r?.status
     if (typeof s != 'number') throw 0
     const text = s < 300 ? await r.text() : ''

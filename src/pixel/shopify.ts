@@ -137,7 +137,7 @@ export function shopifyPixel(cfg: PixelConfig, { analytics, browser, init }: Pix
   /** Sends one list of entries; 4xx other than 408/429 is bisected so only refused events are dropped. */
   const deliver = async (list: Entry[]): Promise<boolean> => {
     for (const c of chunk(list)) {
-      const r = await post(endpoint, body(c, cfg.site), true, fetch)
+      const r = await post(endpoint, body(c, cfg.site), true)
       const s = r.status
       if (s > 199 && s < 300) {
         const sent = new Set(c.entries.map((e) => e[0]))
