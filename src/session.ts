@@ -52,7 +52,7 @@ export function createSessions(kv: KV, now = Date.now) {
       if (passive && s) return { session: s, start }
       if (!s || t - w > 1e3 || landing) {
         w = t
-        // (JSON.parse(null) is null: nothing stored yet.)
+        // (Nothing stored: JSON.parse(null) is null, JSON.parse(undefined) throws.)
         try {
           s = JSON.parse(kv.read('ff_session')!) || undefined
         } catch {

@@ -55,7 +55,7 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
     if (reason) dropped(1, reason)
   }
 
-  /** Drop counts live in storage until they can be sent as footfall_dropped. (JSON.parse(null) is null.) */
+  /** Drop counts live in storage until they can be sent as footfall_dropped. (Nothing stored: JSON.parse(null) is null, JSON.parse(undefined) throws.) */
   const drops = (v?: Record<string, number>): Record<string, number> => {
     if (v) kv.write('ff_drops', stringify(v))
     try {

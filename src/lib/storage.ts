@@ -1,7 +1,8 @@
 export type Persistence = 'local' | 'session' | 'none'
 
 export interface KV {
-  read(k: string): string | null
+  /** The value, or nothing (null or undefined) when there is none. */
+  read(k: string): string | null | undefined
   write(k: string, v: string): void
   /** Writes reach Web Storage only while enabled (consent granted); before that they live in memory. */
   enable(on: boolean): void
@@ -30,7 +31,7 @@ export function createKV(kind: Persistence): KV {
     // that, what this page wrote in memory comes first.
     read(k) {
       const stored = ws((s) => s.getItem(k), true)
-      return (on ? (stored ?? mem[k]) : (mem[k] ?? stored)) ?? null
+      return on ? (stored ?? mem[k]) : (mem[k] ?? stored)
     },
     write(k, v) {
       mem[k] = v
