@@ -219,7 +219,7 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
     /** Ties this visitor's events from now on to a known user id. */
     identify: safe((id: string, traits?: Props): void => {
       if (typeof id == 'number') id = '' + id
-      if (typeof id != 'string' || !id || id.length > 256) return warn('identify(): bad user id', 'invalid')
+      if (typeof id != 'string' || !id || id.length > 256) return warn('identify(): bad id', 'invalid')
       drain()
       const t = props(traits, 'identify')
       if (!t) return
