@@ -23,10 +23,9 @@ export const isSecret = (name: string, value: string): boolean =>
  * The URL with secret-looking parameter values (in the query and in `#a=b` fragments, where
  * OAuth puts access tokens; also a `&a=b` in a path, the rare matrix style) replaced by "REDACTED", user:password@ removed and any e-mail address
  * replaced, so that nothing personal leaves the page through url, search or referrer. Everything
- * else is kept byte for byte. Not a URL → "".
+ * else is kept byte for byte. Not a URL ("" included) → "".
  */
 export function redact(url: string): string {
-  if (!url) return url
   try {
     const u = new URL(url)
     u.username = u.password = ''
