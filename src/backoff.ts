@@ -5,7 +5,7 @@
  * collector's forwarder both use it.
  */
 export const backoff = (attempt: number, retryAfter?: number, random?: () => number, base?: number, cap?: number): number =>
-  retryAfter ?? (random ?? Math.random)() * Math.min(cap ?? 300e3, (base ?? 500) * 2 ** attempt)
+  retryAfter ?? (random ? random() : Math.random()) * Math.min(cap ?? 300e3, (base ?? 500) * 2 ** attempt)
 
 /** Parses `Retry-After` (delta-seconds or an HTTP date) into milliseconds; undefined when absent, past or garbage. */
 export const parseRetryAfter = (h: string | null | undefined): number | undefined => {
