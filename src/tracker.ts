@@ -38,7 +38,7 @@ export type Ctx = Tracker & {
 export function createTracker(options: Options, replay: ((t: Tracker) => void) | undefined, loader: Loader) {
   const o = options
   const { on, emit } = createEmitter(o.debug)
-  const kv = createKV(o.persistence || 'local')
+  const kv = createKV(o.persistence)
   const sessions = createSessions(kv)
   let state: ConsentState = 'pending'
   /** Events recorded while consent is pending: memory only. */

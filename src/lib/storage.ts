@@ -11,11 +11,11 @@ export interface KV {
 }
 
 /**
- * Key-value storage for ids (never cookies): localStorage or sessionStorage per `data-persistence`,
+ * Key-value storage for ids (never cookies): localStorage (the default) or sessionStorage per `data-persistence`,
  * a plain object for `none`, while consent is not granted, and whenever Web Storage throws
  * (Safari private mode, storage disabled by policy).
  */
-export function createKV(kind: Persistence): KV {
+export function createKV(kind?: Persistence): KV {
   const mem: Record<string, string> = {}
   let on = false
   // Reading is allowed before consent: ids can only be there from an earlier visit that granted it
