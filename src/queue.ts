@@ -284,7 +284,7 @@ export function createQueue(o: QueueOptions) {
     soon: () => schedule(FLUSH_MS),
     add(e: Envelope) {
       // Sortable: time, then recording order within the millisecond, then the id for uniqueness across tabs.
-      if (unsaved.push([e.timestamp + (1e9 + ++seq) + e.messageId, e]) == 1) setTimeout(() => persist())
+      if (unsaved.push([e.timestamp + (1e9 + ++seq) + e.messageId, e]) == 1) setTimeout(persist)
       if (enabled) schedule(++sinceFlush >= FLUSH_AT ? 0 : FLUSH_MS)
     },
     /** Called when the page may be going away: sends what this tab holds with keepalive. */
