@@ -23,7 +23,10 @@ type Fields = Pick<Envelope, 'type'> & Partial<Envelope>
 
 export type Tracker = ReturnType<typeof createTracker>
 
-/** Everything an autocapture module or a part may use: the public API (`on` also hears the internal `hidden` and `pageend`), the options, warnings. */
+/**
+ * Everything an autocapture module or a part may use: the public API (`on` also hears the internal
+ * `hidden` and `pageend`), the options, warnings and the part loader.
+ */
 export type Ctx = Tracker & {
   options: Options
   warn(message: string, reason?: string): void
@@ -55,7 +58,10 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
     if (reason) dropped(1, reason)
   }
 
-  /** Drop counts live in storage until they can be sent as footfall_dropped. (Nothing stored: JSON.parse(null) is null, JSON.parse(undefined) throws.) */
+  /**
+   * Drop counts live in storage until they can be sent as footfall_dropped. (Nothing stored:
+   * JSON.parse(null) is null, JSON.parse(undefined) throws.)
+   */
   const drops = (v?: Record<string, number>): Record<string, number> => {
     if (v) kv.write('ff_drops', stringify(v))
     try {
