@@ -104,14 +104,16 @@ const ts = () => typescript({ tsconfig: 'tsconfig.json', include: ['src/**/*.ts'
  * or built-in property the same file reads (`Promise.all`, a fetch `body`), or a part minified
  * without this list (vitals, dataLayer, platform: they see `track`, `on`, `warn`, `options`).
  */
-const INTERNAL_NAMES = ['session', 'start', 'soon', 'unload', 'enable', 'durable', 'save', 'touch', 'retryAfter', 'beacon', 'queue', 'mine', 'kept', 'writing', 'take', 'retryAt', 'persist', 'stored', 'del', 'run', 'nativeFetch', 'load', 'emit', 'dropped', 'taken', 'writeKey', 'parts', 'bytes', 'entries']
+const INTERNAL_NAMES = ['session', 'start', 'soon', 'unload', 'enable', 'durable', 'save', 'touch', 'retryAfter', 'beacon', 'queue', 'mine', 'kept', 'writing', 'take', 'retryAt', 'persist', 'stored', 'del', 'run', 'load', 'emit', 'dropped', 'report', 'writeKey', 'parts', 'bytes', 'entries', 'send', 'reset', 'read', 'write']
 const INTERNAL = new RegExp(`^(${INTERNAL_NAMES.join('|')})$`)
 
 const min = (mangleProps?: boolean) =>
   terser({
     ecma: 2020,
     module: true,
-    compress: { passes: 3, unsafe_arrows: true, pure_getters: true },
+    // Measured on footfall.js (brotli): inline 1 (single-use functions stay functions, not IIFEs with
+    // their parameters) −11 B, a fourth pass −10 B, `(function(){…})()` rather than `!function…` −5 B.
+    compress: { passes: 4, inline: 1, negate_iife: false, unsafe_arrows: true, pure_getters: true },
     // builtins: a name listed here is ours even where the DOM has the same one (`start`).
     mangle: { properties: mangleProps ? { regex: INTERNAL, builtins: true } : { regex: /^_/ } },
     format: { comments: false },

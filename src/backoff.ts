@@ -4,8 +4,8 @@
  * not hit the collector in step. A `Retry-After` from the collector wins. The SDK and the
  * collector's forwarder both use it.
  */
-export const backoff = (attempt: number, retryAfter?: number, random = Math.random, base = 500, cap = 300e3): number =>
-  retryAfter ?? random() * Math.min(cap, base * 2 ** attempt)
+export const backoff = (attempt: number, retryAfter?: number, random?: () => number, base?: number, cap?: number): number =>
+  retryAfter ?? (random ? random() : Math.random()) * Math.min(cap ?? 300e3, (base ?? 500) * 2 ** attempt)
 
 /** Parses `Retry-After` (delta-seconds or an HTTP date) into milliseconds; undefined when absent, past or garbage. */
 export const parseRetryAfter = (h: string | null | undefined): number | undefined => {

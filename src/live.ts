@@ -5,18 +5,16 @@ import { pageviews } from './autocapture/pageviews'
 import { onLoad } from './lib/onLoad'
 import { onReady } from './lib/onReady'
 import { isOn } from './options'
-import { sender } from './send'
 import type { Ctx } from './tracker'
 
 /**
- * What the tracker starts with, all in `footfall.js`: sending from the store (batches, retries,
- * several tabs), SPA routes, engagement, clicks and chat openings. Only the parts a page opts into
+ * What the tracker starts with, all in `footfall.js` (with sending from the store, which the tracker
+ * attaches to its queue): SPA routes, engagement, clicks and chat openings. Only the parts a page opts into
  * or qualifies for are files of their own, added later: the dataLayer bridge (`data-datalayer`),
  * the shop platforms (a Shopify or WooCommerce shop), web vitals (after `load`).
  */
 export function live(t: Ctx): void {
   const o = t.options
-  t.queue.run = sender(t.queue, (count, reason) => t.track('footfall_dropped', { count, reason }))
   pageviews(t)
   engagement(t)
   if (isOn(o.autocapture)) {

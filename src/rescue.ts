@@ -10,14 +10,10 @@ import { stringify } from './lib/json'
 export function createRescue<T>(prefix: string) {
   const key = prefix + Date.now() + Math.random()
   return {
+    /** Leaves `list` for the next page; an empty list leaves nothing. */
     save(list: T[]) {
       try {
-        if (list.length) localStorage.setItem(key, stringify(list))
-      } catch {}
-    },
-    drop() {
-      try {
-        localStorage.removeItem(key)
+        list.length ? localStorage.setItem(key, stringify(list)) : localStorage.removeItem(key)
       } catch {}
     },
     /** Every page's lists, joined, removed from localStorage. */

@@ -7,23 +7,24 @@ const MAX_DEPTH = 8
  * BigInt → string, Date → ISO string, cycles → "[Circular]", anything deeper than 8 levels cut.
  * `__proto__` keys are skipped so a copy can never change a prototype.
  */
-export function sanitize(v: unknown, depth = 0, parents: unknown[] = []): unknown {
+export function sanitize(v: unknown, parents: unknown[] = []): unknown {
   if (typeof v == 'bigint') return '' + v
   if (typeof v == 'function' || typeof v == 'symbol') return undefined
   if (typeof v == 'number') return isFinite(v) ? v : null
   if (!v || typeof v != 'object') return v
   if (v instanceof Date) return isNaN(+v) ? null : v.toISOString()
   if (parents.includes(v)) return '[Circular]'
-  if (depth >= MAX_DEPTH) return '[Truncated]'
+  // The objects above this one: the cycle check, and the depth.
+  if (parents.length >= MAX_DEPTH) return '[Truncated]'
   parents.push(v)
   let out: unknown
   if (Array.isArray(v)) {
     // Like JSON: holes and unsendable values in arrays become null, keeping positions.
-    out = Array.from(v, (x) => sanitize(x, depth + 1, parents) ?? null)
+    out = Array.from(v, (x) => sanitize(x, parents) ?? null)
   } else {
     const o: Props = {}
     for (const k of Object.keys(v)) {
-      const x = k == '__proto__' ? undefined : sanitize((v as Props)[k], depth + 1, parents)
+      const x = k == '__proto__' ? undefined : sanitize((v as Props)[k], parents)
       if (x !== undefined) o[k] = x
     }
     out = o
@@ -42,7 +43,7 @@ export function sanitize(v: unknown, depth = 0, parents: unknown[] = []): unknow
 export function snapshot(p: Props): Props {
   const o = { ...p }
   // for…in allocates no key array; hasOwn keeps out what a polluted Object.prototype would add.
-  for (const k in o) if (typeof o[k] == 'object' && o[k] && Object.hasOwn(o, k)) o[k] = sanitize(o[k], 1, [p]) as Props
+  for (const k in o) if (typeof o[k] == 'object' && o[k] && Object.hasOwn(o, k)) o[k] = sanitize(o[k], [p]) as Props
   return o
 }
 

@@ -9,12 +9,12 @@ const w = window as unknown as { footfall?: Stub }
 // A second copy of the script must not start a second tracker.
 if (!w.footfall?.track) {
   const s = (document.currentScript || document.querySelector('script[data-endpoint]')) as HTMLScriptElement | null
-  // Every data-* attribute becomes the camelCased option of init(). The flags (data-debug,
-  // data-respect-dnt, data-datalayer) count by their presence; an empty value elsewhere is no value.
+  // Every data-* attribute becomes the camelCased option of init() (the element's dataset camelCases
+  // them). The flags (data-debug, data-respect-dnt, data-datalayer) count by their presence; an empty
+  // value elsewhere is no value.
   const options: Record<string, unknown> = { src: s?.src }
-  for (const a of s?.attributes || [])
-    if (a.name.startsWith('data-'))
-      options[a.name.slice(5).replace(/-(.)/g, (_, c: string) => c.toUpperCase())] = a.value || /debug|dnt|datalayer/.test(a.name) || undefined
+  const d = s?.dataset
+  for (const k in d) options[k] = d[k] || /debug|Dnt|datalayer/.test(k) || undefined
   const queued = w.footfall?.q || []
   const api = ((cmd: string, ...args: unknown[]) => {
     const f = (api as unknown as Record<string, unknown>)[cmd]
@@ -27,7 +27,7 @@ if (!w.footfall?.track) {
       Object.assign(api, t)
       w.footfall = api
       // Calls made through the stub before this script arrived, in their order.
-      for (const args of Array.from(queued)) api(...(args as unknown[]))
+      for (const args of queued as unknown[][]) api(...args)
     },
     script,
   )

@@ -29,20 +29,14 @@ export function campaignOf(search: string): Campaign {
   return c
 }
 
-/** document.referrer when it is another site; navigation inside the site is not a source. */
-const landingReferrer = (): string => {
-  try {
-    return new URL(document.referrer).host != location.host ? redact(document.referrer) : ''
-  } catch {
-    return ''
-  }
-}
+/** document.referrer (a URL, or "") when it is another site; navigation inside the site is not a source. */
+const landingReferrer = (r = document.referrer): string => (r && new URL(r).host != location.host ? redact(r) : '')
 
 /**
  * Sessions shared by every tab through storage. `touch` runs for every event: within a second
  * of the previous event it answers from memory and skips the storage round-trip.
  */
-export function createSessions(kv: KV, now = () => Date.now()) {
+export function createSessions(kv: KV, now = Date.now) {
   let s: Session | undefined
   let w = 0 // when storage was last read and written
   return {
@@ -58,8 +52,9 @@ export function createSessions(kv: KV, now = () => Date.now()) {
       if (passive && s) return { session: s, start }
       if (!s || t - w > 1e3 || landing) {
         w = t
+        // (Nothing stored: JSON.parse(null) is null, JSON.parse(undefined) throws.)
         try {
-          s = JSON.parse(kv.get('ff_session') || 'null') || undefined
+          s = JSON.parse(kv.read('ff_session')!) || undefined
         } catch {
           s = undefined
         }
@@ -67,12 +62,12 @@ export function createSessions(kv: KV, now = () => Date.now()) {
         start = !s?.id || !(t - s.t <= SESSION_MS) || (!!fresh && stringify(s.c) != stringify(landing))
         if (start) s = { id: uuid(), t, c: fresh ? landing! : {}, r: landingReferrer() }
         s!.t = t
-        kv.set('ff_session', stringify(s))
+        kv.write('ff_session', stringify(s))
       }
       s!.t = t
       return { session: s!, start }
     },
-    clear() {
+    reset() {
       s = undefined
       w = 0
     },

@@ -5,11 +5,11 @@ export type Entry = [key: string, json: string]
 const DB = 'footfall'
 
 export interface Store {
-  put(list: Entry[]): Promise<void>
+  save(list: Entry[]): Promise<void>
   /** Every stored entry, oldest first (keys start with the event's ISO timestamp). */
-  all(): Promise<Entry[]>
+  stored(): Promise<Entry[]>
   del(keys: string[]): Promise<void>
-  clear(): Promise<void>
+  reset(): Promise<void>
   /** False once IndexedDB failed and the queue lives in memory only. */
   durable(): boolean
 }
@@ -27,20 +27,18 @@ export function createQueueStore(onFail: (e: unknown) => void): Store {
   let idb: UseStore | null | undefined
   /** Consent denied: the database is deleted and left alone (memory only) until the next put. */
   let gone = false
-  const open = () => {
-    const s = createStore(DB, 'queue')
-    // Another tab deleting the database (consent denied there) must not wait for this tab to close.
-    s('readonly', (o) => {
-      const d = o.transaction.db
-      d.onversionchange = () => (d.close(), idb == s && (idb = undefined))
-    }).catch(() => {})
-    return s
-  }
   const run = async <T>(mode: IDBTransactionMode, f: (s: IDBObjectStore) => Promise<T> | void, fallback: () => T): Promise<T> => {
     let s: UseStore | null = null
     try {
-      s = idb === null || gone ? null : (idb ||= open())
-      if (s) return await s(mode, (o) => f(o) || (promisifyRequest(o.transaction) as Promise<T>))
+      s = idb === null || gone ? null : (idb ||= createStore(DB, 'queue'))
+      if (s)
+        return await s(mode, (o) => {
+          // Another tab deleting the database (consent denied there) must not wait for this tab to
+          // close: the connection closes, and the next operation opens a new one.
+          const d = o.transaction.db
+          d.onversionchange = () => (d.close(), (idb = undefined))
+          return f(o) || (promisifyRequest(o.transaction) as Promise<T>)
+        })
     } catch (e) {
       // A connection closed under a running operation by a deletion is not a broken IndexedDB.
       if (!gone) {
@@ -52,16 +50,17 @@ export function createQueueStore(onFail: (e: unknown) => void): Store {
     return fallback()
   }
   return {
-    put: (list) => ((gone = false), run('readwrite', (s) => list.forEach(([k, v]) => s.put(v, k)), () => list.forEach(([k, v]) => mem.set(k, v)))),
-    all: () =>
+    save: (list) => ((gone = false), run('readwrite', (s) => list.forEach(([k, v]) => s.put(v, k)), () => list.forEach(([k, v]) => mem.set(k, v)))),
+    stored: () =>
       run(
         'readonly',
         (s) => Promise.all([promisifyRequest(s.getAllKeys()), promisifyRequest(s.getAll())]).then(([k, v]) => k.map((k, i) => [k, v[i]] as Entry)),
-        () => [...mem].sort((a, b) => (a[0] < b[0] ? -1 : 1)),
+        // (Keys are all one length, so sorting the `key,json` texts sorts by key.)
+        () => [...mem].sort(),
       ),
     durable: () => idb !== null,
     del: (keys) => run('readwrite', (s) => keys.forEach((k) => s.delete(k)), () => keys.forEach((k) => mem.delete(k))),
-    async clear() {
+    async reset() {
       mem.clear()
       gone = true
       const s = idb

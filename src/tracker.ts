@@ -1,4 +1,4 @@
-import { envelope, pageContext } from './envelope'
+import { library, pageContext, timezone } from './envelope'
 import { normalize } from './events'
 import { createEmitter } from './lib/emitter'
 import { stringify } from './lib/json'
@@ -9,7 +9,7 @@ import { live } from './live'
 import { consentFor, STATES } from './consent'
 import type { Loader } from './lib/lazy'
 import type { ConsentState, Options } from './options'
-import { createQueue, MAX_EVENTS, type Queue } from './queue'
+import { createQueue, MAX_EVENTS } from './queue'
 import { isPlainObject, sanitize, snapshot } from './sanitize'
 import { campaignOf, createSessions } from './session'
 import type { Campaign, Envelope, PageContext, Props } from './types'
@@ -23,12 +23,13 @@ type Fields = Pick<Envelope, 'type'> & Partial<Envelope>
 
 export type Tracker = ReturnType<typeof createTracker>
 
-/** Everything an autocapture module may use: the public API plus the internal event hub. */
+/**
+ * Everything an autocapture module or a part may use: the public API (`on` also hears the internal
+ * `hidden` and `pageend`), the options, warnings and the part loader.
+ */
 export type Ctx = Tracker & {
-  emit(type: string, data?: unknown): void
   options: Options
   warn(message: string, reason?: string): void
-  queue: Queue
   /** Adds an optional part (see lib/lazy.ts). */
   load(name: string): Promise<void>
 }
@@ -40,13 +41,13 @@ export type Ctx = Tracker & {
 export function createTracker(options: Options, replay: ((t: Tracker) => void) | undefined, loader: Loader) {
   const o = options
   const { on, emit } = createEmitter(o.debug)
-  const kv = createKV(o.persistence || 'local')
+  const kv = createKV(o.persistence)
   const sessions = createSessions(kv)
   let state: ConsentState = 'pending'
   /** Events recorded while consent is pending: memory only. */
   let held: Envelope[] = []
   let anonymousId: string | undefined
-  let userId = kv.get('ff_uid')
+  let userId = kv.read('ff_uid')
   let page: PageContext | undefined
   /** The campaign of the latest page view, applied to the session by the next event. */
   let landing: Campaign | undefined = campaignOf(location.search)
@@ -57,16 +58,21 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
     if (reason) dropped(1, reason)
   }
 
-  /** Drop counts live in storage until they can be sent as footfall_dropped. */
+  /**
+   * Drop counts live in storage until they can be sent as footfall_dropped. (Nothing stored:
+   * JSON.parse(null) is null, JSON.parse(undefined) throws.)
+   */
   const drops = (v?: Record<string, number>): Record<string, number> => {
-    if (v) kv.set('ff_drops', stringify(v))
+    if (v) kv.write('ff_drops', stringify(v))
     try {
-      return v || JSON.parse(kv.get('ff_drops') || '{}')
+      return v || JSON.parse(kv.read('ff_drops')!) || {}
     } catch {
       return {}
     }
   }
-  const dropped = (count: number, reason: string) => {
+  /** Counts `count` events given up for `reason`; `ids`, when the events had any, go to `drop` listeners. */
+  const dropped = (count: number, reason: string, ids?: string[]) => {
+    if (ids) emit('drop', { ids, reason })
     const d = drops()
     d[reason] = (d[reason] || 0) + count
     drops(d)
@@ -79,11 +85,11 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
     emit,
     dropped,
     warn,
-    /** The counts waiting to be reported, taken out of storage. */
-    taken() {
+    /** The counts waiting to be reported, taken out of storage and tracked as footfall_dropped events. */
+    report() {
       const d = drops()
       drops({})
-      return d
+      for (const reason of Object.keys(d)) api.track('footfall_dropped', { count: d[reason], reason })
     },
   })
 
@@ -114,28 +120,54 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
   }
 
   /**
-   * Makes an event of `fields` at time `t`. An event over 32 KB is refused once, where it is
-   * serialised for the store (queue.ts), not here as well.
+   * Makes an event of `fields` at time `t`: a Segment-spec message with footfall's context.
+   * `messageId` is fixed here for good: retries reuse it. The session's campaign and landing
+   * referrer ride on every event of the session (Segment's context.campaign and context.referrer).
+   * A field left undefined (no landing referrer, no user id, no automation) is not serialised. An
+   * event over 32 KB is refused once, where it is serialised for the store (queue.ts), not here as well.
    */
   function record(fields: Fields, t = Date.now()) {
     if (state == 'denied' || !o.endpoint) return
     // Only what the visitor does extends or starts a session.
     const { session, start } = sessions.touch(landing, PASSIVE.test(fields.event!), t)
     landing = undefined
-    if (!anonymousId) kv.set('ff_aid', (anonymousId = kv.get('ff_aid') || uuid()))
+    if (!anonymousId) kv.write('ff_aid', (anonymousId = kv.read('ff_aid') || uuid()))
     // Before the first page view (calls replayed at start-up) the page is read, not kept:
     // that page view still gets document.referrer and ends no earlier one.
-    const e = envelope(fields, t, anonymousId, userId, session, start, page || pageContext())
+    const e: Envelope = {
+      ...fields,
+      messageId: uuid(),
+      timestamp: new Date(t).toISOString(),
+      anonymousId,
+      context: {
+        library,
+        page: page || pageContext(),
+        campaign: session.c,
+        sessionId: session.id,
+        sessionStart: start,
+        locale: navigator.language,
+        timezone,
+        screen: { width: screen.width, height: screen.height },
+        // A browser driven by automation: WebDriver (Selenium, Playwright, Puppeteer) sets
+        // navigator.webdriver, Cypress leaves window.Cypress. Still sent, flagged for the collector
+        // to class. Otherwise undefined: people's events carry nothing. (A trick for bytes: `x &&
+        // true` is true or nothing. Headless and PhantomJS user agents are the collector's to read,
+        // from the request.)
+        automation: ((navigator.webdriver || (window as { Cypress?: unknown }).Cypress) && true) as true | undefined,
+        referrer: session.r ? { url: session.r } : undefined,
+      },
+      userId: userId || undefined,
+    }
     emit('track', e)
     if (state == 'granted') queue.add(e)
-    else if (held.push(e) > MAX_EVENTS) emit('drop', { ids: [held.shift()!.messageId], reason: 'queue_full' }), dropped(1, 'queue_full')
+    else if (held.push(e) > MAX_EVENTS) dropped(1, 'queue_full', [held.shift()!.messageId])
   }
 
   /** A copy of `p` fit to send; undefined (and a warning naming the call) when it is not a plain object. */
   const props = (p: unknown, fn: string, copy: (p: Props) => unknown = sanitize): Props | undefined => {
     if (p == null) return {}
     if (isPlainObject(p)) return copy(p) as Props
-    warn(fn + '(): props must be a plain object', 'invalid')
+    warn(fn + '(): bad props', 'invalid')
   }
 
   const setConsent = (s: ConsentState) => {
@@ -148,9 +180,9 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
     if (s == 'denied') {
       anonymousId = undefined
       userId = null
-      kv.clear()
-      sessions.clear()
-      queue.clear()
+      kv.reset()
+      sessions.reset()
+      queue.reset()
     }
     if (s != 'pending') held = []
   }
@@ -185,7 +217,7 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
       if (!p) return
       // The page view that ends reports its engagement: recorded now, while it is still the page.
       if (page) emit('pageend', page), drain()
-      page = pageContext(page ? page.url : document.referrer)
+      page = pageContext(page?.url)
       landing = campaignOf(location.search)
       record({ type: 'page', properties: { ...page, ...p } })
     }),
@@ -193,11 +225,11 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
     /** Ties this visitor's events from now on to a known user id. */
     identify: safe((id: string, traits?: Props): void => {
       if (typeof id == 'number') id = '' + id
-      if (typeof id != 'string' || !id || id.length > 256) return warn('identify(): bad user id', 'invalid')
+      if (typeof id != 'string' || !id || id.length > 256) return warn('identify(): bad id', 'invalid')
       drain()
       const t = props(traits, 'identify')
       if (!t) return
-      if (state != 'denied') kv.set('ff_uid', (userId = id))
+      if (state != 'denied') kv.write('ff_uid', (userId = id))
       record({ type: 'identify', traits: t })
     }),
 
@@ -216,7 +248,7 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
     /** Sends what is queued now; resolves when it is acknowledged or this attempt failed. Never rejects. */
     // Asked for: now, whatever backoff is under way. drain() catches what each event may throw,
     // and a flush is a promise that never rejects.
-    flush: (): Promise<void> => (drain(), (queue.retryAt = 0), queue.flush()),
+    flush: (): Promise<void> => (drain(), queue.flush(true)),
 
     /** Subscribes to `track`, `send`, `ack`, `drop` or `error`; returns the unsubscribe function. */
     on: safe((type: string, cb: (data: any) => void): (() => void) =>
@@ -233,7 +265,7 @@ export function createTracker(options: Options, replay: ((t: Tracker) => void) |
   // consent, identify and on() apply to the landing page view too.
   replay?.(api)
 
-  const ctx: Ctx = { ...api, emit, options: o, warn, queue, load: (name) => loader(ctx, name) }
+  const ctx: Ctx = { ...api, options: o, warn, load: (name) => loader(ctx, name) }
   onHidden(() => {
     emit('hidden')
     drain()

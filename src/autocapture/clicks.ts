@@ -8,8 +8,7 @@ import { inquiry } from './inquiry'
  * cannot hide them.
  */
 export function clicks(t: Ctx): void {
-  const handlers = [declarative(t), inquiry(t)]
-  const on = (e: Event) => handlers.forEach((h) => h(e))
+  const on = (e: Event) => (declarative(t, e), inquiry(t, e))
   addEventListener('click', on, true)
   addEventListener('submit', on, true)
 }

@@ -21,10 +21,9 @@ const INPUTS = ['focus', 'blur', 'visibilitychange', 'keydown', 'pointerdown', '
  */
 export function engagement(t: Ctx): void {
   const now = () => performance.now()
-  /** Engaged time not reported yet; start of the current engaged stretch (0: paused); last input. */
+  /** Engaged time not reported yet; start of the current engaged stretch (0: paused), which is also the last input. */
   let total = 0
   let since = 0
-  let input = 0
   let depth = 0
   let frame = 0
   /** This page view has sent its event. */
@@ -38,13 +37,15 @@ export function engagement(t: Ctx): void {
   // Layout is read once per frame at most, never inside the scroll handler itself.
   const later = () => (frame ||= requestAnimationFrame(measure))
 
-  /** Closes the current stretch (no later than IDLE_MS after the last input) and opens a new one if engaged. */
+  /**
+   * Closes the current stretch (no later than IDLE_MS after its start: every input closes one) and
+   * opens a new one if engaged.
+   */
   const poke = () => {
     const n = now()
-    if (since) total += Math.max(0, Math.min(n, input + IDLE_MS) - since)
+    if (since) total += Math.min(n - since, IDLE_MS)
     // hasFocus() stays true while focus is in one of the page's iframes (a video, a chat widget).
     since = document.visibilityState == 'visible' && document.hasFocus() ? n : 0
-    input = n
   }
 
   const end = () => {

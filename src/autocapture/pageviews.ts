@@ -16,8 +16,8 @@ export const SETTLE_MS = 300
  */
 export function pageviews(t: Ctx): void {
   const mode = t.options.spa || 'history'
-  // What makes a route: in history mode the fragment is an anchor on the same page.
-  const route = (l: URL | Location = location) => l.origin + l.pathname + l.search + (mode == 'hash' ? l.hash : '')
+  // What makes a route: the URL, but in history mode the fragment is an anchor on the same page.
+  const route = (h = location.href) => (mode == 'hash' ? h : h.split('#')[0])
   let last = route()
   let timer: ReturnType<typeof setTimeout> | 0 = 0
   const record = () => {

@@ -5,15 +5,16 @@
  * additions never leak in.
  */
 export const stringify = (v: unknown): string =>
-  v === null || v === undefined
+  v == null
     ? 'null'
     : typeof v == 'string'
-      ? '"' + v.replace(/[\\"\u0000-\u001f\u2028\u2029]/g, (c) => '\\u' + ('000' + c.charCodeAt(0).toString(16)).slice(-4)) + '"'
-      : typeof v == 'number'
-        ? (isFinite(v) ? '' + v : 'null')
-        : typeof v == 'boolean'
+      ? '"' + v.replace(/[\\"\u0000-\u001f\u2028\u2029]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0')) + '"'
+      : // A number or a boolean (isFinite(true) is true): sanitised values hold nothing else.
+        typeof v != 'object'
+        ? isFinite(v as number)
           ? '' + v
-          : Array.isArray(v)
+          : 'null'
+        : Array.isArray(v)
             ? '[' + v.map(stringify).join() + ']'
             : '{' +
               Object.keys(v)

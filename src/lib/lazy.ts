@@ -13,8 +13,7 @@ const WHAT: Record<string, string> = { vitals: 'web_vitals', platform: 'shop add
  * and one `footfall_dropped` report (count 0: nothing recorded was lost, a capture is missing) so
  * that the site owner sees it at the collector. The KPI report ignores it. Each part loads once a page.
  */
-const failed = (t: Ctx, name: string) => {
-  const part = `footfall-${name}.js`
+const failed = (t: Ctx, name: string, part = `footfall-${name}.js`) => {
   t.warn(`${part} not loaded: no ${WHAT[name]}`)
   t.track('footfall_dropped', { count: 0, reason: 'part_unavailable', part })
 }
@@ -25,11 +24,12 @@ const failed = (t: Ctx, name: string) => {
  * nonce with `'strict-dynamic'` (the request carries the core's nonce) and under Trusted Types,
  * and no global is needed. From another origin the files must be served with CORS (as CDNs do).
  */
-export const script: Loader = (t, name) =>
+// (`part`: the file's name, worked out once.)
+export const script: Loader = (t, name, part = `footfall-${name}.js`) =>
   // (A core inlined in the page has no URL of its own: the page's is tried, not a throw.)
-  import(new URL(`footfall-${name}.js`, t.options.src || location.href).href)
+  import(new URL(part, t.options.src || location.href).href)
     .then((m: { default: Start }) => m.default(t))
-    .catch(() => failed(t, name))
+    .catch(() => failed(t, name, part))
 
 /** The ES module build's loader: each part is a dynamic import, which bundlers turn into a chunk. */
 export const chunks =

@@ -21,18 +21,16 @@ export const isSecret = (name: string, value: string): boolean =>
 
 /**
  * The URL with secret-looking parameter values (in the query and in `#a=b` fragments, where
- * OAuth puts access tokens) replaced by "REDACTED", user:password@ removed and any e-mail address
+ * OAuth puts access tokens; also a `&a=b` in a path, the rare matrix style) replaced by "REDACTED", user:password@ removed and any e-mail address
  * replaced, so that nothing personal leaves the page through url, search or referrer. Everything
- * else is kept byte for byte. Not a URL → "".
+ * else is kept byte for byte. Not a URL ("" included) → "".
  */
 export function redact(url: string): string {
-  if (!url) return url
   try {
     const u = new URL(url)
     u.username = u.password = ''
-    const h = u.href
-    const i = h.search(/[?#]/)
-    return (i < 0 ? h : h.slice(0, i) + h.slice(i).replace(/([^?#&=]+)=([^&#]*)/g, (m, k, v) => (isSecret(k, v) ? k + '=REDACTED' : m))).replace(EMAIL, 'REDACTED')
+    // Pairs start after ?, # or &: a path keeps its other = signs.
+    return u.href.replace(/([?#&])([^?#&=]+)=([^&#]*)/g, (m, p, k, v) => (isSecret(k, v) ? p + k + '=REDACTED' : m)).replace(EMAIL, 'REDACTED')
   } catch {
     return ''
   }

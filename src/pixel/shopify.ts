@@ -84,7 +84,7 @@ export function shopifyPixel(cfg: PixelConfig, { analytics, browser, init }: Pix
     const t = Date.parse(ev.timestamp) || Date.now()
     // The theme script's keys, read now: it may have started a session since the last event.
     const mem: Record<string, string | null> = { ff_aid: await get('ff_aid'), ff_session: await get('ff_session') }
-    const kv = { get: (k: string) => mem[k] ?? null, set: (k: string, v: string) => void (mem[k] = v), enable() {}, clear() {} }
+    const kv = { read: (k: string) => mem[k] ?? null, write: (k: string, v: string) => void (mem[k] = v), enable() {}, reset() {} }
     const { session, start } = createSessions(kv, () => t).touch(fields.type == 'page' && u ? campaignOf(u.search) : undefined, false, t)
     if (start) {
       // The landing referrer when it is another site (the sandbox has no document to read it from).
@@ -94,7 +94,7 @@ export function shopifyPixel(cfg: PixelConfig, { analytics, browser, init }: Pix
       } catch {
         session.r = ''
       }
-      kv.set('ff_session', stringify(session))
+      kv.write('ff_session', stringify(session))
     }
     const anonymousId = mem.ff_aid || uuid()
     await set('ff_aid', anonymousId)
@@ -137,7 +137,7 @@ export function shopifyPixel(cfg: PixelConfig, { analytics, browser, init }: Pix
   /** Sends one list of entries; 4xx other than 408/429 is bisected so only refused events are dropped. */
   const deliver = async (list: Entry[]): Promise<boolean> => {
     for (const c of chunk(list)) {
-      const r = await post(fetch, endpoint, body(c, cfg.site), true)
+      const r = await post(endpoint, body(c, cfg.site), true)
       const s = r.status
       if (s > 199 && s < 300) {
         const sent = new Set(c.entries.map((e) => e[0]))

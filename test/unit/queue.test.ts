@@ -16,7 +16,6 @@ const fakeFetch = async (_url: string, init: RequestInit) => {
 }
 vi.stubGlobal('fetch', fakeFetch)
 const { createQueue, MAX_EVENTS } = await import('../../src/queue')
-const { sender } = await import('../../src/send')
 
 const ev = (props: Record<string, unknown> = {}, at = new Date()): Envelope => ({
   type: 'track',
@@ -28,24 +27,23 @@ const ev = (props: Record<string, unknown> = {}, at = new Date()): Envelope => (
   context: {} as Envelope['context'],
 })
 
-const queues: { clear(): Promise<void>; enable(on: boolean): void }[] = []
+const queues: { reset(): Promise<void>; enable(on: boolean): void }[] = []
 const setup = () => {
   const dropped: [number, string][] = []
   const events: [string, any][] = []
   const q = createQueue({
     endpoint: 'http://127.0.0.1/collect',
     emit: (t, d) => events.push([t, d]),
-    dropped: (c, r) => dropped.push([c, r]),
-    taken: () => ({}),
+    // As the tracker does: a count, and a `drop` event for the ids given up.
+    dropped: (c, r, ids) => (dropped.push([c, r]), ids && events.push(['drop', { ids, reason: r }])),
+    report: () => {},
     warn: (m, r) => events.push(['warn', [m, r]]),
   })
-  // The tracker attaches the sender as it starts.
-  q.run = sender(q, () => {})
   q.enable(true)
   queues.push(q)
   // What the timer calls; `q.flush()` below is what the tracker's flush() calls: now, whatever the backoff.
   const timed = q.flush
-  q.flush = () => ((q.retryAt = 0), timed())
+  q.flush = () => timed(true)
   return { q, dropped, events, timed }
 }
 
@@ -59,7 +57,7 @@ beforeEach(() => {
 afterEach(async () => {
   for (const q of queues.splice(0)) {
     q.enable(false)
-    await q.clear()
+    await q.reset()
   }
 })
 
@@ -133,14 +131,15 @@ describe('queue', () => {
   })
 
   it('refuses an event over 32 KB when it is stored, and says so', async () => {
-    const { q, events } = setup()
+    const { q, events, dropped } = setup()
     const big = ev({ s: 'x'.repeat(40e3) })
     q.add(big)
     q.add(ev())
     await q.flush()
     expect(sent()).not.toContain(big.messageId)
     expect(sent()).toHaveLength(1)
-    expect(events.find((e) => e[0] == 'warn')![1][1]).toBe('too_large')
+    expect(events.find((e) => e[0] == 'warn')![1][0]).toMatch(/over 32 KB/)
+    expect(dropped).toEqual([[1, 'too_large']])
     expect(events.find((e) => e[0] == 'drop')![1]).toEqual({ ids: [big.messageId], reason: 'too_large' })
   })
 
@@ -230,13 +229,13 @@ describe('queue', () => {
     expect(calls).toHaveLength(2)
   })
 
-  it('sends nothing until enabled (consent) and nothing after clear()', async () => {
+  it('sends nothing until enabled (consent) and nothing after reset()', async () => {
     const { q } = setup()
     q.enable(false)
     q.add(ev())
     await q.flush()
     expect(calls).toHaveLength(0)
-    await q.clear()
+    await q.reset()
     q.enable(true)
     await q.flush()
     expect(calls).toHaveLength(0)

@@ -70,10 +70,10 @@ describe('sessions', () => {
     c.add(2e3)
     const other = createSessions(kv, c.now) // another tab
     expect(other.touch()).toMatchObject({ start: false, session: { id: a.session.id } })
-    kv.set('ff_session', '{"t":"x"')
+    kv.write('ff_session', '{"t":"x"')
     c.add(2e3)
     expect(createSessions(kv, c.now).touch().start).toBe(true)
-    kv.set('ff_session', '{}')
+    kv.write('ff_session', '{}')
     expect(createSessions(kv, c.now).touch().start).toBe(true)
   })
 })

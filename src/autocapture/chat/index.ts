@@ -26,16 +26,16 @@ export const ADAPTERS: Record<string, Adapter> = { intercom, crisp, tawk, hubspo
  * attaches the moment the vendor defines it, before any code can open the widget, and attaches
  * once per widget object.
  */
-export function chat(t: Ctx, adapters = ADAPTERS): void {
+export function chat(t: Ctx): void {
   const w = window as any
-  for (const provider in adapters) {
-    const [name, attach, ready] = adapters[provider]
+  for (const provider in ADAPTERS) {
+    const [name, attach, ready] = ADAPTERS[provider]
     let last = 0
     let seen: unknown
     // Some vendors report one opening twice (Drift's chatOpen and legacy sidebarOpen).
+    // (`last` on the left is the previous opening's time, read before the assignment.)
     const open = () => {
-      if (Date.now() - last > 1e3) t.track('chat_open', { provider })
-      last = Date.now()
+      if (last < (last = Date.now()) - 1e3) t.track('chat_open', { provider })
     }
     const go = (v: unknown, again?: boolean) => {
       if (!v || v === seen) return
@@ -44,7 +44,7 @@ export function chat(t: Ctx, adapters = ADAPTERS): void {
         seen = v
       } catch {
         // A snippet may assign its global before it adds the methods (Drift's): retry once it finished.
-        again || Promise.resolve().then(() => go(v, true))
+        again || queueMicrotask(() => go(v, true))
       }
     }
     let v = w[name]
