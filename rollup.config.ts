@@ -35,7 +35,7 @@ const declarations = (entries: Record<string, string>): Plugin => ({
       lib: ['lib.es2022.d.ts', 'lib.es2024.string.d.ts', 'lib.dom.d.ts', 'lib.dom.iterable.d.ts'],
       types: ['node'],
       // The framework entries import the SDK by its package name, as an app does (see `frameworks`).
-      paths: { footfall: ['./src/index.ts'] },
+      paths: { footfall: ['./src/browser/index.ts'] },
     })
     // Relative specifiers get their .js extension so that `moduleResolution: nodenext` users resolve them.
     const write: tsc.WriteFileCallback = (file, text) => {
@@ -121,16 +121,16 @@ const min = (mangleProps?: boolean) =>
 
 const browser: RollupOptions[] = [
   // The queueing stub as an external file, for pages whose CSP forbids inline scripts.
-  { input: 'src/stub.js', output: { file: 'dist/footfall-stub.js', format: 'es' }, plugins: [min(), sri()] },
+  { input: 'src/browser/stub.js', output: { file: 'dist/footfall-stub.js', format: 'es' }, plugins: [min(), sri()] },
   // Script-tag core: one minified IIFE that defines window.footfall.
   {
-    input: 'src/script.ts',
+    input: 'src/browser/script.ts',
     output: { file: 'dist/footfall.js', format: 'iife', sourcemap: false },
     plugins: [version(), nodeResolve(), ts(), min(true), sri()],
   },
   // ES module build for bundlers and SPAs; web-vitals stays a lazy chunk.
   {
-    input: { footfall: 'src/index.ts' },
+    input: { footfall: 'src/browser/index.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
     external: [/^idb-keyval/, /^web-vitals/],
     plugins: [version(), nodeResolve(), ts()],
@@ -138,7 +138,7 @@ const browser: RollupOptions[] = [
   // The framework entries: thin modules over the package's own `footfall` entry (imported by name, so
   // that an app has one tracker), React and Vue left to the app. Not minified, like footfall.mjs.
   {
-    input: { react: 'src/react.ts', vue: 'src/vue.ts' },
+    input: { react: 'src/browser/react.ts', vue: 'src/browser/vue.ts' },
     // 'use client': Next.js App Router server components (app/layout) can render FootfallProvider.
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', banner: (c) => (c.name == 'react' ? "'use client';" : '') },
     external: ['footfall', 'react', 'vue'],
@@ -147,7 +147,7 @@ const browser: RollupOptions[] = [
   // Optional parts of the script tag, each a file of its own fetched by the core when needed.
   ...['vitals', 'datalayer', 'platform'].map(
     (name): RollupOptions => ({
-      input: `src/parts/${name}.ts`,
+      input: `src/browser/parts/${name}.ts`,
       // A module: the core starts it through import() and its default export.
       output: { file: `dist/footfall-${name}.js`, format: 'es', sourcemap: false },
       plugins: [version(), nodeResolve(), ts(), min(), sri()],
@@ -155,7 +155,7 @@ const browser: RollupOptions[] = [
   ),
   // The Shopify customer-events pixel: one file a merchant pastes into Shopify's admin, its settings on top.
   {
-    input: 'src/pixel/main.ts',
+    input: 'src/browser/pixel/main.ts',
     output: { file: 'dist/footfall-shopify-pixel.js', format: 'iife', sourcemap: false },
     plugins: [version(), nodeResolve(), ts(), min(), pixelSettings(), sri()],
   },
@@ -174,7 +174,7 @@ const browser: RollupOptions[] = [
 
 const node: RollupOptions[] = [
   {
-    input: { kpi: 'src/kpi/index.ts', collector: 'src/collector/index.ts', 'footfall-collector': 'src/collector/cli.ts', 'kpi-worker': 'src/kpistore/worker.ts' },
+    input: { kpi: 'src/kpi/index.ts', collector: 'src/server/collector/index.ts', 'footfall-collector': 'src/server/collector/cli.ts', 'kpi-worker': 'src/server/kpistore/worker.ts' },
     output: { dir: 'dist', format: 'es', entryFileNames: '[name].mjs', chunkFileNames: 'chunks/[name]-[hash].mjs' },
     // DuckDB is an optional peer of the collector: loaded when the KPI store opens, never bundled.
     external: [/^node:/, /^@duckdb\//],
@@ -182,7 +182,7 @@ const node: RollupOptions[] = [
       version(),
       nodeResolve({ preferBuiltins: true }),
       ts(),
-      declarations({ footfall: 'src/index.ts', kpi: 'src/kpi/index.ts', collector: 'src/collector/index.ts', react: 'src/react.ts', vue: 'src/vue.ts' }),
+      declarations({ footfall: 'src/browser/index.ts', kpi: 'src/kpi/index.ts', collector: 'src/server/collector/index.ts', react: 'src/browser/react.ts', vue: 'src/browser/vue.ts' }),
     ],
   },
 ]

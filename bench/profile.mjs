@@ -10,7 +10,7 @@ const INTERVAL = 50 // µs
 
 export async function profileTrack(browser, server, n, tmp) {
   const b = await rollup({
-    input: 'src/script.ts',
+    input: 'src/browser/script.ts',
     plugins: [nodeResolve(), typescript({ tsconfig: 'tsconfig.json', include: ['src/**/*.ts'], noEmit: false, declaration: false, outDir: tmp, outputToFilesystem: false })],
     onwarn() {},
   })

@@ -1,4 +1,4 @@
-// Refreshes the vendored referrer-spam list (src/collector/spam/domains.ts) from Matomo's
+// Refreshes the vendored referrer-spam list (src/server/collector/spam/domains.ts) from Matomo's
 // referrer-spam-list (public domain, https://github.com/matomo-org/referrer-spam-list).
 // Usage: node scripts/referrer-spam.mjs [spammers.txt] [--commit SHA] [--date YYYY-MM-DD]
 // Without a file it downloads the list's current spammers.txt. Then rebuild: re-classifying
@@ -37,6 +37,6 @@ export const SPAM_DOMAINS = \`
 ${domains.join('\n')}
 \`
 `
-const target = new URL('../src/collector/spam/domains.ts', import.meta.url)
+const target = new URL('../src/server/collector/spam/domains.ts', import.meta.url)
 writeFileSync(target, out)
 console.log(`${domains.length} domains → ${target.pathname.replace(/.*\/src\//, 'src/')}`)

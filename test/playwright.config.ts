@@ -2,7 +2,9 @@ import { defineConfig } from '@playwright/test'
 import { chromiumArgs, chromiumPath } from './support/chromium'
 
 export default defineConfig({
-  testDir: './browser',
+  // The SDK's specs and the dashboard's: every *.spec.ts of test/browser and test/dashboard.
+  testDir: '.',
+  testMatch: ['browser/**/*.spec.ts', 'dashboard/**/*.spec.ts'],
   outputDir: '../test-results/browser',
   timeout: 60e3,
   expect: { timeout: 20e3 },

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Socket } from 'node:net'
-import { createCollector } from '../../src/collector/index'
+import { createCollector } from '../../src/server/collector/index'
 
 /**
  * What the faulty collector does with one ingest request:
@@ -35,7 +35,7 @@ export interface Seen {
 }
 
 /**
- * The reference collector (src/collector, with its own NDJSON store in a temporary directory)
+ * The reference collector (src/server/collector, with its own NDJSON store in a temporary directory)
  * behind a fault switch, on its own 127.0.0.1 port so that it can also refuse connections
  * while the site's pages stay up. It counts every copy of every event that reached ingest.
  */

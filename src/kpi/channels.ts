@@ -3,7 +3,7 @@
  * rule table. The first rule that matches names the channel.
  * https://support.google.com/analytics/answer/9756891
  */
-import type { Campaign } from '../types'
+import type { Campaign } from '../shared/types'
 
 export type Channel =
   | 'Direct'

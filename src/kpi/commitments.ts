@@ -15,7 +15,7 @@
  * 4. Counts behind rates: a rate needs 10 expected events a week, an average 30 sessions a week,
  *    a count 10 a week; below that the row says "too few" instead of promising zero.
  */
-import { boundaries, instantIn, localIso } from '../kpistore/intervals'
+import { boundaries, instantIn, localIso } from './intervals'
 import { walk, wilsonLow, MIN_EVENTS, MIN_SESSIONS, MIN_WEEKS, type Kind } from './floor'
 import { gapWeeks, periodsOf, type Day, type Period } from './gaps'
 import type { Metrics } from './index'

@@ -3,7 +3,7 @@
  * store both build on this, so that a report read from a database is, by construction, made
  * of the same facts as the reference computed in memory.
  */
-import type { Context, Envelope } from '../types'
+import type { Context, Envelope } from '../shared/types'
 import { channelOfSource, trafficSourceOf, type Channel } from './channels'
 
 /** An event as stored by a collector; anything Segment-shaped will do. */

@@ -1,7 +1,7 @@
 import { expect, type Page } from '@playwright/test'
 import type { Demo } from '../../demo/server.mjs'
 import { asAdmin, demoTest } from '../support/demo'
-import type { Envelope } from '../../src/types'
+import type { Envelope } from '../../src/shared/types'
 
 /**
  * Each test gets its own demo server (over the built dist/, with a temporary data dir) and a

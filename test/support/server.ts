@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises'
 import { extname, join, normalize } from 'node:path'
 import { gunzipSync } from 'node:zlib'
 import type { AddressInfo } from 'node:net'
-import type { Batch, Envelope } from '../../src/types'
+import type { Batch, Envelope } from '../../src/shared/types'
 
 const root = new URL('../../', import.meta.url).pathname
 const types: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.html': 'text/html', '.css': 'text/css', '.json': 'application/json' }

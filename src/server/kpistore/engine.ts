@@ -1,0 +1,478 @@
+/**
+ * The KPI store's engine: a DuckDB database beside the NDJSON day files, kept current by
+ * applying what the files gained since last time, and answering reports for time ranges.
+ * It runs in a worker thread of the collector (worker.ts), or in-process for the CLI and tests.
+ */
+import { open, readdir, rm, stat } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { basename, join } from 'node:path'
+import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '@duckdb/node-api'
+import { factOf, Kind, type KpiEvent } from '../../kpi/event'
+import { leftOut, metricsOf, sortedRecord, type Counts, type SeriesInterval as SeriesPoint, type KpiReport, type Metrics, type TrafficFilter } from '../../kpi/index'
+import { boundaries, localIso, type Interval } from '../../kpi/intervals'
+import { CROSSING_KEYS, FIRST_HOUR, FOLD_ALL, FOLD_TOUCHED, HOUR, INCOMING, INSERT_NEW, LOOSE_NEW, NEAR_MS, REPORT, REPORT_CELLS, SCHEMA, SCHEMA_VERSION, SITES, SPAN } from './schema'
+
+export interface EngineOptions {
+  /** Directory of the day files (`YYYY-MM-DD.ndjson`), or the files themselves. */
+  source: { dir: string } | { files: string[] }
+  /** Database file, or ':memory:'. */
+  db: string
+  /** DuckDB's memory limit. Default 256MB. */
+  memoryLimit?: string
+  /** DuckDB threads. Default 2. */
+  threads?: number
+  /** Told what a build or catch-up has done so far. */
+  onProgress?: (p: Progress) => void
+}
+
+export interface Progress {
+  phase: 'building' | 'catching up' | 'ready'
+  files: { done: number; total: number }
+  bytes: { done: number; total: number }
+  events: number
+  /** Events a second over this build. */
+  rate: number
+  /** Seconds left at that rate, by bytes. */
+  eta: number
+}
+
+/** One interval of a series: counts per channel and campaign, turned into metrics. */
+export interface IntervalReport extends KpiReport {
+  from: number
+  to: number
+}
+
+export type { SeriesPoint }
+
+/** Most intervals one series may have (ten years of days). */
+export const MAX_INTERVALS = 3660
+
+/** The database file is held by another process. */
+export class Locked extends Error {}
+
+/** The engine could not load DuckDB (an optional dependency of the collector). */
+export class MissingDatabase extends Error {}
+
+class OlderSchema extends Error {}
+
+const DAY_FILE = /^\d{4}-\d{2}-\d{2}\.ndjson$/
+/** Events applied in one transaction. */
+const CHUNK = 20_000
+const READ_BYTES = 4 << 20
+/** The widest range a report may ask for, in epoch ms (±292,000 years fit a BIGINT). */
+export const FAR = 8.64e15
+
+const loadDuckDB = async () => {
+  try {
+    return await import('@duckdb/node-api')
+  } catch {
+    throw new MissingDatabase('the KPI store needs DuckDB: npm install @duckdb/node-api')
+  }
+}
+
+export const openEngine = async (options: EngineOptions) => {
+  const duckdb = await loadDuckDB()
+  const config: Record<string, string> = { memory_limit: options.memoryLimit ?? '256MB', threads: String(options.threads ?? 2), preserve_insertion_order: 'false' }
+  // Big sorts spill to disk beside the database (DuckDB's default), or to the system's temp folder.
+  if (options.db === ':memory:') config.temp_directory = join(tmpdir(), `footfall-duckdb-${process.pid}`)
+  let instance!: DuckDBInstance
+  let db!: DuckDBConnection
+  const connect = async () => {
+    instance = await duckdb.DuckDBInstance.create(options.db, config)
+    db = await instance.connect()
+  }
+  const discard = async () => {
+    if (options.db === ':memory:') return
+    await rm(options.db, { force: true })
+    await rm(options.db + '.wal', { force: true })
+  }
+  const get = async (sql: string, values: unknown[] = []) =>
+    (await db.runAndReadAll(sql, values as never)).getRowObjectsJS() as Record<string, unknown>[]
+  /**
+   * A report's queries, planned once: planning the report takes longer than reading the cells of
+   * a year. DuckDB plans them again itself should the tables change.
+   */
+  const statements = new Map<string, DuckDBPreparedStatement>()
+  const ask = async (sql: string, values: unknown[]) => {
+    let statement = statements.get(sql)
+    if (!statement) statements.set(sql, (statement = await db.prepare(sql)))
+    statement.bind(values as never)
+    return (await statement.runAndReadAll()).getRowObjectsJS() as Record<string, unknown>[]
+  }
+
+  // A database of another schema version is rebuilt from the files; one that will not open is
+  // the caller's to set aside (runner.ts).
+  try {
+    await connect()
+    await db.run(SCHEMA)
+    const [version] = await get(`SELECT value FROM meta WHERE key = 'version'`)
+    if (version && version.value !== SCHEMA_VERSION) throw new OlderSchema()
+  } catch (err) {
+    // Another process has it open (a collector running on this directory): not ours to discard.
+    // (Not /lock/: a checksum error names the "block at location" it read.)
+    if (/Could not set lock|Conflicting lock/i.test((err as Error).message)) throw new Locked((err as Error).message)
+    db?.closeSync()
+    instance?.closeSync()
+    if (!(err instanceof OlderSchema)) throw err
+    await discard()
+    await connect()
+    await db.run(SCHEMA)
+  }
+  await db.run(`INSERT OR REPLACE INTO meta VALUES ('version', $1)`, [SCHEMA_VERSION])
+
+  const files = async (): Promise<{ name: string; path: string; size: number }[]> => {
+    const paths =
+      'dir' in options.source
+        ? (await readdir(options.source.dir)).filter((f) => DAY_FILE.test(f)).sort().map((f) => join((options.source as { dir: string }).dir, f))
+        : options.source.files
+    return Promise.all(paths.map(async (path) => ({ name: 'dir' in options.source ? basename(path) : path, path, size: (await stat(path)).size })))
+  }
+
+  let progress: Progress = { phase: 'ready', files: { done: 0, total: 0 }, bytes: { done: 0, total: 0 }, events: 0, rate: 0, eta: 0 }
+
+  let seq = 0
+  /** Grows whenever events are applied: a report made at one version holds until the next. */
+  let version = 0
+  /** Append events to `table` through the appender (DuckDB's own loader: no SQL text from data). */
+  const load = async (table: string, events: KpiEvent[]) => {
+    const appender = await db.createAppender(table)
+    for (const e of events) {
+      const f = factOf(e)
+      if (!f || f.kind === Kind.Ignored) continue
+      const site = typeof e.writeKey === 'string' ? e.writeKey : ''
+      appender.appendVarchar(f.id)
+      if (f.session) appender.appendVarchar(ofSite(f.session, site))
+      else appender.appendNull()
+      appender.appendVarchar(f.visitor && ofSite(f.visitor, site))
+      appender.appendBigInt(BigInt(f.t))
+      appender.appendUTinyInt(f.kind)
+      appender.appendBigInt(BigInt(f.engagedMs))
+      appender.appendVarchar(f.channel)
+      appender.appendVarchar(f.campaign)
+      appender.appendVarchar(f.source)
+      appender.appendVarchar(f.medium)
+      const path = e.context?.page?.path
+      appender.appendVarchar(typeof path === 'string' ? path.toWellFormed() : '')
+      appender.appendVarchar(site)
+      appender.appendBigInt(BigInt(seq++))
+      appender.appendVarchar(f.traffic.toWellFormed())
+      appender.endRow()
+    }
+    appender.closeSync()
+  }
+
+  /** Apply one chunk of events and how far it reaches in each file, in one transaction. */
+  const applyChunk = async (events: KpiEvent[], offsets: Map<string, number>, bulk: boolean) => {
+    const first = seq
+    if (!bulk) {
+      await db.run(INCOMING)
+      await load('incoming', events)
+    }
+    await db.run('BEGIN TRANSACTION')
+    try {
+      if (bulk) await load('events', events)
+      else {
+        await db.run(INSERT_NEW)
+        await db.run(LOOSE_NEW, [BigInt(first)])
+        await db.run(`CREATE OR REPLACE TEMP TABLE touched_rows AS SELECT DISTINCT session_key, visitor FROM incoming`)
+        for (const sql of FOLD_TOUCHED) await db.run(sql)
+      }
+      for (const [file, bytes] of offsets) await db.run(`INSERT OR REPLACE INTO applied VALUES ($1, $2)`, [file, BigInt(bytes)])
+      await db.run('COMMIT')
+    } catch (err) {
+      await db.run('ROLLBACK').catch(() => {})
+      throw err
+    }
+  }
+
+  /**
+   * Apply everything the files gained. Returns false when they no longer match what was applied
+   * (a file shrank or went away): the caller rebuilds.
+   */
+  const catchUp = async (): Promise<boolean> => {
+    const list = await files()
+    const applied = new Map((await get(`SELECT file, bytes FROM applied`)).map((r) => [r.file as string, Number(r.bytes)]))
+    const names = new Set(list.map((f) => f.name))
+    for (const [name, bytes] of applied) {
+      const f = list.find((x) => x.name === name)
+      if (!names.has(name) || (f && f.size < bytes)) return false
+    }
+    const todo = list.filter((f) => f.size > (applied.get(f.name) ?? 0))
+    if (!todo.length) return true
+    const [{ n, next }] = await get(`SELECT count(*) AS n, coalesce(max(seq) + 1, 0) AS next FROM events`)
+    seq = Number(next)
+    const total = todo.reduce((sum, f) => sum + f.size - (applied.get(f.name) ?? 0), 0)
+    const stored = [...applied.values()].reduce((a, b) => a + b, 0)
+    // An empty store, or a backlog of more than a quarter of it, loads in bulk: then duplicates
+    // are dropped and every session folded once at the end, rather than batch by batch.
+    const bulk = Number(n) === 0 || total > stored / 4
+    if (bulk) await db.run(`INSERT OR REPLACE INTO meta VALUES ('sessions', 'stale')`)
+    const started = performance.now()
+    progress = { phase: bulk ? 'building' : 'catching up', files: { done: 0, total: todo.length }, bytes: { done: 0, total }, events: 0, rate: 0, eta: 0 }
+    const report = () => {
+      const seconds = (performance.now() - started) / 1000
+      progress.rate = seconds > 0 ? Math.round(progress.events / seconds) : 0
+      const bytesPerSecond = seconds > 0 ? progress.bytes.done / seconds : 0
+      progress.eta = bytesPerSecond ? Math.round((progress.bytes.total - progress.bytes.done) / bytesPerSecond) : 0
+      options.onProgress?.({ ...progress, files: { ...progress.files }, bytes: { ...progress.bytes } })
+    }
+    // Events of any number of files go in one chunk, with how far each file is then applied.
+    let events: KpiEvent[] = []
+    let offsets = new Map<string, number>()
+    let read = 0
+    const flush = async () => {
+      if (events.length) await applyChunk(events, offsets, bulk)
+      else for (const [file, bytes] of offsets) await db.run(`INSERT OR REPLACE INTO applied VALUES ($1, $2)`, [file, BigInt(bytes)])
+      progress.events += events.length
+      if (events.length) version++
+      progress.bytes.done = read
+      events = []
+      offsets = new Map()
+      report()
+    }
+    for (const f of todo) {
+      const base = applied.get(f.name) ?? 0
+      let offset = base
+      const fh = await open(f.path, 'r')
+      try {
+        let carry = Buffer.alloc(0)
+        while (offset < f.size) {
+          const buf = Buffer.alloc(Math.min(READ_BYTES, f.size - offset))
+          const { bytesRead } = await fh.read(buf, 0, buf.length, offset)
+          if (!bytesRead) break
+          offset += bytesRead
+          const data = carry.length ? Buffer.concat([carry, buf.subarray(0, bytesRead)]) : buf.subarray(0, bytesRead)
+          // Only whole lines: a line still being written is taken next time.
+          const end = data.lastIndexOf(10) + 1
+          carry = Buffer.from(data.subarray(end))
+          const at = offset - data.length
+          let start = 0
+          while (start < end) {
+            const nl = data.indexOf(10, start)
+            const line = data.toString('utf8', start, nl)
+            start = nl + 1
+            if (line) {
+              try {
+                events.push(JSON.parse(line) as KpiEvent)
+              } catch {
+                // A line cut by a crash: the collector's own repair removes it; skip it here.
+              }
+            }
+            offsets.set(f.name, at + start)
+            if (events.length >= CHUNK) {
+              read += at + start - (applied.get(f.name) ?? base)
+              applied.set(f.name, at + start)
+              await flush()
+            }
+          }
+        }
+        read += (offsets.get(f.name) ?? base) - (applied.get(f.name) ?? base)
+        applied.set(f.name, offsets.get(f.name) ?? base)
+      } finally {
+        await fh.close()
+      }
+      progress.files.done++
+    }
+    await flush()
+    const [stale] = await get(`SELECT value FROM meta WHERE key = 'sessions'`)
+    if (stale?.value === 'stale') {
+      await db.run('BEGIN TRANSACTION')
+      for (const sql of FOLD_ALL) await db.run(sql)
+      await db.run(`DELETE FROM meta WHERE key = 'sessions'`)
+      await db.run('COMMIT')
+      // The build written into the database file now: a process stopped before closing it would
+      // otherwise replay the whole build from the write-ahead log on its next start.
+      await db.run('CHECKPOINT')
+    }
+    progress.phase = 'ready'
+    report()
+    return true
+  }
+
+  /** Drop everything and apply the files from the start. */
+  const rebuild = async () => {
+    version++
+    await db.run('BEGIN TRANSACTION')
+    for (const table of ['events', 'sessions', 'applied', 'cells', 'near', 'long', 'long_events', 'loose']) await db.run(`DELETE FROM ${table}`)
+    await db.run('COMMIT')
+    await catchUp()
+  }
+
+  /** Counts per interval (boundaries ascending, ≥ 2), channel and campaign, of one site (undefined: all); people only unless `traffic` is `all`. */
+  const report = async (bounds: number[], site?: string, traffic: TrafficFilter = 'human'): Promise<IntervalReport[]> => {
+    const list = duckdb.listValue(bounds.map((b) => BigInt(Math.round(b))))
+    const one = site !== undefined
+    const b = bounds.map(Math.round)
+    const first = BigInt(b[0]), last = BigInt(b[b.length - 1])
+    // Whole hours between the first and last boundary are read from cells when every boundary in
+    // between is a whole hour (days and weeks in any time zone of whole hours) and every interval
+    // can count its users from them (schema.ts, cells).
+    const [{ h: firstHour }] = await ask(FIRST_HOUR(one), [site ?? null])
+    const a = -floorHour(-b[0]), z = floorHour(b[b.length - 1])
+    const fast =
+      a <= z &&
+      b.every((x, i) => i === 0 || i === b.length - 1 || floorHour(x) === x) &&
+      b.every((lo, i) => i === b.length - 1 || b[i + 1] - lo <= NEAR_MS || (firstHour !== null && lo <= (firstHour as number)))
+    const edges = fast ? [BigInt(a), BigInt(z)] : []
+    const [crossing] = await ask(CROSSING_KEYS(one, fast), [list, site ?? null, first, last, ...edges])
+    // '' first: an empty list would have no type, and no session key is '' (they start with `s:`).
+    const keys = duckdb.listValue(['', ...(crossing.keys as string[])])
+    const start = BigInt((firstHour as number | null) ?? -FAR)
+    const rows =
+      fast && !(crossing.keys as string[]).length && !crossing.rest && !crossing.loose
+        ? await ask(REPORT_CELLS(one), [list, traffic === 'all', site ?? null, ...edges, start])
+        : await ask(REPORT(one, fast, !fast || crossing.loose !== 0), [
+            list, BigInt(crossing.lo as number), BigInt(crossing.hi as number), keys, traffic === 'all', site ?? null, first, last, BigInt(crossing.span as number),
+            ...(fast ? [...edges, start] : []),
+          ])
+    const out = new Map<number, IntervalReport>()
+    const left = new Map<number, ReturnType<typeof leftOut>>()
+    for (let i = 0; i < bounds.length - 1; i++) {
+      out.set(bounds[i], { from: bounds[i], to: bounds[i + 1], overall: metricsOf(ZERO), byChannel: {}, byCampaign: {}, filtered: {}, filteredEvents: {} })
+      left.set(bounds[i], leftOut())
+    }
+    const channels = new Map<number, Record<string, Metrics>>()
+    const campaigns = new Map<number, Record<string, Metrics>>()
+    for (const r of rows) {
+      const lo = Number(r.lo)
+      if (r.traffic !== null) {
+        left.get(lo)!.add(r.traffic as string, r.sessions as number, r.events as number)
+        continue
+      }
+      const counts = (users: unknown): Counts => ({
+        sessions: r.sessions as number,
+        users: users as number,
+        pageViews: r.page_views as number,
+        engaged: r.engaged as number,
+        addToCart: r.add_to_cart as number,
+        inquiry: r.inquiry as number,
+        chatOpen: r.chat_open as number,
+        engagedMs: r.engaged_ms as number,
+      })
+      if (r.no_channel && r.no_campaign) out.get(lo)!.overall = metricsOf(counts(r.users_any))
+      else if (!r.no_channel) put(channels, lo, r.channel as string, metricsOf(counts(r.users_channel)))
+      else put(campaigns, lo, r.campaign as string, metricsOf(counts(r.users_campaign)))
+    }
+    for (const [lo, interval] of out) {
+      interval.byChannel = sortedRecord(channels.get(lo) ?? {})
+      interval.byCampaign = sortedRecord(campaigns.get(lo) ?? {})
+      Object.assign(interval, left.get(lo)!.result())
+    }
+    return [...out.values()]
+  }
+
+  /** The first and last event time of a site (undefined: all) in the store (epoch ms), or undefined when empty. */
+  const span = async (site?: string): Promise<{ first: number; last: number } | undefined> => {
+    const [r] = await ask(SPAN(site !== undefined), [site ?? null])
+    return r?.first == null ? undefined : { first: r.first as number, last: r.last as number }
+  }
+
+  /** The sites of the stored events ('' for messages posted without a writeKey). */
+  const sites = async (): Promise<string[]> => (await get(SITES)).map((r) => r.site as string)
+
+  /**
+   * Whole intervals (days or ISO weeks in `tz`) covering [from, to), by default the stored
+   * history up to now (`asOf`, default the clock). Undefined when that would be more than `MAX_INTERVALS`.
+   */
+  const series = (interval: Interval, tz: string, from?: number, to?: number, asOf?: number, site?: string, traffic?: TrafficFilter) =>
+    seriesOver((bounds) => report(bounds, site, traffic), () => span(site), interval, tz, from, to, asOf)
+
+  /**
+   * Per site (writeKey): its last event before `now`, and the days of the `days` before `now`
+   * that had events (whole UTC days, as day numbers since 1970). One small scan of the recent rows.
+   */
+  const activity = async (now: number, days: number): Promise<SiteActivity[]> => {
+    const since = now - days * DAY
+    // The recent days: a scan of the recent row groups only. Every event before them is read
+    // only for a site without a recent one (its last event).
+    const recent = await get(
+      `SELECT site, max(ts)::DOUBLE AS last, list(DISTINCT ts // $3::BIGINT) AS days
+       FROM events WHERE ts >= $2::BIGINT AND ts < $1::BIGINT GROUP BY site`,
+      [BigInt(Math.floor(now)), BigInt(Math.floor(since)), BigInt(DAY)],
+    )
+    const bySite = new Map(recent.map((r) => [r.site as string, { site: r.site as string, last: r.last as number, days: (r.days as unknown[]).map(Number).sort((a, b) => a - b) }]))
+    for (const site of await sites()) {
+      if (bySite.has(site)) continue
+      const [r] = await get(`SELECT max(ts)::DOUBLE AS last FROM events WHERE site = $1 AND ts < $2::BIGINT`, [site, BigInt(Math.floor(since))])
+      if (r?.last != null) bySite.set(site, { site, last: r.last as number, days: [] })
+    }
+    return [...bySite.values()].sort((a, b) => (a.site < b.site ? -1 : a.site > b.site ? 1 : 0))
+  }
+
+  return {
+    catchUp,
+    rebuild,
+    report,
+    series,
+    span,
+    activity,
+    sites,
+    version: () => version,
+    progress: () => progress,
+    async close() {
+      for (const statement of statements.values()) statement.destroySync()
+      db.closeSync()
+      instance.closeSync()
+    },
+  }
+}
+
+export type Engine = Awaited<ReturnType<typeof openEngine>>
+
+/**
+ * A store's series: whole days or ISO weeks in `tz` covering [from, to), by default its history
+ * up to now, from its `report` over boundaries. Undefined when that would be more than MAX_INTERVALS.
+ * With `asOf`, the series is what it was at that instant: it ends by default with the interval
+ * holding `asOf`, and that interval counts only the events before `asOf` (its bounds stay whole).
+ */
+export const seriesOver = async (
+  report: (bounds: number[]) => Promise<IntervalReport[]>,
+  span: () => Promise<{ first: number; last: number } | undefined>,
+  interval: Interval,
+  tz: string,
+  from?: number,
+  to?: number,
+  asOf?: number,
+): Promise<SeriesPoint[] | undefined> => {
+  const known = from === undefined || (to === undefined && asOf === undefined) ? await span() : undefined
+  const start = from ?? known?.first ?? asOf ?? Date.now()
+  const end = to ?? asOf ?? Math.max(Date.now(), (known?.last ?? 0) + 1)
+  const bounds = boundaries(interval, tz, start, Math.max(end, start + 1), MAX_INTERVALS)
+  if (!bounds) return undefined
+  // Nothing at or after asOf: the intervals it cuts are counted up to it, those after it are empty.
+  const cut = asOf === undefined ? bounds : bounds.map((b, i) => (i === 0 ? b : Math.max(bounds[0], Math.min(b, asOf))))
+  const asked = cut.filter((b, i) => i === 0 || b > cut[i - 1])
+  const counted = asked.length > 1 ? await report(asked) : []
+  const byFrom = new Map(counted.map((r) => [r.from, r]))
+  return bounds.slice(0, -1).map((lo, i) => {
+    const r = byFrom.get(cut[i]) && cut[i + 1] > cut[i] ? byFrom.get(cut[i])! : { overall: metricsOf(ZERO), byChannel: {}, filtered: {}, filteredEvents: {} }
+    return { start: localIso(tz, lo), end: localIso(tz, bounds[i + 1]), overall: r.overall, byChannel: r.byChannel, filtered: r.filtered, filteredEvents: r.filteredEvents }
+  })
+}
+
+export interface SiteActivity {
+  site: string
+  /** The last event before now, epoch ms. */
+  last: number
+  /** Day numbers (UTC days since 1970) of the recent days with events, ascending. */
+  days: number[]
+}
+
+const DAY = 86_400_000
+
+/** The start of the hour of a time (epoch ms). */
+const floorHour = (t: number) => t - (((t % HOUR) + HOUR) % HOUR)
+
+/**
+ * A session key or visitor of one site: the same id sent to two sites is two sessions, two users
+ * (\u0001 appears in no site name).
+ */
+const ofSite = (id: string, site: string) => `${id}\u0001${site}`
+
+const ZERO: Counts = { sessions: 0, users: 0, pageViews: 0, engaged: 0, addToCart: 0, inquiry: 0, chatOpen: 0, engagedMs: 0 }
+
+const put = (map: Map<number, Record<string, Metrics>>, lo: number, key: string, m: Metrics) => {
+  let group = map.get(lo)
+  if (!group) map.set(lo, (group = Object.create(null) as Record<string, Metrics>))
+  group[key] = m
+}

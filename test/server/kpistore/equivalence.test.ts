@@ -1,0 +1,97 @@
+// @vitest-environment node
+/**
+ * The store answers exactly what computeKpis answers on the same events, for any range:
+ * random histories applied in several increments (late events change sessions already
+ * folded), compared for random ranges (most of them starting and ending mid-day) and for
+ * whole-day intervals, for every site and for all of them.
+ */
+import { appendFileSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { computeKpis, type KpiEvent } from '../../../src/kpi/index'
+import { FAR, openEngine, type Engine, type IntervalReport } from '../../../src/server/kpistore/engine'
+import { history, rng } from './history'
+
+const engines: Engine[] = []
+afterAll(async () => {
+  for (const e of engines) await e.close()
+})
+
+const write = (dir: string, events: KpiEvent[]) => {
+  for (const e of events) appendFileSync(join(dir, `${(e.receivedAt as string).slice(0, 10)}.ndjson`), JSON.stringify(e) + '\n')
+}
+
+const DAY = 86_400_000
+const strip = ({ from: _from, to: _to, ...report }: IntervalReport) => report
+
+describe('KPI store ≡ computeKpis', () => {
+  for (const seed of [1, 2, 3, 4, 5, 6]) {
+    it(`random history ${seed}: every range, after every increment`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'footfall-kpistore-'))
+      // As stored: what JSON keeps of each event.
+      // Seeds 4 to 6: two sites and messages without a writeKey (site ''), the events of one
+      // session now and then reaching two sites (there two sessions: each site is compared alone).
+      // A message's copies go to the same site, as a retry does.
+      const several = seed > 3
+      const siteOf = (id: unknown) => {
+        const roll = rng([...String(id)].reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, seed))()
+        return roll < 0.45 ? 'shop-a' : roll < 0.9 ? 'shop-b' : undefined
+      }
+      const all = history({ seed, sessions: several ? 90 : 60 })
+        .map((e) => {
+          const writeKey = several ? siteOf(e.messageId) : undefined
+          return writeKey ? { ...e, writeKey } : e
+        })
+        .map((e) => JSON.parse(JSON.stringify(e)) as KpiEvent)
+      const engine = await openEngine({ source: { dir }, db: join(dir, 'kpi.duckdb') })
+      engines.push(engine)
+      const r = rng(seed * 7)
+      const cuts = [Math.floor(all.length / 3), Math.floor((2 * all.length) / 3), all.length]
+      let done = 0
+      for (const cut of cuts) {
+        write(dir, all.slice(done, cut))
+        done = cut
+        expect(await engine.catchUp()).toBe(true)
+        const seen = all.slice(0, done)
+        const first = Date.parse('2026-03-28T00:00:00Z')
+        const ranges: [number, number][] = [[-FAR, FAR]]
+        for (let i = 0; i < 6; i++) {
+          const a = first + Math.floor(r() * 5 * DAY)
+          ranges.push([a, a + Math.floor(r() * 3 * DAY)])
+        }
+        // Whole hours (read from the cells), a range from before the first session, one of more than
+        // eight days starting later (both read from sessions when not of whole hours).
+        const hour = (t: number) => t - (t % 3_600_000)
+        for (let i = 0; i < 4; i++) {
+          const a = hour(first + Math.floor(r() * 5 * DAY))
+          ranges.push([a, hour(a + Math.floor(r() * 3 * DAY))])
+        }
+        ranges.push([first - 3 * DAY, first + 20 * DAY], [first + 2 * DAY, first + 20 * DAY], [hour(first + 2 * DAY + 3_600_000), first + 20 * DAY])
+        // People only (the default) and every class: the same numbers, the same sessions left out.
+        for (const traffic of ['human', 'all'] as const) {
+          for (const only of several ? ['shop-a', 'shop-b', ''] : [undefined, '']) {
+            const mine = only === undefined ? seen : seen.filter((e) => (e.writeKey ?? '') === only)
+            for (const [from, to] of ranges) {
+              const [got] = await engine.report([from, to], only, traffic)
+              const want = computeKpis(mine, from === -FAR ? { traffic } : { from, to, traffic })
+              expect(strip(got)).toEqual(want)
+            }
+            // Whole days, and days cut at a random hour and minute: every interval equals
+            // computeKpis over that interval alone.
+            const shift = Math.floor(r() * DAY)
+            for (const start of [first, first + shift, first + 3_600_000 * Math.floor(shift / 3_600_000)]) {
+              const days = Array.from({ length: 7 }, (_, i) => start + i * DAY)
+              const series = await engine.report(days, only, traffic)
+              for (const interval of series) expect(strip(interval)).toEqual(computeKpis(mine, { from: interval.from, to: interval.to, traffic }))
+            }
+          }
+        }
+        if (done === all.length) {
+          const [human] = await engine.report([-FAR, FAR])
+          expect(Object.values(human.filtered).reduce((a, b) => a + b)).toBeGreaterThan(0)
+        }
+      }
+    }, 120_000)
+  }
+})
