@@ -1,11 +1,12 @@
+import { SESSION_MS } from '../shared/session'
 import type { Campaign } from '../shared/types'
 import type { KV } from './lib/storage'
 import { stringify } from './lib/json'
 import { isSecret, redact } from './lib/redact'
 import { uuid } from './lib/uuid'
 
-/** A session ends after 30 minutes without events (GA4 and Segment use the same). */
-export const SESSION_MS = 30 * 60e3
+export { SESSION_MS }
+
 const CLICK_IDS = ['gclid', 'fbclid', 'msclkid', 'ttclid', 'dclid', 'gbraid', 'wbraid', 'li_fat_id', 'twclid', 'epik', 'rdt_cid', 'sccid']
 
 export interface Session {

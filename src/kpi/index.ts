@@ -2,7 +2,7 @@
  * The KPI report: sessions, engagement and on-site conversions, overall, by
  * GA4 channel and by campaign. Pure: same events in, same numbers out.
  */
-import { SESSION_MS } from '../browser/session'
+import { SESSION_MS } from '../shared/session'
 import { before, factOf, FILTERED_CLASSES, HUMAN, Kind, type Fact, type KpiEvent } from './event'
 
 export { channelOf, trafficSourceOf, categoryOf, RULES, SOURCES, MEDIUMS } from './channels'

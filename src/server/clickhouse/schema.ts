@@ -20,7 +20,7 @@
  */
 import { ENGAGED_MS } from '../../kpi/index'
 import { HUMAN, Kind } from '../../kpi/event'
-import { SESSION_MS } from '../../browser/session'
+import { SESSION_MS } from '../../shared/session'
 
 /** Bumped when the tables change; a database of another version is reloaded from the NDJSON files. */
 // 2: traffic classes (events.traffic, the first event's class and each session's event ids).

@@ -32,7 +32,7 @@
  */
 import { ENGAGED_MS } from '../../kpi/index'
 import { HUMAN } from '../../kpi/event'
-import { SESSION_MS } from '../../browser/session'
+import { SESSION_MS } from '../../shared/session'
 
 /**
  * 4: sessions and visitors keyed per site, every report reads one site; traffic classes
