@@ -14,7 +14,7 @@
  * (target − miss)), which keeps the long-run share of misses near the target when the series
  * shifts and the exchangeability assumption fails.
  */
-import { forecast, METHODS, type Method } from './forecast'
+import { forecasts, METHODS, type Method } from './forecast'
 import { shiftDetector } from './shifts'
 
 /** Complete weeks since the last level shift before a commitment is given. */
@@ -66,7 +66,40 @@ interface Score {
   r: number
 }
 
-const kth = (xs: number[], k: number) => xs.sort((a, b) => a - b)[k - 1]
+/** The latest WINDOW scores of a method forecast within the level from `start`, and their `s` sorted: kept as scores come in. */
+interface Usable {
+  start: number
+  /** Scores of the method looked at so far. */
+  seen: number
+  scores: Score[]
+  sorted: number[]
+}
+
+const fresh = (): Usable => ({ start: -1, seen: 0, scores: [], sorted: [] })
+
+/** Where `x` goes in ascending `xs`. */
+const place = (xs: readonly number[], x: number) => {
+  let lo = 0, hi = xs.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (xs[mid] < x) lo = mid + 1
+    else hi = mid
+  }
+  return lo
+}
+
+/** `u` brought up to `scores` for the level from `start` (from scratch when the level is another). */
+const update = (u: Usable, scores: readonly Score[], start: number) => {
+  if (u.start !== start) Object.assign(u, { start, seen: 0, scores: [], sorted: [] })
+  for (; u.seen < scores.length; u.seen++) {
+    const s = scores[u.seen]
+    if (s.from < start && s.target >= start) continue
+    u.scores.push(s)
+    u.sorted.splice(place(u.sorted, s.s), 0, s.s)
+    if (u.scores.length > WINDOW) u.sorted.splice(place(u.sorted, u.scores.shift()!.s), 1)
+  }
+  return u
+}
 
 /**
  * Walk `ys` (complete weeks, null where not usable: gaps, rates without sessions) with `sessions`
@@ -92,7 +125,11 @@ export const walk = (
   const pending = new Map<number, { m: Method; origin: number; from: number; low: number; f: number }[]>()
   const scores: Record<Method, Score[]> = { level: [], trend: [], season: [] }
   const err: Record<Method, [number, number]> = { level: [0, 0], trend: [0, 0], season: [0, 0] }
+  const usables: Record<Method, Usable> = { level: fresh(), trend: fresh(), season: fresh() }
   const n = ys.length
+  /** Weeks that are not gaps before each index. */
+  const seen = [0]
+  for (const y of ys) seen.push(seen[seen.length - 1] + (y === null ? 0 : 1))
   let lastEnd = n
   while (lastEnd > 0 && ys[lastEnd - 1] === null) lastEnd--
   if (lastEnd === 0) lastEnd = n
@@ -133,11 +170,10 @@ export const walk = (
     if (o === n && known.includes(n)) start = n
     const origin = o === n ? lastEnd : o
     // Forecasts at this origin, from the current level's weeks.
-    const ahead: Partial<Record<Method, number[]>> = {}
+    const ahead = forecasts(ys, start, origin, horizon)
     for (const m of METHODS) {
-      const f = forecast(ys, start, origin, horizon, m)
+      const f = ahead[m]
       if (!f) continue
-      ahead[m] = f
       const low = Math.min(...f)
       for (let j = 0; j < horizon && o + j < n; j++) {
         const list = pending.get(o + j) ?? []
@@ -151,18 +187,19 @@ export const walk = (
       const [sum, count] = err[m]
       if (ahead[m] && count >= 10 && sum / count < (err[method][1] >= 10 ? err[method][0] / err[method][1] : Infinity)) method = m
     }
-    let clean = 0
-    for (let i = start; i < o; i++) if (ys[i] !== null) clean++
+    const clean = seen[o] - seen[Math.min(start, o)]
     const base = ahead[method]
     let floor: number | undefined, q: number | undefined, k: number | undefined, count = 0, why: string | undefined, zeros: number | undefined
     if (!base) why = 'history'
     else if (clean < MIN_WEEKS) why = 'history'
     else {
       // Ratios of weeks forecast within one level: none forecast from before a shift known now for a week after it.
-      const usable = scores[method].filter((s) => !(s.from < start && s.target >= start)).slice(-WINDOW)
-      count = usable.length
+      const usable = update(usables[method], scores[method], start)
+      count = usable.scores.length
       const low = Math.min(...base)
-      const recent = sessions.slice(start, o).filter((v): v is number => v !== null).slice(-8).sort((a, b) => a - b)
+      const recent: number[] = []
+      for (let i = o - 1; i >= start && recent.length < 8; i--) if (sessions[i] !== null) recent.push(sessions[i]!)
+      recent.sort((a, b) => a - b)
       const perWeek = recent.length ? recent[recent.length >> 1] : 0
       if (count < nMin) why = 'ratios'
       else if (kind === 'rate' && perWeek * low < MIN_EVENTS) why = 'few'
@@ -170,17 +207,17 @@ export const walk = (
       else if (kind === 'count' && low < MIN_EVENTS) why = 'few'
       else {
         k = Math.max(1, Math.floor(alpha * (count + 1)))
-        q = Math.min(kth(usable.map((s) => s.s), k), BELOW)
+        q = Math.min(usable.sorted[k - 1], BELOW)
         floor = low * q
         if (!(floor > 0)) {
           why = 'zero'
-          zeros = usable.filter((s) => !(s.s > 0)).length
+          zeros = usable.scores.filter((s) => !(s.s > 0)).length
           floor = undefined
         }
       }
     }
     if (o === n) {
-      const ratios = scores[method].filter((s) => !(s.from < start && s.target >= start)).slice(-WINDOW).map((s) => s.r).sort((a, b) => a - b)
+      const ratios = update(usables[method], scores[method], start).scores.map((s) => s.r).sort((a, b) => a - b)
       out = { zeros, start, shifts: [...new Set([...detector.points.map((p) => pushed[p]).filter((p) => known.every((c) => Math.abs(c - p) > 3)), ...known.filter((c) => c <= n)])].sort((a, b) => a - b), clean, method, baseline: base ?? [], ratios, floor, q, k, n: count, why, judged, held, weeks }
     } else if (floor !== undefined) {
       for (let j = 0; j < horizon && o + j < n; j++) floors.set(o + j, [...(floors.get(o + j) ?? []), floor])

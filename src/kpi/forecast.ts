@@ -33,24 +33,31 @@ const levelOf = (vs: readonly number[]) => {
 }
 
 /**
- * Forecasts of weeks origin, origin+1, … origin+h−1 by `method`, from the weeks in
- * [from, origin); undefined when the method cannot be used there.
+ * Forecasts of weeks origin, origin+1, … origin+h−1 by each method, from the weeks in
+ * [from, origin); a method is left out when it cannot be used there.
  */
-export const forecast = (ys: readonly (number | null)[], from: number, origin: number, h: number, method: Method): number[] | undefined => {
+export const forecasts = (ys: readonly (number | null)[], from: number, origin: number, h: number): Partial<Record<Method, number[]>> => {
   const { xs, vs } = lastKnown(ys, from, origin, LEVEL)
-  if (vs.length < 4) return undefined
+  if (vs.length < 4) return {}
   const level = levelOf(vs)
-  if (method === 'level') return Array(h).fill(level)
-  if (method === 'trend') {
-    // Theil–Sen through (xs, vs): the week indices carry the gaps.
-    const at = (x: number) => {
-      const slopes: number[] = []
-      for (let i = 0; i < xs.length; i++) for (let k = i + 1; k < xs.length; k++) slopes.push((vs[k] - vs[i]) / (xs[k] - xs[i]))
-      const slope = median(slopes)
-      return median(vs.map((v, i) => v - slope * xs[i])) + slope * x
-    }
-    return Array.from({ length: h }, (_, j) => Math.max(0, at(origin + j)))
+  // Theil–Sen through (xs, vs): the week indices carry the gaps.
+  const slopes: number[] = []
+  for (let i = 0; i < xs.length; i++) for (let k = i + 1; k < xs.length; k++) slopes.push((vs[k] - vs[i]) / (xs[k] - xs[i]))
+  const slope = median(slopes)
+  const intercept = median(vs.map((v, i) => v - slope * xs[i]))
+  const season = seasonal(ys, origin, h, level)
+  return {
+    level: Array(h).fill(level),
+    trend: Array.from({ length: h }, (_, j) => Math.max(0, intercept + slope * (origin + j))),
+    ...(season && { season }),
   }
+}
+
+/** The forecast of `method` alone (see `forecasts`). */
+export const forecast = (ys: readonly (number | null)[], from: number, origin: number, h: number, method: Method): number[] | undefined =>
+  forecasts(ys, from, origin, h)[method]
+
+const seasonal = (ys: readonly (number | null)[], origin: number, h: number, level: number): number[] | undefined => {
   // A year earlier (before a level shift too: a season's shape outlasts a level): the level
   // then, and the target week (median of it and its neighbours) then.
   if (origin - 52 - LEVEL < 0) return undefined

@@ -32,20 +32,25 @@ const RECOVER = 4
 
 export const median = (xs: readonly number[]): number => {
   if (!xs.length) return 0
-  const s = [...xs].sort((a, b) => a - b)
+  // A typed array sorts numbers natively (the same order: weeks' values are finite).
+  const s = Float64Array.from(xs).sort()
   const m = s.length >> 1
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 
-/** Theil–Sen line through (i, ys[i]) for i in [from, to): its value at x. */
-export const lineAt = (ys: readonly number[], from: number, to: number, x: number): number => {
+/** Theil–Sen line through (i, ys[i]) for i in [from, to), as its value at x. */
+export const line = (ys: readonly number[], from: number, to: number): ((x: number) => number) => {
   const slopes: number[] = []
   for (let i = from; i < to; i++) for (let k = i + 1; k < to; k++) slopes.push((ys[k] - ys[i]) / (k - i))
   const slope = median(slopes)
   const intercepts: number[] = []
   for (let i = from; i < to; i++) intercepts.push(ys[i] - slope * i)
-  return median(intercepts) + slope * x
+  const intercept = median(intercepts)
+  return (x) => intercept + slope * x
 }
+
+/** Theil–Sen line through (i, ys[i]) for i in [from, to): its value at x. */
+export const lineAt = (ys: readonly number[], from: number, to: number, x: number): number => line(ys, from, to)(x)
 
 /** A series' noise: robust spread of week-to-week differences (a difference has √2 × the noise), at least 2 % of its level. */
 export const noiseOf = (ys: readonly number[]): number => {
@@ -77,12 +82,13 @@ export const shiftDetector = () => {
     const ref = ys.slice(from, end)
     const mid = median(ref)
     const flat = ref.map((v) => (Math.abs(v - mid) > 4 * noise ? mid : v))
-    const line = ys.slice(end).map((_, i) => lineAt(flat, 0, flat.length, end - from + i))
-    const off = ys.slice(end).map((v, i) => (v - line[i]) / noise)
+    const old = line(flat, 0, flat.length)
+    const at = ys.slice(end).map((_, i) => old(end - from + i))
+    const off = ys.slice(end).map((v, i) => (v - at[i]) / noise)
     const drop = median(off)
-    if (!(off.every((d) => d < -EACH) && drop < -MEDIAN && (-drop * noise) / Math.max(median(line), 1e-9) >= SIZE)) return undefined
+    if (!(off.every((d) => d < -EACH) && drop < -MEDIAN && (-drop * noise) / Math.max(median(at), 1e-9) >= SIZE)) return undefined
     // Kept to see whether the weeks come back to the old line (a dip, not a shift).
-    dip = { at: end, before: start, until: len + RECOVER, line: (x: number) => lineAt(flat, 0, flat.length, x - from), noise }
+    dip = { at: end, before: start, until: len + RECOVER, line: (x: number) => old(x - from), noise }
     return end
   }
 
