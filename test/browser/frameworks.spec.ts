@@ -1,6 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process'
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
@@ -8,6 +7,7 @@ import react from '@vitejs/plugin-react'
 import vue from '@vitejs/plugin-vue'
 import { build, createServer as createVite, type PluginOption } from 'vite'
 import { test, expect, nameOf } from '../support/fixtures'
+import { freePort } from '../support/ports'
 import type { TestServer } from '../support/server'
 
 // footfall/react and footfall/vue in real apps: the package is packed and installed as a site
@@ -228,14 +228,6 @@ test('the types of footfall/react and footfall/vue check in an app, with bundler
   }
 })
 
-/** A free port on 127.0.0.1. */
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
 
 test('next-production: Next.js App Router (FootfallProvider in app/layout) counts each route change once; useTrack and consent work', async ({
   page: tab,

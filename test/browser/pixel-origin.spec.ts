@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, expect } from '../support/fixtures'
+import { freePort } from '../support/ports'
 import type { TestServer } from '../support/server'
 
 // Shopify runs a custom pixel in an iframe sandboxed without allow-same-origin: its origin is
@@ -13,13 +13,6 @@ import type { TestServer } from '../support/server'
 
 const TOKEN = 'pixel-origin-test-token-8d2e'
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port
-      s.close(() => resolve(port))
-    })
-  })
 
 /** The reference collector as a site runs it: `footfall-collector --port P --data DIR --origin …`. */
 async function collector(origins: string[]) {

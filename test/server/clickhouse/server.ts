@@ -5,9 +5,9 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { freePort } from '../../support/ports'
 
 const CONFIG = '/etc/clickhouse-server/config.xml'
 
@@ -20,15 +20,6 @@ const find = (): string | undefined => {
 export const clickhouseBinary = existsSync(CONFIG) ? find() : undefined
 export const SKIP_REASON = 'ClickHouse tests skipped: no clickhouse-server binary (apt-get install clickhouse-server, or set CLICKHOUSE_SERVER)'
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
 
 export interface RunningClickHouse {
   /** HTTP interface, e.g. http://127.0.0.1:PORT */

@@ -12,10 +12,11 @@ import { spawn, spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http'
 import { request as httpsRequest } from 'node:https'
-import { connect, createServer } from 'node:net'
+import { connect } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { blocksOf } from '../../support/markdown'
+import { freePort } from '../../support/ports'
 import { ADMIN_TOKEN, AS_ADMIN, BROWSER_UA, envelope, request, startInProcess, tempDirs, waitFor, type Running } from './helpers'
 
 const HOST = 'collect.shop.example'
@@ -40,15 +41,6 @@ const openssl = installed('openssl', 'version')
 const missing = (name: string, bin: string | undefined) =>
   !openssl ? 'openssl is not installed' : !bin ? `${name} is not installed (apt-get install ${name})` : undefined
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
 
 const listening = (port: number) =>
   new Promise<boolean>((resolve) => {
