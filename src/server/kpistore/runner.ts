@@ -111,7 +111,8 @@ export const createRunner = (options: RunnerOptions, emit: (e: Event) => void) =
     try {
       await open()
     } catch (err) {
-      if (err instanceof Locked || err instanceof MissingDatabase || (engine && !damaged(err))) throw err
+      // Only damage is repaired: a full disk, a permission or the memory limit is not the file's fault.
+      if (err instanceof Locked || err instanceof MissingDatabase || !damaged(err)) throw err
       await repair(found(err))
     }
   })
@@ -150,10 +151,12 @@ export const createRunner = (options: RunnerOptions, emit: (e: Event) => void) =
           // Many appends, one catch-up: a wake that finds one queued joins it.
           if (waking) return Promise.resolve()
           waking = true
+          // Down as the catch-up starts (wakes meanwhile queue the next), and also when the store
+          // under repair answers without running it: a wake is never stuck.
           return job(async () => {
             waking = false
             await catchUp()
-          })
+          }).finally(() => (waking = false))
         case 'report':
           return query(req, async () => {
             const [r] = await engine!.report([req.from ?? -FAR, req.to ?? FAR], req.site, req.traffic)
@@ -169,7 +172,13 @@ export const createRunner = (options: RunnerOptions, emit: (e: Event) => void) =
           return job(async () => {
             const version = engine!.version()
             if (silence?.now !== req.now || (silence.version !== version && Date.now() - silence.at >= 60_000)) {
-              silence = { now: req.now, version, at: Date.now(), value: silentSites(await engine!.activity(req.now, WINDOW_DAYS), req.now) }
+              try {
+                silence = { now: req.now, version, at: Date.now(), value: silentSites(await engine!.activity(req.now, WINDOW_DAYS), req.now) }
+              } catch (err) {
+                // Damage is the store's (job() repairs it); anything else is only this answer's.
+                if (damaged(err)) throw err
+                return { unavailable: (err as Error).message }
+              }
             }
             return silence.value
           })

@@ -6,7 +6,7 @@
  * Damage again within a day of a repair is not repaired again. A store that failed comes back in
  * its thread of the built collector.
  */
-import { existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeSync, closeSync } from 'node:fs'
+import { existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
@@ -166,6 +166,34 @@ describe('a KPI store that repairs itself', () => {
     // Left where it is, for a person to look at; nothing set aside a second time.
     expect(setAside(data)).toEqual([])
     expect(existsSync(db)).toBe(true)
+  })
+
+  it('applies the files on the next wake after a repair, even when a wake came while the damage was found', async () => {
+    const data = tempDir()
+    await writeSample({ dir: data, events: 3_000, days: 20, seed: 14, end: new Date('2026-11-25T00:00:00Z') })
+    const db = join(data, 'kpi.duckdb')
+    const first = createRunner({ source: { dir: data }, db }, () => {})
+    await first.opened
+    await first.handle({ op: 'close' })
+    noise(db, await tableBlock(db, 'cells'))
+    const runner = createRunner({ source: { dir: data }, db }, () => {})
+    try {
+      await runner.opened
+      // The report finds the damage; the wake, queued behind it, meets the store under repair.
+      const [report] = await Promise.all([runner.handle({ op: 'report' }), runner.handle({ op: 'wake' })])
+      expect(report).toMatchObject({ unavailable: expect.stringMatching(/checksum/i) })
+      await waitFor(async () => !(await runner.handle({ op: 'report' }) as { unavailable?: string }).unavailable, 30_000, 'the rebuilt store')
+      // Five days after the sample's last event the site is silent; an event of today, applied
+      // by a wake (/health's question applies nothing itself), ends that.
+      const now = Date.parse('2026-11-30T12:00:00Z')
+      expect(((await runner.handle({ op: 'silent', now })) as { site: string }[]).map((x) => x.site)).toEqual(['demo-shop'])
+      const line = { type: 'page', messageId: 'after-repair', anonymousId: 'v', writeKey: 'demo-shop', timestamp: new Date(now - 60_000).toISOString(), receivedAt: new Date(now - 60_000).toISOString(), context: { sessionId: 's-after', traffic: 'human' } }
+      writeFileSync(join(data, '2026-11-30.ndjson'), JSON.stringify(line) + '\n')
+      await runner.handle({ op: 'wake' })
+      expect(await runner.handle({ op: 'silent', now: now + 60_000 })).toEqual([])
+    } finally {
+      await runner.handle({ op: 'close' })
+    }
   })
 
   it('comes back in its thread of the built collector after a failure', async () => {
