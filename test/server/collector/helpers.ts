@@ -95,6 +95,20 @@ export interface Spawned {
  * The built bin as a child process; resolves once it prints the address it listens on. Its admin
  * token is ADMIN_TOKEN (through `$FOOTFALL_ADMIN_TOKEN`) unless `env` says otherwise.
  */
+/** `spawnCli` for one test file: every collector it starts is stopped after each test. */
+export const spawnedClis = () => {
+  let spawned: Spawned[] = []
+  afterEach(async () => {
+    await Promise.all(spawned.map((s) => s.stop()))
+    spawned = []
+  })
+  return async (...args: Parameters<typeof spawnCli>) => {
+    const s = await spawnCli(...args)
+    spawned.push(s)
+    return s
+  }
+}
+
 export const spawnCli = (args: string[], env: Record<string, string | undefined> = {}): Promise<Spawned> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, '--port', '0', '--host', '127.0.0.1', ...args], {

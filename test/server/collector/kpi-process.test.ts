@@ -4,24 +4,15 @@
  * down, `kpi` and `commit` read a data directory even while a collector holds its database.
  */
 import { existsSync, readdirSync } from 'node:fs'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { writeSample } from '../../../src/server/collector/sample'
-import { AS_ADMIN, envelope, post, runCli, spawnCli, tempDir, waitFor, type Spawned } from './helpers'
+import { AS_ADMIN, envelope, post, runCli, spawnedClis, tempDir, waitFor } from './helpers'
 
 const CLI = new URL('../../../dist/footfall-collector.mjs', import.meta.url).pathname
 beforeAll(() => {
   if (!existsSync(CLI)) throw new Error('dist/footfall-collector.mjs is missing: run `npm run build` first')
 })
-let cleanup: Spawned[] = []
-afterEach(async () => {
-  await Promise.all(cleanup.map((s) => s.stop()))
-  cleanup = []
-})
-const cli = async (args: string[]) => {
-  const s = await spawnCli(args)
-  cleanup.push(s)
-  return s
-}
+const cli = spawnedClis()
 const kpiReady = (url: string) =>
   waitFor(async () => ((await (await fetch(`${url}/health`)).json()) as any).kpi?.state === 'ready', 120_000, 'the KPI store')
 

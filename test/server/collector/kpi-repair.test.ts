@@ -10,10 +10,10 @@ import { existsSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeFi
 import { randomBytes } from 'node:crypto'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { writeSample } from '../../../src/server/collector/sample'
 import { createRunner, type Event } from '../../../src/server/kpistore/runner'
-import { AS_ADMIN, inProcessCollectors, runCli, spawnCli, tempDirs, waitFor, type Spawned } from './helpers'
+import { AS_ADMIN, inProcessCollectors, runCli, spawnedClis, tempDirs, waitFor } from './helpers'
 
 const CLI = new URL('../../../dist/footfall-collector.mjs', import.meta.url).pathname
 beforeAll(() => {
@@ -21,16 +21,7 @@ beforeAll(() => {
 })
 const tempDir = tempDirs()
 const start = inProcessCollectors()
-let spawned: Spawned[] = []
-afterEach(async () => {
-  await Promise.all(spawned.map((s) => s.stop()))
-  spawned = []
-})
-const cli = async (args: string[]) => {
-  const s = await spawnCli(args)
-  spawned.push(s)
-  return s
-}
+const cli = spawnedClis()
 
 const get = async (url: string) => {
   const res = await fetch(url, { headers: AS_ADMIN })
