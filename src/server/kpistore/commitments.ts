@@ -14,6 +14,8 @@ export const commitmentsOver = async (
   first: number | undefined,
   series: (interval: 'week' | 'day', from: number, asOf: number) => Promise<SeriesPoint[] | undefined | null>,
   options: CommitmentOptions & { tz: string; asOf?: number | string },
+  /** The days' sessions, when the store counts them alone faster than a daily series. */
+  daily?: (from: number, asOf: number) => Promise<{ start: string; sessions: number }[] | undefined>,
 ): Promise<Commitment[] | { error: string }> => {
   const asked = options.now ?? options.asOf
   const now = asked === undefined ? Date.now() : toMs(asked)
@@ -22,7 +24,7 @@ export const commitmentsOver = async (
   if (first >= now) return { error: `no stored events before ${new Date(now).toISOString()}: commitments need weeks of history` }
   const weeks = (await series('week', first, now)) ?? []
   // The days' sessions find a gap to the day (a history too long for days: by the week).
-  const days = (await series('day', first, now))?.map((d) => ({ start: d.start, sessions: d.overall.sessions ?? 0 }))
+  const days = daily ? await daily(first, now) : (await series('day', first, now))?.map((d) => ({ start: d.start, sessions: d.overall.sessions ?? 0 }))
   const { asOf: _, ...rest } = options
   try {
     return computeCommitments(weeks, { ...rest, now, since: first, days })

@@ -7,10 +7,10 @@ import { open, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '@duckdb/node-api'
-import { factOf, Kind, type KpiEvent } from '../../kpi/event'
-import { leftOut, metricsOf, sortedRecord, type Counts, type SeriesInterval as SeriesPoint, type KpiReport, type Metrics, type TrafficFilter } from '../../kpi/index'
+import { factOf, HUMAN, Kind, type KpiEvent } from '../../kpi/event'
+import { ENGAGED_MS, leftOut, metricsOf, sortedRecord, type Counts, type SeriesInterval as SeriesPoint, type KpiReport, type Metrics, type TrafficFilter } from '../../kpi/index'
 import { boundaries, localIso, type Interval } from '../../kpi/intervals'
-import { CROSSING_KEYS, FIRST_HOUR, FOLD_ALL, FOLD_TOUCHED, HOUR, INCOMING, INSERT_NEW, LOOSE_NEW, NEAR_MS, REPORT, REPORT_CELLS, SCHEMA, SCHEMA_VERSION, SITES, SPAN } from './schema'
+import { CROSSING_KEYS, FIRST_HOUR, FOLD_ALL, FOLD_TOUCHED, HOUR, INCOMING, INSERT_NEW, LOOSE_IN, LOOSE_NEW, NEAR_MS, NEARBY, PIECES, REPORT, REPORT_CELLS, SCHEMA, SCHEMA_VERSION, SESSIONS_CELLS, SITES, SPAN } from './schema'
 
 export interface EngineOptions {
   /** Directory of the day files (`YYYY-MM-DD.ndjson`), or the files themselves. */
@@ -298,41 +298,56 @@ export const openEngine = async (options: EngineOptions) => {
     await catchUp()
   }
 
-  /** Counts per interval (boundaries ascending, ≥ 2), channel and campaign, of one site (undefined: all); people only unless `traffic` is `all`. */
-  const report = async (bounds: number[], site?: string, traffic: TrafficFilter = 'human'): Promise<IntervalReport[]> => {
-    const list = duckdb.listValue(bounds.map((b) => BigInt(Math.round(b))))
+  /**
+   * How a report over boundaries reads the store. \`fast\`: whole hours between the first and last
+   * boundary are read from cells, when every boundary in between is a whole hour (days and weeks in
+   * any time zone of whole hours) and every interval can count its users from them (schema.ts,
+   * cells). \`whole\`: moreover the first and last are whole hours and no event in the range lacks
+   * a session id; then cells and the pieces of the sessions crossing a boundary are all there is.
+   */
+  const plan = async (bounds: number[], site?: string) => {
     const one = site !== undefined
     const b = bounds.map(Math.round)
     const first = BigInt(b[0]), last = BigInt(b[b.length - 1])
-    // Whole hours between the first and last boundary are read from cells when every boundary in
-    // between is a whole hour (days and weeks in any time zone of whole hours) and every interval
-    // can count its users from them (schema.ts, cells).
     const [{ h: firstHour }] = await ask(FIRST_HOUR(one), [site ?? null])
     const a = -floorHour(-b[0]), z = floorHour(b[b.length - 1])
     const fast =
       a <= z &&
       b.every((x, i) => i === 0 || i === b.length - 1 || floorHour(x) === x) &&
       b.every((lo, i) => i === b.length - 1 || b[i + 1] - lo <= NEAR_MS || (firstHour !== null && lo <= (firstHour as number)))
-    const edges = fast ? [BigInt(a), BigInt(z)] : []
-    const [crossing] = await ask(CROSSING_KEYS(one, fast), [list, site ?? null, first, last, ...edges])
-    // '' first: an empty list would have no type, and no session key is '' (they start with `s:`).
-    const keys = duckdb.listValue(['', ...(crossing.keys as string[])])
-    const start = BigInt((firstHour as number | null) ?? -FAR)
-    const rows =
-      fast && !(crossing.keys as string[]).length && !crossing.rest && !crossing.loose
-        ? await ask(REPORT_CELLS(one), [list, traffic === 'all', site ?? null, ...edges, start])
-        : await ask(REPORT(one, fast, !fast || crossing.loose !== 0), [
-            list, BigInt(crossing.lo as number), BigInt(crossing.hi as number), keys, traffic === 'all', site ?? null, first, last, BigInt(crossing.span as number),
-            ...(fast ? [...edges, start] : []),
-          ])
-    const out = new Map<number, IntervalReport>()
-    const left = new Map<number, ReturnType<typeof leftOut>>()
-    for (let i = 0; i < bounds.length - 1; i++) {
-      out.set(bounds[i], { from: bounds[i], to: bounds[i + 1], overall: metricsOf(ZERO), byChannel: {}, byCampaign: {}, filtered: {}, filteredEvents: {} })
-      left.set(bounds[i], leftOut())
+    const whole = fast && a === b[0] && z === b[b.length - 1] && ((await ask(LOOSE_IN(one), [site ?? null, first, last]))[0].n as number) === 0
+    return {
+      list: duckdb.listValue(b.map(BigInt)), one, first, last, fast, whole,
+      edges: fast ? [BigInt(a), BigInt(z)] : [], start: BigInt((firstHour as number | null) ?? -FAR),
     }
-    const channels = new Map<number, Record<string, Metrics>>()
-    const campaigns = new Map<number, Record<string, Metrics>>()
+  }
+
+  /** Counts per interval (boundaries ascending, ≥ 2), channel and campaign, of one site (undefined: all); people only unless `traffic` is `all`. */
+  const report = async (bounds: number[], site?: string, traffic: TrafficFilter = 'human'): Promise<IntervalReport[]> => {
+    const { list, one, first, last, fast, whole, edges, start } = await plan(bounds, site)
+    const all = traffic === 'all'
+    let rows: Record<string, unknown>[]
+    let pieces: Record<string, unknown>[] = []
+    if (whole) {
+      rows = await ask(REPORT_CELLS(one), [list, all, site ?? null, ...edges, start])
+      pieces = await ask(PIECES(one), [list, site ?? null, first, last])
+    } else {
+      const [crossing] = await ask(CROSSING_KEYS(one, fast), [list, site ?? null, first, last, ...edges])
+      // '' first: an empty list would have no type, and no session key is '' (they start with `s:`).
+      const keys = duckdb.listValue(['', ...(crossing.keys as string[])])
+      rows =
+        fast && !(crossing.keys as string[]).length && !crossing.rest && !crossing.loose
+          ? await ask(REPORT_CELLS(one), [list, all, site ?? null, ...edges, start])
+          : await ask(REPORT(one, fast, !fast || crossing.loose !== 0), [
+              list, BigInt(crossing.lo as number), BigInt(crossing.hi as number), keys, all, site ?? null, first, last, BigInt(crossing.span as number),
+              ...(fast ? [...edges, start] : []),
+            ])
+    }
+    const overall = new Map<number, Counts>()
+    const channels = new Map<number, Record<string, Counts>>()
+    const campaigns = new Map<number, Record<string, Counts>>()
+    const left = new Map<number, ReturnType<typeof leftOut>>()
+    for (let i = 0; i < bounds.length - 1; i++) left.set(bounds[i], leftOut())
     for (const r of rows) {
       const lo = Number(r.lo)
       if (r.traffic !== null) {
@@ -349,16 +364,83 @@ export const openEngine = async (options: EngineOptions) => {
         chatOpen: r.chat_open as number,
         engagedMs: r.engaged_ms as number,
       })
-      if (r.no_channel && r.no_campaign) out.get(lo)!.overall = metricsOf(counts(r.users_any))
-      else if (!r.no_channel) put(channels, lo, r.channel as string, metricsOf(counts(r.users_channel)))
-      else put(campaigns, lo, r.campaign as string, metricsOf(counts(r.users_campaign)))
+      if (r.no_channel && r.no_campaign) overall.set(lo, counts(r.users_any))
+      else if (!r.no_channel) add(group(channels, lo), r.channel as string, counts(r.users_channel))
+      else add(group(campaigns, lo), r.campaign as string, counts(r.users_campaign))
     }
-    for (const [lo, interval] of out) {
-      interval.byChannel = sortedRecord(channels.get(lo) ?? {})
-      interval.byCampaign = sortedRecord(campaigns.get(lo) ?? {})
-      Object.assign(interval, left.get(lo)!.result())
+    if (pieces.length) await addPieces(pieces, bounds, site, all, { overall, channels, campaigns, left })
+    return bounds.slice(0, -1).map((lo, i) => ({
+      from: lo,
+      to: bounds[i + 1],
+      overall: metricsOf(overall.get(lo) ?? ZERO),
+      byChannel: sortedRecord(metricsOfAll(channels.get(lo))),
+      byCampaign: sortedRecord(metricsOfAll(campaigns.get(lo))),
+      ...left.get(lo)!.result(),
+    }))
+  }
+
+  /**
+   * The sessions alone per interval: what \`report\` says of \`overall.sessions\`, without users,
+   * channels and campaigns (the days of a gap search). Over whole hours, cells and pieces only.
+   */
+  const sessionsIn = async (bounds: number[], site?: string, traffic: TrafficFilter = 'human'): Promise<number[]> => {
+    const p = await plan(bounds, site)
+    if (!p.whole) return (await report(bounds, site, traffic)).map((r) => r.overall.sessions)
+    const all = traffic === 'all'
+    const counts = new Map<number, number>()
+    for (const r of await ask(SESSIONS_CELLS(p.one), [p.list, all, site ?? null, ...p.edges])) counts.set(r.lo as number, r.sessions as number)
+    for (const r of await ask(PIECES(p.one), [p.list, site ?? null, p.first, p.last]))
+      if (all || r.traffic === HUMAN) counts.set(r.lo as number, (counts.get(r.lo as number) ?? 0) + 1)
+    return bounds.slice(0, -1).map((lo) => counts.get(lo) ?? 0)
+  }
+
+  /**
+   * Count the pieces of sessions crossing a boundary (PIECES) into a report's counts: each is a
+   * session of its interval; its visitor is a user there unless a whole session (NEARBY) or an
+   * earlier piece counted them already, overall, in the channel, in the campaign (as REPORT does).
+   */
+  const addPieces = async (pieces: Record<string, unknown>[], bounds: number[], site: string | undefined, all: boolean, into: Tallies) => {
+    const kept = pieces.filter((p) => all || p.traffic === HUMAN)
+    for (const p of pieces) if (!all && p.traffic !== HUMAN) into.left.get(p.lo as number)!.add(p.traffic as string, 1, p.events as number)
+    const visitors = [...new Set(kept.map((p) => p.visitor as string).filter((v) => v !== ''))]
+    const counted = new Set<string>()
+    const key = (...parts: unknown[]) => JSON.stringify(parts)
+    if (visitors.length) {
+      const list = duckdb.listValue(bounds.map((x) => BigInt(Math.round(x))))
+      const nearby = await ask(NEARBY(site !== undefined), [list, site ?? null, BigInt(Math.round(bounds[0])), BigInt(Math.round(bounds[bounds.length - 1])), all, duckdb.listValue(visitors)])
+      const before = (p: unknown, lo: number) => p === null || (p as number) < lo
+      for (const w of nearby) {
+        const lo = w.lo as number
+        if (before(w.p_any, lo)) counted.add(key(lo, w.visitor))
+        if (before(w.p_channel, lo)) counted.add(key(lo, w.visitor, 'channel', w.channel))
+        if (before(w.p_campaign, lo)) counted.add(key(lo, w.visitor, 'campaign', w.campaign))
+      }
     }
-    return [...out.values()]
+    // Whether a piece counts its visitor (once per interval, and per channel and per campaign in it).
+    const first = (p: Record<string, unknown>, ...scope: unknown[]) => {
+      if (p.visitor === '') return 0
+      const k = key(p.lo, p.visitor, ...scope)
+      if (counted.has(k)) return 0
+      counted.add(k)
+      return 1
+    }
+    for (const p of kept) {
+      const lo = p.lo as number
+      const engaged = (p.engaged_ms as number) >= ENGAGED_MS || (p.page_views as number) >= 2 || p.add_to_cart || p.inquiry || p.chat_open
+      const counts = (users: number): Counts => ({
+        sessions: 1,
+        users,
+        pageViews: p.page_views as number,
+        engaged: engaged ? 1 : 0,
+        addToCart: p.add_to_cart ? 1 : 0,
+        inquiry: p.inquiry ? 1 : 0,
+        chatOpen: p.chat_open ? 1 : 0,
+        engagedMs: p.engaged_ms as number,
+      })
+      into.overall.set(lo, sum(into.overall.get(lo) ?? ZERO, counts(first(p))))
+      add(group(into.channels, lo), p.channel as string, counts(first(p, 'channel', p.channel)))
+      add(group(into.campaigns, lo), p.campaign as string, counts(first(p, 'campaign', p.campaign)))
+    }
   }
 
   /** The first and last event time of a site (undefined: all) in the store (epoch ms), or undefined when empty. */
@@ -376,6 +458,15 @@ export const openEngine = async (options: EngineOptions) => {
    */
   const series = (interval: Interval, tz: string, from?: number, to?: number, asOf?: number, site?: string, traffic?: TrafficFilter) =>
     seriesOver((bounds) => report(bounds, site, traffic), () => span(site), interval, tz, from, to, asOf)
+
+  /** The sessions of each whole day in \`tz\` from \`from\` to \`asOf\` (that day counted up to it): the days of \`series\`, sessions only. */
+  const daySessions = async (tz: string, from: number, asOf: number, site?: string, traffic?: TrafficFilter) =>
+    (
+      await seriesOver(
+        async (bounds) => (await sessionsIn(bounds, site, traffic)).map((sessions, i) => ({ from: bounds[i], to: bounds[i + 1], overall: metricsOf({ ...ZERO, sessions }), byChannel: {}, byCampaign: {}, filtered: {}, filteredEvents: {} })),
+        () => span(site), 'day', tz, from, asOf, asOf,
+      )
+    )?.map((d) => ({ start: d.start, sessions: d.overall.sessions }))
 
   /**
    * Per site (writeKey): its last event before `now`, and the days of the `days` before `now`
@@ -404,6 +495,7 @@ export const openEngine = async (options: EngineOptions) => {
     rebuild,
     report,
     series,
+    daySessions,
     span,
     activity,
     sites,
@@ -471,8 +563,37 @@ const ofSite = (id: string, site: string) => `${id}\u0001${site}`
 
 const ZERO: Counts = { sessions: 0, users: 0, pageViews: 0, engaged: 0, addToCart: 0, inquiry: 0, chatOpen: 0, engagedMs: 0 }
 
-const put = (map: Map<number, Record<string, Metrics>>, lo: number, key: string, m: Metrics) => {
-  let group = map.get(lo)
-  if (!group) map.set(lo, (group = Object.create(null) as Record<string, Metrics>))
-  group[key] = m
+interface Tallies {
+  overall: Map<number, Counts>
+  channels: Map<number, Record<string, Counts>>
+  campaigns: Map<number, Record<string, Counts>>
+  left: Map<number, ReturnType<typeof leftOut>>
+}
+
+const sum = (a: Counts, b: Counts): Counts => ({
+  sessions: a.sessions + b.sessions,
+  users: a.users + b.users,
+  pageViews: a.pageViews + b.pageViews,
+  engaged: a.engaged + b.engaged,
+  addToCart: a.addToCart + b.addToCart,
+  inquiry: a.inquiry + b.inquiry,
+  chatOpen: a.chatOpen + b.chatOpen,
+  engagedMs: a.engagedMs + b.engagedMs,
+})
+
+/** The counts of one interval per channel (or campaign). */
+const group = (map: Map<number, Record<string, Counts>>, lo: number) => {
+  let g = map.get(lo)
+  if (!g) map.set(lo, (g = Object.create(null) as Record<string, Counts>))
+  return g
+}
+
+const add = (g: Record<string, Counts>, name: string, c: Counts) => {
+  g[name] = g[name] ? sum(g[name], c) : c
+}
+
+const metricsOfAll = (g: Record<string, Counts> | undefined) => {
+  const out: Record<string, Metrics> = Object.create(null)
+  for (const name in g) out[name] = metricsOf(g[name])
+  return out
 }

@@ -184,7 +184,12 @@ export const createRunner = (options: RunnerOptions, emit: (e: Event) => void) =
           })
         case 'commitments':
           return query(req, async () => {
-            return commitmentsOver((await engine!.span(req.site))?.first, (interval, from, asOf) => engine!.series(interval, req.tz, from, asOf, asOf, req.site), { ...req.options, tz: req.tz })
+            return commitmentsOver(
+              (await engine!.span(req.site))?.first,
+              (interval, from, asOf) => engine!.series(interval, req.tz, from, asOf, asOf, req.site),
+              { ...req.options, tz: req.tz },
+              (from, asOf) => engine!.daySessions(req.tz, from, asOf, req.site),
+            )
           })
         case 'sites':
           return query(req, () => engine!.sites())

@@ -391,6 +391,59 @@ UNION ALL
 SELECT lo, NULL, NULL, 1, 1, traffic, sum(events)::DOUBLE, sum(sessions)::DOUBLE, ${Array(9).fill('NULL').join(', ')}
 FROM cov WHERE NOT ($2 OR traffic = '${HUMAN}') GROUP BY lo, traffic`
 
+/** The events without a session id of site $1 (NULL: every site) in [$2, $3). */
+export const LOOSE_IN = (one: boolean) =>
+  `SELECT count(*)::DOUBLE AS n FROM loose WHERE ${OF_SITE('$1', one)} AND ts >= $2::BIGINT AND ts < $3::BIGINT`
+
+/**
+ * A report whose every boundary is a whole hour ($1; $3 and $4 its first and last) needs, beside
+ * its cells (REPORT_CELLS), only the pieces of the sessions of site $2 that cross a boundary. Each
+ * such session spans an hour, so it is in \`long\` and its events are in \`long_events\`. Per
+ * interval and session: what its events in that interval make of it, named by the first of them
+ * (as REPORT's parts). The engine counts them, and their users (NEARBY), in JavaScript: a few
+ * hundred rows, where REPORT would take longer to plan than this takes to run.
+ */
+export const PIECES = (one: boolean) => `WITH ${LIM},
+crossing AS (
+  SELECT session_key FROM (${BUCKET(`(SELECT session_key, start_ts, end_ts FROM long WHERE ${OF_SITE('$2', one)})`, 'start_ts', ['$3::BIGINT', '$4::BIGINT'])}) WHERE end_ts >= hi
+  UNION ALL SELECT session_key FROM long WHERE ${OF_SITE('$2', one)} AND start_ts < $3::BIGINT AND end_ts >= $3::BIGINT
+)
+SELECT lo::DOUBLE AS lo, ${FIRST('visitor')} AS visitor, ${FIRST('channel')} AS channel, ${FIRST('campaign')} AS campaign,
+  ${FIRST('traffic')} AS traffic, count(*)::DOUBLE AS events, (count(*) FILTER (WHERE kind = ${PAGE}))::DOUBLE AS page_views,
+  sum(engaged_ms)::DOUBLE AS engaged_ms, bool_or(kind = ${ADD_TO_CART}) AS add_to_cart, bool_or(kind = ${INQUIRY}) AS inquiry,
+  bool_or(kind = ${CHAT_OPEN}) AS chat_open
+FROM (${BUCKET(EVENT_COLUMNS('long_events', '$2', one, 'session_key IN (SELECT session_key FROM crossing)'), 'ts', ['$3::BIGINT', '$4::BIGINT'])})
+GROUP BY lo, session_key`
+
+/**
+ * The sessions alone of a report over whole hours (\`whole\` in engine.ts), per interval of $1, of
+ * site $3 (\`one\`; else NULL), every class when $2 (else people only); $4 and $5 its first and last
+ * boundary. The pieces of crossing sessions are PIECES'.
+ */
+export const SESSIONS_CELLS = (one: boolean) => `WITH ${LIM}
+SELECT lo::DOUBLE AS lo, sum(sessions)::DOUBLE AS sessions
+FROM (${BUCKET(`(SELECT h, e, sessions, traffic FROM cells WHERE ${OF_SITE('$3', one)})`, 'h', ['$4::BIGINT', '$5::BIGINT'])})
+WHERE e < least(hi, $5::BIGINT) AND ($2 OR traffic = '${HUMAN}')
+GROUP BY lo`
+
+/**
+ * For the users of PIECES: the whole sessions (ending inside their interval) of site $2 in [$3, $4)
+ * of the visitors $6, people only unless $5, each with its visitor's previous session (of the same
+ * classes) overall, in its channel and in its campaign. A piece counts its visitor in an interval
+ * when none of these counted the visitor there already (a previous session before the interval).
+ */
+export const NEARBY = (one: boolean) => `WITH ${LIM}
+SELECT lo::DOUBLE AS lo, visitor, channel, campaign,
+  (CASE WHEN $5 THEN prev_start ELSE prev_human END)::DOUBLE AS p_any,
+  (CASE WHEN $5 THEN prev_start_channel ELSE prev_human_channel END)::DOUBLE AS p_channel,
+  (CASE WHEN $5 THEN prev_start_campaign ELSE prev_human_campaign END)::DOUBLE AS p_campaign
+FROM (${BUCKET(
+  `(SELECT * FROM sessions WHERE ${OF_SITE('$2', one)} AND visitor IN (SELECT unnest($6::VARCHAR[])))`,
+  'start_ts',
+  ['$3::BIGINT', '$4::BIGINT'],
+)})
+WHERE end_ts < hi AND ($5 OR traffic = '${HUMAN}')`
+
 /** $7 and $8: the first and last boundary, as constants the scans can skip row groups by. */
 export const REPORT = (one: boolean, fast: boolean, loose = true) => `
 WITH ${LIM},

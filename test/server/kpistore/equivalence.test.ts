@@ -26,13 +26,15 @@ const DAY = 86_400_000
 const strip = ({ from: _from, to: _to, ...report }: IntervalReport) => report
 
 describe('KPI store ≡ computeKpis', () => {
-  for (const seed of [1, 2, 3, 4, 5, 6]) {
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     it(`random history ${seed}: every range, after every increment`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'footfall-kpistore-'))
       // As stored: what JSON keeps of each event.
       // Seeds 4 to 6: two sites and messages without a writeKey (site ''), the events of one
       // session now and then reaching two sites (there two sessions: each site is compared alone).
       // A message's copies go to the same site, as a retry does.
+      // Seeds 7 and 8: every event has a session id, as the SDK sends them; reports over whole hours
+      // then read the cells and the pieces of the sessions crossing a boundary, and nothing else.
       const several = seed > 3
       const siteOf = (id: unknown) => {
         const roll = rng([...String(id)].reduce((h, c) => (h * 31 + c.charCodeAt(0)) | 0, seed))()
@@ -44,6 +46,7 @@ describe('KPI store ≡ computeKpis', () => {
           return writeKey ? { ...e, writeKey } : e
         })
         .map((e) => JSON.parse(JSON.stringify(e)) as KpiEvent)
+        .filter((e) => seed < 7 || e.context?.sessionId !== undefined)
       const engine = await openEngine({ source: { dir }, db: join(dir, 'kpi.duckdb') })
       engines.push(engine)
       const r = rng(seed * 7)
@@ -84,6 +87,15 @@ describe('KPI store ≡ computeKpis', () => {
               const days = Array.from({ length: 7 }, (_, i) => start + i * DAY)
               const series = await engine.report(days, only, traffic)
               for (const interval of series) expect(strip(interval)).toEqual(computeKpis(mine, { from: interval.from, to: interval.to, traffic }))
+            }
+            // The days' sessions alone (the gap search of commitments): what the days' reports say, in
+            // time zones of whole hours (cells and pieces) and in one of half hours (the reports).
+            const end = first + 7 * DAY
+            const days = await engine.daySessions('UTC', first, end, only, traffic)
+            expect(days).toEqual(Array.from({ length: 7 }, (_, i) => ({ start: new Date(first + i * DAY).toISOString().slice(0, 19) + '+00:00', sessions: computeKpis(mine, { from: first + i * DAY, to: first + (i + 1) * DAY, traffic }).overall.sessions })))
+            for (const tz of ['America/New_York', 'Asia/Tokyo', 'Asia/Kolkata']) {
+              const daily = await engine.series('day', tz, first, end, end, only, traffic)
+              expect(await engine.daySessions(tz, first, end, only, traffic)).toEqual(daily!.map((d) => ({ start: d.start, sessions: d.overall.sessions })))
             }
           }
         }
