@@ -197,9 +197,15 @@ export const walk = (
       const usable = update(usables[method], scores[method], start)
       count = usable.scores.length
       const low = Math.min(...base)
+      // The latest 8 weeks' sessions, sorted by insertion as they are picked (at every week).
       const recent: number[] = []
-      for (let i = o - 1; i >= start && recent.length < 8; i--) if (sessions[i] !== null) recent.push(sessions[i]!)
-      recent.sort((a, b) => a - b)
+      for (let i = o - 1; i >= start && recent.length < 8; i--) {
+        const v = sessions[i]
+        if (v === null) continue
+        let j = recent.length
+        for (recent.push(v); j > 0 && recent[j - 1] > v; j--) recent[j] = recent[j - 1]
+        recent[j] = v
+      }
       const perWeek = recent.length ? recent[recent.length >> 1] : 0
       if (count < nMin) why = 'ratios'
       else if (kind === 'rate' && perWeek * low < MIN_EVENTS) why = 'few'
@@ -220,7 +226,11 @@ export const walk = (
       const ratios = update(usables[method], scores[method], start).scores.map((s) => s.r).sort((a, b) => a - b)
       out = { zeros, start, shifts: [...new Set([...detector.points.map((p) => pushed[p]).filter((p) => known.every((c) => Math.abs(c - p) > 3)), ...known.filter((c) => c <= n)])].sort((a, b) => a - b), clean, method, baseline: base ?? [], ratios, floor, q, k, n: count, why, judged, held, weeks }
     } else if (floor !== undefined) {
-      for (let j = 0; j < horizon && o + j < n; j++) floors.set(o + j, [...(floors.get(o + j) ?? []), floor])
+      for (let j = 0; j < horizon && o + j < n; j++) {
+        const list = floors.get(o + j)
+        if (list) list.push(floor)
+        else floors.set(o + j, [floor])
+      }
     }
   }
   return out

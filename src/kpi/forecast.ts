@@ -27,7 +27,13 @@ const lastKnown = (ys: readonly (number | null)[], from: number, end: number, n:
 }
 
 const levelOf = (vs: readonly number[]) => {
-  const s = [...vs].sort((a, b) => a - b)
+  // Sorted by insertion, as stable as a sort (at most 8 values, at every week of every KPI and scope).
+  const s: number[] = []
+  for (const v of vs) {
+    let j = s.length
+    for (s.push(v); j > 0 && s[j - 1] > v; j--) s[j] = s[j - 1]
+    s[j] = v
+  }
   const kept = s.length >= 6 ? s.slice(1, -2) : s
   return kept.length ? kept.reduce((a, b) => a + b, 0) / kept.length : 0
 }
@@ -46,11 +52,10 @@ export const forecasts = (ys: readonly (number | null)[], from: number, origin: 
   const slope = median(slopes)
   const intercept = median(vs.map((v, i) => v - slope * xs[i]))
   const season = seasonal(ys, origin, h, level)
-  return {
-    level: Array(h).fill(level),
-    trend: Array.from({ length: h }, (_, j) => Math.max(0, intercept + slope * (origin + j))),
-    ...(season && { season }),
-  }
+  // A plain loop: forecasts are made at every week of every KPI and scope.
+  const trend: number[] = []
+  for (let j = 0; j < h; j++) trend.push(Math.max(0, intercept + slope * (origin + j)))
+  return { level: Array(h).fill(level), trend, ...(season && { season }) }
 }
 
 /** The forecast of `method` alone (see `forecasts`). */

@@ -15,6 +15,8 @@
  *   weeks in a row come back to within 2 noise units of the old line (a holiday dip, not a shift).
  */
 
+import { noiseWindow } from './noise'
+
 const SIDE = 10
 const SHIFT = 4.5
 /** Weeks after a candidate level shift whose lines are compared with its own before it is dated. */
@@ -23,6 +25,8 @@ const LATE = 5
 const FALL = 3
 const REF = 12
 const MIN_REF = 6
+/** Weeks behind a noise figure: a year (the lines' noise: the year before them, and their after side). */
+const YEAR = 52
 /** Noise units every week of a fall, and its median, lie below the line; share of the level it loses. */
 const EACH = 3
 const MEDIAN = 4
@@ -30,12 +34,32 @@ const SIZE = 0.25
 /** Weeks after a fall in which two weeks back near the old line make it a dip. */
 const RECOVER = 4
 
+/** Lists a median sorts by insertion (a detector's longest: the 66 slopes of a 12-week line); longer ones natively. */
+const SHORT = 80
+const scratch = new Float64Array(SHORT)
+
+/**
+ * A short list sorted into `scratch`, by insertion: medians are taken several times for every week
+ * pushed, of a few numbers each, where a new typed array and its native sort cost more than the
+ * sorting. The order is a typed array's, −0 before +0, so a median is the same to its zero's sign.
+ */
+const sortShort = (xs: readonly number[]): Float64Array => {
+  for (let i = 0; i < xs.length; i++) {
+    const v = xs[i]
+    let j = i
+    for (; j > 0 && (scratch[j - 1] > v || (v === 0 && scratch[j - 1] === 0 && 1 / v < 1 / scratch[j - 1])); j--) scratch[j] = scratch[j - 1]
+    scratch[j] = v
+  }
+  return scratch
+}
+
 export const median = (xs: readonly number[]): number => {
-  if (!xs.length) return 0
-  // A typed array sorts numbers natively (the same order: weeks' values are finite).
-  const s = Float64Array.from(xs).sort()
-  const m = s.length >> 1
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+  const n = xs.length
+  if (!n) return 0
+  // A typed array's order (weeks' values are finite: no NaN to place).
+  const s = n <= SHORT ? sortShort(xs) : Float64Array.from(xs).sort()
+  const m = n >> 1
+  return n % 2 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 
 /** Theil–Sen line through (i, ys[i]) for i in [from, to), as its value at x. */
@@ -49,10 +73,11 @@ export const line = (ys: readonly number[], from: number, to: number): ((x: numb
   return (x) => intercept + slope * x
 }
 
-/** Theil–Sen line through (i, ys[i]) for i in [from, to): its value at x. */
-export const lineAt = (ys: readonly number[], from: number, to: number, x: number): number => line(ys, from, to)(x)
-
-/** A series' noise: robust spread of week-to-week differences (a difference has √2 × the noise), at least 2 % of its level. */
+/**
+ * A series' noise: robust spread of week-to-week differences (a difference has √2 × the noise), at
+ * least 2 % of its level. The definition; the detector keeps the same figure as weeks are pushed
+ * (noise.ts), held to this one by the tests.
+ */
 export const noiseOf = (ys: readonly number[]): number => {
   const diffs = ys.slice(1).map((y, i) => y - ys[i])
   const mid = median(diffs)
@@ -71,13 +96,24 @@ export const shiftDetector = () => {
   const clean: number[] = []
   /** The two lines' disagreement at each position, in noise units. */
   const gap: number[] = []
+  /**
+   * The line through the SIDE despiked weeks from each position: drawn once, as the after side of
+   * one position and again, SIDE weeks later, as the before side of another (its weeks are final).
+   */
+  const lines: ((x: number) => number)[] = []
+  const lineFrom = (a: number) => (lines[a] ??= line(clean, a, a + SIDE))
+  // The noise of the last year of weeks, of that year 3 weeks back (what the fall rule sees), and
+  // of the despiked weeks around the lines (a year before them and their after side): kept as
+  // weeks are pushed instead of sorted again for each (noise.ts).
+  const recent = noiseWindow(YEAR), lagged = noiseWindow(YEAR), around = noiseWindow(YEAR + SIDE)
   let start = 0
   const points: number[] = []
 
-  const fall = (noise: number): number | undefined => {
+  const fall = (): number | undefined => {
     const len = ys.length
     const end = len - FALL, from = Math.max(start, end - REF)
     if (end - from < MIN_REF) return undefined
+    const noise = lagged.noise()
     // The reference without its spikes.
     const ref = ys.slice(from, end)
     const mid = median(ref)
@@ -105,16 +141,16 @@ export const shiftDetector = () => {
     // Despike the week 3 back; measure the position whose 10 weeks after it are all known; judge
     // the one 3 before that, against its neighbours known by now (up to 10 before, 3 after).
     const len = ys.length
-    const noise = noiseOf(ys.slice(Math.max(0, len - 52)))
     const i = len - 4
     if (i >= 0) {
       const m = median(ys.slice(Math.max(0, i - 3), i + 4))
-      clean[i] = Math.abs(ys[i] - m) > 3 * noise ? m : ys[i]
+      clean[i] = Math.abs(ys[i] - m) > 3 * recent.noise() ? m : ys[i]
+      around.push(clean[i])
     }
     const q = clean.length - SIDE
     if (q < SIDE) return undefined
-    const before = lineAt(clean, q - SIDE, q, q - 0.5), after = lineAt(clean, q, q + SIDE, q - 0.5)
-    gap[q] = Math.abs(after - before) / noiseOf(clean.slice(Math.max(0, q - 52), q + SIDE))
+    const before = lineFrom(q - SIDE)(q - 0.5), after = lineFrom(q)(q - 0.5)
+    gap[q] = Math.abs(after - before) / around.noise()
     const p = q - LATE
     if (p - SIDE < start || !(gap[p] > SHIFT)) return undefined
     for (let k = Math.max(0, p - SIDE); k <= q; k++) if (k !== p && (gap[k] ?? 0) > gap[p]) return undefined
@@ -130,14 +166,15 @@ export const shiftDetector = () => {
     points,
     push(y: number) {
       ys.push(y)
+      recent.push(y)
+      if (ys.length > FALL) lagged.push(ys[ys.length - 1 - FALL])
       if (recovered()) {
         points.pop()
         start = dip!.before
         dip = undefined
       }
-      const noise = noiseOf(ys.slice(Math.max(0, ys.length - FALL - 52), ys.length - FALL))
       // Both rules see every week (the level rule keeps its despiked weeks and lines current).
-      const sudden = fall(noise), level = shift()
+      const sudden = fall(), level = shift()
       const found = sudden ?? level
       if (found === undefined || found <= start) return
       start = found
