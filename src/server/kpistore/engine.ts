@@ -10,7 +10,7 @@ import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '
 import { factOf, HUMAN, Kind, type KpiEvent } from '../../kpi/event'
 import { ENGAGED_MS, leftOut, metricsOf, sortedRecord, type Counts, type SeriesInterval as SeriesPoint, type KpiReport, type Metrics, type TrafficFilter } from '../../kpi/index'
 import { boundaries, localIso, type Interval } from '../../kpi/intervals'
-import { CROSSING_KEYS, FIRST_HOUR, FOLD_ALL, FOLD_TOUCHED, HOUR, INCOMING, INSERT_NEW, LOOSE_IN, LOOSE_NEW, NEAR_MS, NEARBY, PIECES, REPORT, REPORT_CELLS, SCHEMA, SCHEMA_VERSION, SESSIONS_CELLS, SITES, SPAN } from './schema'
+import { ANY_IN, CROSSING_KEYS, FIRST_HOUR, FOLD_ALL, FOLD_TOUCHED, HOUR, INCOMING, INSERT_NEW, LOOSE_IN, LOOSE_NEW, NEAR_MS, NEARBY, PIECES, REPORT, REPORT_CELLS, SCHEMA, SCHEMA_VERSION, SESSIONS_CELLS, SITES, SPAN, SPAN_HOURS } from './schema'
 
 export interface EngineOptions {
   /** Directory of the day files (`YYYY-MM-DD.ndjson`), or the files themselves. */
@@ -299,6 +299,22 @@ export const openEngine = async (options: EngineOptions) => {
   }
 
   /**
+   * The boundaries with a first or last one cut mid-hour (a series up to now) moved out to the
+   * whole hour, when the site has no event between the two: the same sessions, pieces and users,
+   * so the same report, read from cells. The same list when nothing moves.
+   */
+  const snap = async (bounds: number[], site?: string) => {
+    const b = bounds.map(Math.round)
+    const n = b.length
+    const lo = floorHour(b[0]), hi = -floorHour(-b[n - 1])
+    if (lo === b[0] && hi === b[n - 1]) return bounds
+    const none = async (from: number, to: number) => ((await ask(ANY_IN(site !== undefined), [site ?? null, BigInt(from), BigInt(to)]))[0].n as number) === 0
+    const first = lo !== b[0] && (await none(lo, b[0])) ? lo : bounds[0]
+    const last = hi !== b[n - 1] && (await none(b[n - 1], hi)) ? hi : bounds[n - 1]
+    return first === bounds[0] && last === bounds[n - 1] ? bounds : [first, ...bounds.slice(1, -1), last]
+  }
+
+  /**
    * How a report over boundaries reads the store. \`fast\`: whole hours between the first and last
    * boundary are read from cells, when every boundary in between is a whole hour (days and weeks in
    * any time zone of whole hours) and every interval can count its users from them (schema.ts,
@@ -324,6 +340,16 @@ export const openEngine = async (options: EngineOptions) => {
 
   /** Counts per interval (boundaries ascending, ≥ 2), channel and campaign, of one site (undefined: all); people only unless `traffic` is `all`. */
   const report = async (bounds: number[], site?: string, traffic: TrafficFilter = 'human'): Promise<IntervalReport[]> => {
+    // A first or last interval cut off mid-hour (a series up to now) is asked alone: each interval
+    // is what computeKpis says of it alone, so the others stay whole hours, read from cells.
+    const whole = await snap(bounds, site)
+    if (whole !== bounds) return (await report(whole, site, traffic)).map((r, i) => ({ ...r, from: bounds[i], to: bounds[i + 1] }))
+    const cut = apart(bounds)
+    if (cut) return [...(await report(cut[0], site, traffic)), ...(await report(cut[1], site, traffic))]
+    return reportOf(bounds, site, traffic)
+  }
+
+  const reportOf = async (bounds: number[], site: string | undefined, traffic: TrafficFilter): Promise<IntervalReport[]> => {
     const { list, one, first, last, fast, whole, edges, start } = await plan(bounds, site)
     const all = traffic === 'all'
     let rows: Record<string, unknown>[]
@@ -384,6 +410,10 @@ export const openEngine = async (options: EngineOptions) => {
    * channels and campaigns (the days of a gap search). Over whole hours, cells and pieces only.
    */
   const sessionsIn = async (bounds: number[], site?: string, traffic: TrafficFilter = 'human'): Promise<number[]> => {
+    const whole = await snap(bounds, site)
+    if (whole !== bounds) return sessionsIn(whole, site, traffic)
+    const cut = apart(bounds)
+    if (cut) return [...(await sessionsIn(cut[0], site, traffic)), ...(await sessionsIn(cut[1], site, traffic))]
     const p = await plan(bounds, site)
     if (!p.whole) return (await report(bounds, site, traffic)).map((r) => r.overall.sessions)
     const all = traffic === 'all'
@@ -445,7 +475,10 @@ export const openEngine = async (options: EngineOptions) => {
 
   /** The first and last event time of a site (undefined: all) in the store (epoch ms), or undefined when empty. */
   const span = async (site?: string): Promise<{ first: number; last: number } | undefined> => {
-    const [r] = await ask(SPAN(site !== undefined), [site ?? null])
+    const one = site !== undefined
+    const [hours] = await ask(SPAN_HOURS(one), [site ?? null])
+    // Without sessions, no hours: the bounds then select none (only events without a session id count).
+    const [r] = await ask(SPAN(one), [site ?? null, BigInt((hours.h as number | null) ?? FAR), BigInt((hours.e as number | null) ?? FAR)])
     return r?.first == null ? undefined : { first: r.first as number, last: r.last as number }
   }
 
@@ -554,6 +587,18 @@ const DAY = 86_400_000
 
 /** The start of the hour of a time (epoch ms). */
 const floorHour = (t: number) => t - (((t % HOUR) + HOUR) % HOUR)
+
+/**
+ * Boundaries of three or more whose first or last is not a whole hour (the others being whole),
+ * as two lists that share a boundary: that interval alone, and the rest. Undefined otherwise.
+ */
+const apart = (bounds: number[]): [number[], number[]] | undefined => {
+  const n = bounds.length
+  if (n < 3 || !bounds.slice(1, -1).every((x) => floorHour(Math.round(x)) === Math.round(x))) return undefined
+  if (floorHour(Math.round(bounds[0])) !== Math.round(bounds[0])) return [bounds.slice(0, 2), bounds.slice(1)]
+  if (floorHour(Math.round(bounds[n - 1])) !== Math.round(bounds[n - 1])) return [bounds.slice(0, -1), bounds.slice(-2)]
+  return undefined
+}
 
 /**
  * A session key or visitor of one site: the same id sent to two sites is two sessions, two users

@@ -391,6 +391,10 @@ UNION ALL
 SELECT lo, NULL, NULL, 1, 1, traffic, sum(events)::DOUBLE, sum(sessions)::DOUBLE, ${Array(9).fill('NULL').join(', ')}
 FROM cov WHERE NOT ($2 OR traffic = '${HUMAN}') GROUP BY lo, traffic`
 
+/** Whether site $1 (NULL: every site) has an event in [$2, $3). */
+export const ANY_IN = (one: boolean) =>
+  `SELECT count(*)::DOUBLE AS n FROM (SELECT 1 FROM events WHERE ${OF_SITE('$1', one)} AND ts >= $2::BIGINT AND ts < $3::BIGINT LIMIT 1)`
+
 /** The events without a session id of site $1 (NULL: every site) in [$2, $3). */
 export const LOOSE_IN = (one: boolean) =>
   `SELECT count(*)::DOUBLE AS n FROM loose WHERE ${OF_SITE('$1', one)} AND ts >= $2::BIGINT AND ts < $3::BIGINT`
@@ -576,8 +580,18 @@ SELECT lo, NULL, NULL, 1, 1, traffic, events::DOUBLE, sessions::DOUBLE, ${Array(
 /** The sites of the stored events: every event is in a session (so a cell) or in \`loose\`. */
 export const SITES = `SELECT site FROM cells UNION SELECT site FROM loose ORDER BY site`
 
-/** The first and last event time of site $1 (NULL: every site): of its sessions and its events without a session id. */
+/** The first and last hour of the sessions of site $1 (NULL: every site), from their cells. */
+export const SPAN_HOURS = (one: boolean) => `SELECT min(h)::DOUBLE AS h, max(e)::DOUBLE AS e FROM cells WHERE ${OF_SITE('$1', one)}`
+
+/**
+ * The first and last event time of site $1 (NULL: every site): of its sessions and its events
+ * without a session id. $2 and $3: SPAN_HOURS. The first session starts in the first hour; the
+ * session that ends last either spans an hour (\`long\`) or starts in the last hour: a few row
+ * groups read, not a year of sessions.
+ */
 export const SPAN = (one: boolean) => `SELECT min(first)::DOUBLE AS first, max(last)::DOUBLE AS last FROM (
-  SELECT min(start_ts) AS first, max(end_ts) AS last FROM sessions WHERE ${OF_SITE('$1', one)}
+  SELECT min(start_ts) AS first, NULL::BIGINT AS last FROM sessions WHERE ${OF_SITE('$1', one)} AND start_ts >= $2::BIGINT AND start_ts < $2::BIGINT + ${HOUR}
+  UNION ALL SELECT NULL, max(end_ts) FROM sessions WHERE ${OF_SITE('$1', one)} AND start_ts >= $3::BIGINT
+  UNION ALL SELECT NULL, max(end_ts) FROM long WHERE ${OF_SITE('$1', one)}
   UNION ALL SELECT min(ts), max(ts) FROM loose WHERE ${OF_SITE('$1', one)}
 )`

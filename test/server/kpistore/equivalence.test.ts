@@ -9,6 +9,7 @@ import { appendFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { factOf, Kind } from '../../../src/kpi/event'
 import { computeKpis, type KpiEvent } from '../../../src/kpi/index'
 import { FAR, openEngine, type Engine, type IntervalReport } from '../../../src/server/kpistore/engine'
 import { history, rng } from './history'
@@ -80,11 +81,16 @@ describe('KPI store ≡ computeKpis', () => {
               const want = computeKpis(mine, from === -FAR ? { traffic } : { from, to, traffic })
               expect(strip(got)).toEqual(want)
             }
+            // The first and last event time (a series' default range).
+            const times = mine.map(factOf).filter((f) => f && f.kind !== Kind.Ignored).map((f) => f!.t)
+            expect(await engine.span(only)).toEqual(times.length ? { first: Math.min(...times), last: Math.max(...times) } : undefined)
             // Whole days, and days cut at a random hour and minute: every interval equals
             // computeKpis over that interval alone.
             const shift = Math.floor(r() * DAY)
-            for (const start of [first, first + shift, first + 3_600_000 * Math.floor(shift / 3_600_000)]) {
-              const days = Array.from({ length: 7 }, (_, i) => start + i * DAY)
+            // And whole days between a first and a last boundary cut mid-hour (a series up to now).
+            const cutEnds = (days: number[]) => [days[0] + 1 + Math.floor(r() * (DAY - 1)), ...days.slice(1, -1), days[days.length - 1] - 1 - Math.floor(r() * (DAY - 1))]
+            for (const start of [first, first + shift, first + 3_600_000 * Math.floor(shift / 3_600_000), -1]) {
+              const days = start === -1 ? cutEnds(Array.from({ length: 7 }, (_, i) => first + i * DAY)) : Array.from({ length: 7 }, (_, i) => start + i * DAY)
               const series = await engine.report(days, only, traffic)
               for (const interval of series) expect(strip(interval)).toEqual(computeKpis(mine, { from: interval.from, to: interval.to, traffic }))
             }
@@ -93,6 +99,10 @@ describe('KPI store ≡ computeKpis', () => {
             const end = first + 7 * DAY
             const days = await engine.daySessions('UTC', first, end, only, traffic)
             expect(days).toEqual(Array.from({ length: 7 }, (_, i) => ({ start: new Date(first + i * DAY).toISOString().slice(0, 19) + '+00:00', sessions: computeKpis(mine, { from: first + i * DAY, to: first + (i + 1) * DAY, traffic }).overall.sessions })))
+            // Up to an instant mid-hour: the last day counted up to it.
+            const now = end - DAY + 1 + Math.floor(r() * (DAY - 1))
+            const upToNow = await engine.daySessions('UTC', first, now, only, traffic)
+            expect(upToNow!.at(-1)!.sessions).toBe(computeKpis(mine, { from: end - DAY, to: now, traffic }).overall.sessions)
             for (const tz of ['America/New_York', 'Asia/Tokyo', 'Asia/Kolkata']) {
               const daily = await engine.series('day', tz, first, end, end, only, traffic)
               expect(await engine.daySessions(tz, first, end, only, traffic)).toEqual(daily!.map((d) => ({ start: d.start, sessions: d.overall.sessions })))
