@@ -120,13 +120,25 @@ export const openEngine = async (options: EngineOptions) => {
   }
   await db.run(`INSERT OR REPLACE INTO meta VALUES ('version', $1)`, [SCHEMA_VERSION])
 
+  /**
+   * The day files and their sizes. Only the collector appends, and only to the newest two (late
+   * events go to the day they arrive): while the list of files stays the same, only those two are
+   * looked at again, every file when one appears or goes away (and at the first catch-up).
+   */
+  let listing: string | undefined
+  const sizes = new Map<string, number>()
   const files = async (): Promise<{ name: string; path: string; size: number }[]> => {
-    const paths =
-      'dir' in options.source
-        ? (await readdir(options.source.dir)).filter((f) => DAY_FILE.test(f)).sort().map((f) => join((options.source as { dir: string }).dir, f))
-        : options.source.files
-    return Promise.all(paths.map(async (path) => ({ name: 'dir' in options.source ? basename(path) : path, path, size: (await stat(path)).size })))
+    const dir = 'dir' in options.source ? options.source.dir : undefined
+    const paths = dir ? (await readdir(dir)).filter((f) => DAY_FILE.test(f)).sort().map((f) => join(dir, f)) : (options.source as { files: string[] }).files
+    const names = paths.map((path) => (dir ? basename(path) : path))
+    const listed = names.join('\n')
+    const all = !dir || listed !== listing
+    listing = listed
+    await Promise.all(paths.map(async (path, i) => (all || i >= paths.length - 2 ? sizes.set(names[i], (await stat(path)).size) : undefined)))
+    return paths.map((path, i) => ({ name: names[i], path, size: sizes.get(names[i])! }))
   }
+  /** How far each file is applied, as in \`applied\`: kept in memory between catch-ups that succeed. */
+  let appliedNow: Map<string, number> | undefined
 
   let progress: Progress = { phase: 'ready', files: { done: 0, total: 0 }, bytes: { done: 0, total: 0 }, events: 0, rate: 0, eta: 0 }
 
@@ -191,14 +203,15 @@ export const openEngine = async (options: EngineOptions) => {
    */
   const catchUp = async (): Promise<boolean> => {
     const list = await files()
-    const applied = new Map((await get(`SELECT file, bytes FROM applied`)).map((r) => [r.file as string, Number(r.bytes)]))
-    const names = new Set(list.map((f) => f.name))
-    for (const [name, bytes] of applied) {
-      const f = list.find((x) => x.name === name)
-      if (!names.has(name) || (f && f.size < bytes)) return false
-    }
+    const applied = appliedNow ?? new Map((await get(`SELECT file, bytes FROM applied`)).map((r) => [r.file as string, Number(r.bytes)]))
+    appliedNow = undefined
+    const bySize = new Map(list.map((f) => [f.name, f.size]))
+    for (const [name, bytes] of applied) if (!bySize.has(name) || bySize.get(name)! < bytes) return false
     const todo = list.filter((f) => f.size > (applied.get(f.name) ?? 0))
-    if (!todo.length) return true
+    if (!todo.length) {
+      appliedNow = applied
+      return true
+    }
     const [{ n, next }] = await get(`SELECT count(*) AS n, coalesce(max(seq) + 1, 0) AS next FROM events`)
     seq = Number(next)
     const total = todo.reduce((sum, f) => sum + f.size - (applied.get(f.name) ?? 0), 0)
@@ -286,12 +299,15 @@ export const openEngine = async (options: EngineOptions) => {
     }
     progress.phase = 'ready'
     report()
+    appliedNow = applied
     return true
   }
 
   /** Drop everything and apply the files from the start. */
   const rebuild = async () => {
     version++
+    appliedNow = undefined
+    listing = undefined
     await db.run('BEGIN TRANSACTION')
     for (const table of ['events', 'sessions', 'applied', 'cells', 'near', 'long', 'long_events', 'loose']) await db.run(`DELETE FROM ${table}`)
     await db.run('COMMIT')
