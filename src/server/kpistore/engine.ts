@@ -121,20 +121,25 @@ export const openEngine = async (options: EngineOptions) => {
   await db.run(`INSERT OR REPLACE INTO meta VALUES ('version', $1)`, [SCHEMA_VERSION])
 
   /**
-   * The day files and their sizes. Only the collector appends, and only to the newest two (late
-   * events go to the day they arrive): while the list of files stays the same, only those two are
-   * looked at again, every file when one appears or goes away (and at the first catch-up).
+   * The day files and their sizes. The collector appends only to the files of the last two days
+   * (late events go to the day they arrive): while the list of files stays the same, only those
+   * (and any named later, and the newest two) are looked at again; every file when one appears or
+   * goes away, at the first catch-up, and at least once a minute (a file edited by hand).
    */
   let listing: string | undefined
+  let listedAt = -Infinity
   const sizes = new Map<string, number>()
   const files = async (): Promise<{ name: string; path: string; size: number }[]> => {
     const dir = 'dir' in options.source ? options.source.dir : undefined
     const paths = dir ? (await readdir(dir)).filter((f) => DAY_FILE.test(f)).sort().map((f) => join(dir, f)) : (options.source as { files: string[] }).files
     const names = paths.map((path) => (dir ? basename(path) : path))
     const listed = names.join('\n')
-    const all = !dir || listed !== listing
-    listing = listed
-    await Promise.all(paths.map(async (path, i) => (all || i >= paths.length - 2 ? sizes.set(names[i], (await stat(path)).size) : undefined)))
+    const now = Date.now()
+    const all = !dir || listed !== listing || now - listedAt > 60_000
+    const recent = new Date(now - DAY).toISOString().slice(0, 10)
+    await Promise.all(paths.map(async (path, i) => (all || i >= paths.length - 2 || names[i] >= recent ? sizes.set(names[i], (await stat(path)).size) : undefined)))
+    // Only once every size is known: a look that failed half way is made again in full.
+    if (all) (listing = listed), (listedAt = now)
     return paths.map((path, i) => ({ name: names[i], path, size: sizes.get(names[i])! }))
   }
   /** How far each file is applied, as in \`applied\`: kept in memory between catch-ups that succeed. */
@@ -203,12 +208,15 @@ export const openEngine = async (options: EngineOptions) => {
    */
   const catchUp = async (): Promise<boolean> => {
     const list = await files()
+    const known = appliedNow !== undefined
     const applied = appliedNow ?? new Map((await get(`SELECT file, bytes FROM applied`)).map((r) => [r.file as string, Number(r.bytes)]))
     appliedNow = undefined
     const bySize = new Map(list.map((f) => [f.name, f.size]))
     for (const [name, bytes] of applied) if (!bySize.has(name) || bySize.get(name)! < bytes) return false
     const todo = list.filter((f) => f.size > (applied.get(f.name) ?? 0))
     if (!todo.length) {
+      // A build stopped between its last chunk and its fold (the process ended): fold now.
+      if (!known) await foldIfStale()
       appliedNow = applied
       return true
     }
@@ -287,20 +295,24 @@ export const openEngine = async (options: EngineOptions) => {
       progress.files.done++
     }
     await flush()
-    const [stale] = await get(`SELECT value FROM meta WHERE key = 'sessions'`)
-    if (stale?.value === 'stale') {
-      await db.run('BEGIN TRANSACTION')
-      for (const sql of FOLD_ALL) await db.run(sql)
-      await db.run(`DELETE FROM meta WHERE key = 'sessions'`)
-      await db.run('COMMIT')
-      // The build written into the database file now: a process stopped before closing it would
-      // otherwise replay the whole build from the write-ahead log on its next start.
-      await db.run('CHECKPOINT')
-    }
+    await foldIfStale()
     progress.phase = 'ready'
     report()
     appliedNow = applied
     return true
+  }
+
+  /** After a bulk load: every session folded once, from scratch. */
+  const foldIfStale = async () => {
+    const [stale] = await get(`SELECT value FROM meta WHERE key = 'sessions'`)
+    if (stale?.value !== 'stale') return
+    await db.run('BEGIN TRANSACTION')
+    for (const sql of FOLD_ALL) await db.run(sql)
+    await db.run(`DELETE FROM meta WHERE key = 'sessions'`)
+    await db.run('COMMIT')
+    // The build written into the database file now: a process stopped before closing it would
+    // otherwise replay the whole build from the write-ahead log on its next start.
+    await db.run('CHECKPOINT')
   }
 
   /** Drop everything and apply the files from the start. */
@@ -308,6 +320,7 @@ export const openEngine = async (options: EngineOptions) => {
     version++
     appliedNow = undefined
     listing = undefined
+    sizes.clear()
     await db.run('BEGIN TRANSACTION')
     for (const table of ['events', 'sessions', 'applied', 'cells', 'near', 'long', 'long_events', 'loose']) await db.run(`DELETE FROM ${table}`)
     await db.run('COMMIT')
@@ -317,7 +330,7 @@ export const openEngine = async (options: EngineOptions) => {
   /**
    * The boundaries with a first or last one cut mid-hour (a series up to now) moved out to the
    * whole hour, when the site has no event between the two: the same sessions, pieces and users,
-   * so the same report, read from cells. The same list when nothing moves.
+   * so the same report, which can then read cells (see plan). The same list when nothing moves.
    */
   const snap = async (bounds: number[], site?: string) => {
     const b = bounds.map(Math.round)
@@ -356,6 +369,9 @@ export const openEngine = async (options: EngineOptions) => {
 
   /** Counts per interval (boundaries ascending, ≥ 2), channel and campaign, of one site (undefined: all); people only unless `traffic` is `all`. */
   const report = async (bounds: number[], site?: string, traffic: TrafficFilter = 'human'): Promise<IntervalReport[]> => {
+    // Whole milliseconds, as the database keeps time; the answer keeps the boundaries asked.
+    const b = bounds.map(Math.round)
+    if (b.some((x, i) => x !== bounds[i])) return (await report(b, site, traffic)).map((r, i) => ({ ...r, from: bounds[i], to: bounds[i + 1] }))
     // A first or last interval cut off mid-hour (a series up to now) is asked alone: each interval
     // is what computeKpis says of it alone, so the others stay whole hours, read from cells.
     const whole = await snap(bounds, site)
@@ -426,6 +442,7 @@ export const openEngine = async (options: EngineOptions) => {
    * channels and campaigns (the days of a gap search). Over whole hours, cells and pieces only.
    */
   const sessionsIn = async (bounds: number[], site?: string, traffic: TrafficFilter = 'human'): Promise<number[]> => {
+    if (bounds.some((x) => x !== Math.round(x))) return sessionsIn(bounds.map(Math.round), site, traffic)
     const whole = await snap(bounds, site)
     if (whole !== bounds) return sessionsIn(whole, site, traffic)
     const cut = apart(bounds)

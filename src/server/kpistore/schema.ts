@@ -404,8 +404,9 @@ export const LOOSE_IN = (one: boolean) =>
  * its cells (REPORT_CELLS), only the pieces of the sessions of site $2 that cross a boundary. Each
  * such session spans an hour, so it is in \`long\` and its events are in \`long_events\`. Per
  * interval and session: what its events in that interval make of it, named by the first of them
- * (as REPORT's parts). The engine counts them, and their users (NEARBY), in JavaScript: a few
- * hundred rows, where REPORT would take longer to plan than this takes to run.
+ * (as REPORT's parts). The engine counts them, and their users (NEARBY), in JavaScript: one row
+ * per crossing session and interval (a few for a week, about one per midnight crossed for a
+ * year of days), where REPORT would take longer to plan than this takes to run.
  */
 export const PIECES = (one: boolean) => `WITH ${LIM},
 crossing AS (
@@ -586,8 +587,8 @@ export const SPAN_HOURS = (one: boolean) => `SELECT min(h)::DOUBLE AS h, max(e):
 /**
  * The first and last event time of site $1 (NULL: every site): of its sessions and its events
  * without a session id. $2 and $3: SPAN_HOURS. The first session starts in the first hour; the
- * session that ends last either spans an hour (\`long\`) or starts in the last hour: a few row
- * groups read, not a year of sessions.
+ * session that ends last either spans an hour (\`long\`) or starts in the last hour: the first and
+ * last hours' row groups and \`long\` read, not a year of sessions.
  */
 export const SPAN = (one: boolean) => `SELECT min(first)::DOUBLE AS first, max(last)::DOUBLE AS last FROM (
   SELECT min(start_ts) AS first, NULL::BIGINT AS last FROM sessions WHERE ${OF_SITE('$1', one)} AND start_ts >= $2::BIGINT AND start_ts < $2::BIGINT + ${HOUR}

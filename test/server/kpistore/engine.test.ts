@@ -1,0 +1,51 @@
+// @vitest-environment node
+/** The engine's catch-up after an interrupted build, and boundaries that are not whole milliseconds. */
+import { appendFileSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DuckDBInstance } from '@duckdb/node-api'
+import { describe, expect, it } from 'vitest'
+import { computeKpis, type KpiEvent } from '../../../src/kpi/index'
+import { FAR, openEngine } from '../../../src/server/kpistore/engine'
+import { history } from './history'
+
+const stored = (dir: string) => {
+  const events = history({ seed: 11, sessions: 40 }).map((e) => JSON.parse(JSON.stringify(e)) as KpiEvent)
+  for (const e of events) appendFileSync(join(dir, `${(e.receivedAt as string).slice(0, 10)}.ndjson`), JSON.stringify(e) + '\n')
+  return events
+}
+
+describe('KPI store engine', () => {
+  it('folds the sessions of a build that stopped before its fold, with nothing new to apply', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'footfall-engine-'))
+    const events = stored(dir)
+    const db = join(dir, 'kpi.duckdb')
+    const built = await openEngine({ source: { dir }, db })
+    await built.catchUp()
+    await built.close()
+    // What a process ending between the last chunk's commit and the fold leaves.
+    const raw = await (await DuckDBInstance.create(db)).connect()
+    for (const table of ['sessions', 'cells', 'near', 'long', 'long_events']) await raw.run(`DELETE FROM ${table}`)
+    await raw.run(`INSERT OR REPLACE INTO meta VALUES ('sessions', 'stale')`)
+    raw.closeSync()
+    const engine = await openEngine({ source: { dir }, db })
+    expect(await engine.catchUp()).toBe(true)
+    const [{ from: _f, to: _t, ...got }] = await engine.report([-FAR, FAR])
+    expect(got).toEqual(computeKpis(events))
+    await engine.close()
+  })
+
+  it('answers boundaries that are not whole milliseconds as the whole milliseconds, and names them as asked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'footfall-engine-'))
+    stored(dir)
+    const engine = await openEngine({ source: { dir }, db: ':memory:' })
+    await engine.catchUp()
+    const a = Date.parse('2026-03-29T00:00:00Z'), b = a + 86_400_000, c = b + 86_400_000
+    const exact = await engine.report([a, b, c])
+    const fractional = await engine.report([a + 0.4, b - 0.3, c + 0.2])
+    expect(fractional.map((r) => [r.from, r.to])).toEqual([[a + 0.4, b - 0.3], [b - 0.3, c + 0.2]])
+    expect(fractional.map(({ from: _f, to: _t, ...r }) => r)).toEqual(exact.map(({ from: _f, to: _t, ...r }) => r))
+    expect(exact[0].overall.sessions + exact[1].overall.sessions).toBeGreaterThan(0)
+    await engine.close()
+  })
+})
