@@ -23,6 +23,9 @@ export interface EngineOptions {
   threads?: number
   /** Told what a build or catch-up has done so far. */
   onProgress?: (p: Progress) => void
+  /** Events read into memory at a time (default CHUNK), and applied together by a catch-up (default STAGED). */
+  chunk?: number
+  staged?: number
 }
 
 export interface Progress {
@@ -56,8 +59,10 @@ export class MissingDatabase extends Error {}
 class OlderSchema extends Error {}
 
 const DAY_FILE = /^\d{4}-\d{2}-\d{2}\.ndjson$/
-/** Events applied in one transaction. */
+/** Events read into memory at a time. */
 const CHUNK = 20_000
+/** Events applied in one transaction after a build (a catch-up applies its chunks together, up to this many). */
+const STAGED = 250_000
 const READ_BYTES = 4 << 20
 /** The widest range a report may ask for, in epoch ms (±292,000 years fit a BIGINT). */
 export const FAR = 8.64e15
@@ -178,22 +183,32 @@ export const openEngine = async (options: EngineOptions) => {
     appender.closeSync()
   }
 
-  /** Apply one chunk of events and how far it reaches in each file, in one transaction. */
-  const applyChunk = async (events: KpiEvent[], offsets: Map<string, number>, bulk: boolean) => {
-    const first = seq
-    if (!bulk) {
-      await db.run(INCOMING)
-      await load('incoming', events)
-    }
+  /** Load a bulk chunk of events and how far it reaches in each file, in one transaction. */
+  const applyBulk = async (events: KpiEvent[], offsets: Map<string, number>) => {
     await db.run('BEGIN TRANSACTION')
     try {
-      if (bulk) await load('events', events)
-      else {
-        await db.run(INSERT_NEW)
-        await db.run(LOOSE_NEW, [BigInt(first)])
-        await db.run(`CREATE OR REPLACE TEMP TABLE touched_rows AS SELECT DISTINCT session_key, visitor FROM incoming`)
-        for (const sql of FOLD_TOUCHED) await db.run(sql)
-      }
+      await load('events', events)
+      for (const [file, bytes] of offsets) await db.run(`INSERT OR REPLACE INTO applied VALUES ($1, $2)`, [file, BigInt(bytes)])
+      await db.run('COMMIT')
+    } catch (err) {
+      await db.run('ROLLBACK').catch(() => {})
+      throw err
+    }
+  }
+
+  /**
+   * Apply the staged events (\`incoming\`, from seq \`first\` on) and how far they reach in each
+   * file, in one transaction: new events only, then their sessions folded again. One check for
+   * duplicates and one fold per catch-up (up to STAGED events), however many chunks it read: each
+   * reads every stored messageId, or every event of the touched sessions.
+   */
+  const applyStaged = async (first: number, offsets: Map<string, number>) => {
+    await db.run('BEGIN TRANSACTION')
+    try {
+      await db.run(INSERT_NEW)
+      await db.run(LOOSE_NEW, [BigInt(first)])
+      await db.run(`CREATE OR REPLACE TEMP TABLE touched_rows AS SELECT DISTINCT session_key, visitor FROM incoming`)
+      for (const sql of FOLD_TOUCHED) await db.run(sql)
       for (const [file, bytes] of offsets) await db.run(`INSERT OR REPLACE INTO applied VALUES ($1, $2)`, [file, BigInt(bytes)])
       await db.run('COMMIT')
     } catch (err) {
@@ -241,11 +256,30 @@ export const openEngine = async (options: EngineOptions) => {
     let events: KpiEvent[] = []
     let offsets = new Map<string, number>()
     let read = 0
-    const flush = async () => {
-      if (events.length) await applyChunk(events, offsets, bulk)
-      else for (const [file, bytes] of offsets) await db.run(`INSERT OR REPLACE INTO applied VALUES ($1, $2)`, [file, BigInt(bytes)])
+    // Not in bulk: chunks are staged in \`incoming\` and applied together (applyStaged).
+    let staged = 0
+    let stagedFrom = seq
+    let stagedOffsets = new Map<string, number>()
+    if (!bulk) await db.run(INCOMING)
+    const flush = async (last = false) => {
+      if (bulk) {
+        if (events.length) await applyBulk(events, offsets)
+        else for (const [file, bytes] of offsets) await db.run(`INSERT OR REPLACE INTO applied VALUES ($1, $2)`, [file, BigInt(bytes)])
+        if (events.length) version++
+      } else {
+        if (events.length) await load('incoming', events)
+        staged += events.length
+        for (const [file, bytes] of offsets) stagedOffsets.set(file, bytes)
+        if (last || staged >= (options.staged ?? STAGED)) {
+          await applyStaged(stagedFrom, stagedOffsets)
+          if (staged) version++
+          staged = 0
+          stagedFrom = seq
+          stagedOffsets = new Map()
+          if (!last) await db.run(INCOMING)
+        }
+      }
       progress.events += events.length
-      if (events.length) version++
       progress.bytes.done = read
       events = []
       offsets = new Map()
@@ -280,7 +314,7 @@ export const openEngine = async (options: EngineOptions) => {
               }
             }
             offsets.set(f.name, at + start)
-            if (events.length >= CHUNK) {
+            if (events.length >= (options.chunk ?? CHUNK)) {
               read += at + start - (applied.get(f.name) ?? base)
               applied.set(f.name, at + start)
               await flush()
@@ -294,7 +328,7 @@ export const openEngine = async (options: EngineOptions) => {
       }
       progress.files.done++
     }
-    await flush()
+    await flush(true)
     await foldIfStale()
     progress.phase = 'ready'
     report()
