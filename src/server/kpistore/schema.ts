@@ -489,7 +489,8 @@ SELECT lo::DOUBLE AS lo, visitor, channel, campaign,
   (CASE WHEN $5 THEN prev_start_channel ELSE prev_human_channel END)::DOUBLE AS p_channel,
   (CASE WHEN $5 THEN prev_start_campaign ELSE prev_human_campaign END)::DOUBLE AS p_campaign
 FROM (${BUCKET(
-  `(SELECT * FROM sessions WHERE ${OF_SITE('$2', one)} AND visitor IN (SELECT unnest($6::VARCHAR[])))`,
+  `(SELECT visitor, channel, campaign, start_ts, end_ts, traffic, prev_start, prev_start_channel, prev_start_campaign, prev_human, prev_human_channel, prev_human_campaign
+    FROM sessions WHERE ${OF_SITE('$2', one)} AND visitor IN (SELECT unnest($6::VARCHAR[])))`,
   'start_ts',
   ['$3::BIGINT', '$4::BIGINT'],
 )})
