@@ -38,9 +38,8 @@ import { SESSION_MS } from '../../shared/session'
  * 4: sessions and visitors keyed per site, every report reads one site; traffic classes
  * (events.traffic, sessions.traffic and the visitor's previous human session).
  * 5: cells, near, long, long_events and loose.
- * 6: sessions.first_id; a micro-batch merges its events into their sessions.
  */
-export const SCHEMA_VERSION = '6'
+export const SCHEMA_VERSION = '5'
 
 export const HOUR = 3_600_000
 /** A return within this long of the previous session is kept per session, in `near` (> the longest week, 169 hours). */
@@ -98,10 +97,7 @@ CREATE TABLE IF NOT EXISTS sessions (
   traffic VARCHAR NOT NULL,
   prev_human BIGINT,
   prev_human_channel BIGINT,
-  prev_human_campaign BIGINT,
-  -- The first event's messageId: with start_ts, what a later event is compared with to tell
-  -- whether it is the session's new first (a micro-batch merges its events into the session).
-  first_id VARCHAR NOT NULL
+  prev_human_campaign BIGINT
 );
 CREATE TABLE IF NOT EXISTS cells (
   site VARCHAR NOT NULL,
@@ -166,7 +162,7 @@ const FIRST = (column: string) => `arg_min(${column}, {'t': ts, 'id': message_id
 /** Sessions folded from their events, with each visitor's previous session start. */
 const FOLD = (where: string) => `
 WITH firsts AS (
-  SELECT session_key, site, visitor, channel, campaign, source, medium, landing, traffic, message_id AS first_id FROM events WHERE ${where}
+  SELECT session_key, site, visitor, channel, campaign, source, medium, landing, traffic FROM events WHERE ${where}
   QUALIFY row_number() OVER (PARTITION BY session_key ORDER BY ts, message_id) = 1
 ),
 sums AS (
@@ -186,28 +182,8 @@ SELECT f.session_key, site, visitor, channel, campaign, source, medium, landing,
   -- "previous" is when reports count people only (other sessions are left out then).
   lag(CASE WHEN traffic = '${HUMAN}' THEN start_ts END IGNORE NULLS) OVER (PARTITION BY visitor ORDER BY start_ts, f.session_key) AS prev_human,
   lag(CASE WHEN traffic = '${HUMAN}' THEN start_ts END IGNORE NULLS) OVER (PARTITION BY visitor, channel ORDER BY start_ts, f.session_key) AS prev_human_channel,
-  lag(CASE WHEN traffic = '${HUMAN}' THEN start_ts END IGNORE NULLS) OVER (PARTITION BY visitor, campaign ORDER BY start_ts, f.session_key) AS prev_human_campaign,
-  first_id
+  lag(CASE WHEN traffic = '${HUMAN}' THEN start_ts END IGNORE NULLS) OVER (PARTITION BY visitor, campaign ORDER BY start_ts, f.session_key) AS prev_human_campaign
 FROM firsts f JOIN sums USING (session_key)`
-
-/** The columns of a session that its events make (the rest: its visitor's previous sessions). */
-const BASE = ['session_key', 'site', 'visitor', 'channel', 'campaign', 'source', 'medium', 'landing', 'start_ts', 'end_ts', 'page_views', 'engaged_ms', 'add_to_cart', 'inquiry', 'chat_open', 'events', 'traffic', 'first_id']
-/** Named by the first event: taken from the part when its first event comes before the session's. */
-const NAMED = ['site', 'visitor', 'channel', 'campaign', 'source', 'medium', 'landing', 'traffic', 'first_id']
-
-/** The sessions of \`merged\` (every session of the touched visitors) with each one's previous sessions, as FOLD gives them. */
-const PREVIOUS = `
-SELECT session_key, site, visitor, channel, campaign, source, medium, landing, start_ts, end_ts,
-  page_views, engaged_ms, add_to_cart, inquiry, chat_open, events,
-  lag(start_ts) OVER (PARTITION BY visitor ORDER BY start_ts, session_key) AS prev_start,
-  lag(start_ts) OVER (PARTITION BY visitor, channel ORDER BY start_ts, session_key) AS prev_start_channel,
-  lag(start_ts) OVER (PARTITION BY visitor, campaign ORDER BY start_ts, session_key) AS prev_start_campaign,
-  traffic,
-  lag(CASE WHEN traffic = '${HUMAN}' THEN start_ts END IGNORE NULLS) OVER (PARTITION BY visitor ORDER BY start_ts, session_key) AS prev_human,
-  lag(CASE WHEN traffic = '${HUMAN}' THEN start_ts END IGNORE NULLS) OVER (PARTITION BY visitor, channel ORDER BY start_ts, session_key) AS prev_human_channel,
-  lag(CASE WHEN traffic = '${HUMAN}' THEN start_ts END IGNORE NULLS) OVER (PARTITION BY visitor, campaign ORDER BY start_ts, session_key) AS prev_human_campaign,
-  first_id
-FROM merged`
 
 const ENGAGED = `(engaged_ms >= ${ENGAGED_MS} OR page_views >= 2 OR add_to_cart OR inquiry OR chat_open)`
 const SUMS = ['sessions', 'events', 'page_views', 'engaged', 'add_to_cart', 'inquiry', 'chat_open', 'engaged_ms', ...USER_COLUMNS]
@@ -266,25 +242,8 @@ export const FOLD_TOUCHED = [
      UNION SELECT s.session_key FROM sessions s SEMI JOIN touched_visitors v ON s.visitor = v.visitor`,
   // Their cells lose the old sessions and gain the new ones.
   `CREATE OR REPLACE TEMP TABLE cells_old AS ${CELLS_OF('session_key IN (SELECT session_key FROM touched)')}`,
-  // The batch's new events per session (\`fresh\`: engine.ts), merged into the sessions they join:
-  // the totals add up, the first event is the earlier one. No session is read again from its events.
-  `CREATE OR REPLACE TEMP TABLE parts AS SELECT * EXCLUDE (prev_start, prev_start_channel, prev_start_campaign, prev_human, prev_human_channel, prev_human_campaign)
-     FROM (${FOLD('session_key IS NOT NULL').replaceAll('FROM events', 'FROM fresh')})`,
-  `CREATE OR REPLACE TEMP TABLE merged AS
-     SELECT session_key, ${NAMED.map((c) => `CASE WHEN part_first THEN p_${c} ELSE s_${c} END AS ${c}`).join(', ')},
-       least(s_start_ts, p_start_ts) AS start_ts, greatest(s_end_ts, p_end_ts) AS end_ts,
-       ${['page_views', 'engaged_ms', 'events'].map((c) => `coalesce(s_${c}, 0) + coalesce(p_${c}, 0) AS ${c}`).join(', ')},
-       ${['add_to_cart', 'inquiry', 'chat_open'].map((c) => `coalesce(s_${c}, false) OR coalesce(p_${c}, false) AS ${c}`).join(', ')}
-     FROM (
-       SELECT coalesce(s.session_key, p.session_key) AS session_key,
-         ${BASE.slice(1).map((c) => `s.${c} AS s_${c}, p.${c} AS p_${c}`).join(', ')},
-         s.session_key IS NULL OR (p.session_key IS NOT NULL AND (p.start_ts < s.start_ts OR (p.start_ts = s.start_ts AND p.first_id < s.first_id))) AS part_first
-       FROM (SELECT ${BASE.join(', ')} FROM sessions WHERE session_key IN (SELECT session_key FROM touched)) s
-       FULL JOIN parts p ON s.session_key = p.session_key
-     )`,
-  `CREATE OR REPLACE TEMP TABLE long_before AS SELECT session_key FROM long WHERE session_key IN (SELECT session_key FROM touched)`,
   `DELETE FROM sessions WHERE session_key IN (SELECT session_key FROM touched)`,
-  `INSERT INTO sessions ${PREVIOUS}`,
+  `INSERT INTO sessions ${FOLD('session_key IN (SELECT session_key FROM touched)')}`,
   `CREATE OR REPLACE TEMP TABLE cells_new AS
      SELECT ${CELL_KEY.join(', ')}, ${SUMS.map((c) => `sum(${c}) AS ${c}`).join(', ')} FROM (
        SELECT * FROM cells SEMI JOIN (SELECT ${CELL_KEY.join(', ')} FROM cells_old UNION SELECT ${CELL_KEY.join(', ')} FROM (${CELLS_OF('session_key IN (SELECT session_key FROM touched)')})) k USING (${CELL_KEY.join(', ')})
@@ -297,14 +256,9 @@ export const FOLD_TOUCHED = [
   `INSERT INTO near ${NEAR_OF('session_key IN (SELECT session_key FROM touched)')}`,
   `DELETE FROM long WHERE session_key IN (SELECT session_key FROM touched)`,
   `INSERT INTO long ${LONG_OF('session_key IN (SELECT session_key FROM touched)')}`,
-  // A session that spanned an hour already gains its new events; one that spans an hour now, all of them.
-  `INSERT INTO long_events SELECT * FROM fresh WHERE session_key IN (SELECT session_key FROM long_before)`,
-  `INSERT INTO long_events SELECT * FROM events WHERE session_key IN (
-     SELECT session_key FROM long SEMI JOIN touched USING (session_key) WHERE session_key NOT IN (SELECT session_key FROM long_before))`,
+  `DELETE FROM long_events WHERE session_key IN (SELECT session_key FROM touched)`,
+  `INSERT INTO long_events SELECT * FROM events WHERE session_key IN (SELECT session_key FROM long SEMI JOIN touched USING (session_key))`,
 ]
-
-/** The events a micro-batch added ($1: its first seq), for FOLD_TOUCHED. */
-export const FRESH = `CREATE OR REPLACE TEMP TABLE fresh AS SELECT * FROM events WHERE seq >= $1`
 
 /**
  * The report over intervals [b0, b1), [b1, b2) … ($1 = the boundaries, ascending; $2, $3, $4 =
