@@ -15,6 +15,7 @@
  * shifts and the exchangeability assumption fails.
  */
 import { forecasts, METHODS, type Method } from './forecast'
+import { place } from './noise'
 import { shiftDetector } from './shifts'
 
 /** Complete weeks since the last level shift before a commitment is given. */
@@ -76,17 +77,6 @@ interface Usable {
 }
 
 const fresh = (): Usable => ({ start: -1, seen: 0, scores: [], sorted: [] })
-
-/** Where `x` goes in ascending `xs`. */
-const place = (xs: readonly number[], x: number) => {
-  let lo = 0, hi = xs.length
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    if (xs[mid] < x) lo = mid + 1
-    else hi = mid
-  }
-  return lo
-}
 
 /** `u` brought up to `scores` for the level from `start` (from scratch when the level is another). */
 const update = (u: Usable, scores: readonly Score[], start: number) => {

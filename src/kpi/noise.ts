@@ -12,7 +12,7 @@
  */
 
 /** Where `x` goes in ascending `xs` (before any equal value). */
-const place = (xs: readonly number[], x: number) => {
+export const place = (xs: readonly number[], x: number) => {
   let lo = 0, hi = xs.length
   while (lo < hi) {
     const mid = (lo + hi) >> 1

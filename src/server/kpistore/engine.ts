@@ -460,7 +460,7 @@ export const openEngine = async (options: EngineOptions) => {
       else if (!r.no_channel) add(group(channels, lo), r.channel as string, counts(r.users_channel))
       else add(group(campaigns, lo), r.campaign as string, counts(r.users_campaign))
     }
-    if (pieces.length) await addPieces(pieces, bounds, site, all, { overall, channels, campaigns, left })
+    if (pieces.length) await addPieces(pieces, [list, site ?? null, first, last], all, { overall, channels, campaigns, left })
     return bounds.slice(0, -1).map((lo, i) => ({
       from: lo,
       to: bounds[i + 1],
@@ -496,15 +496,14 @@ export const openEngine = async (options: EngineOptions) => {
    * session of its interval; its visitor is a user there unless a whole session (NEARBY) or an
    * earlier piece counted them already, overall, in the channel, in the campaign (as REPORT does).
    */
-  const addPieces = async (pieces: Record<string, unknown>[], bounds: number[], site: string | undefined, all: boolean, into: Tallies) => {
+  const addPieces = async (pieces: Record<string, unknown>[], range: [list: unknown, site: string | null, first: bigint, last: bigint], all: boolean, into: Tallies) => {
     const kept = pieces.filter((p) => all || p.traffic === HUMAN)
     for (const p of pieces) if (!all && p.traffic !== HUMAN) into.left.get(p.lo as number)!.add(p.traffic as string, 1, p.events as number)
     const visitors = [...new Set(kept.map((p) => p.visitor as string).filter((v) => v !== ''))]
     const counted = new Set<string>()
     const key = (...parts: unknown[]) => JSON.stringify(parts)
     if (visitors.length) {
-      const list = duckdb.listValue(bounds.map((x) => BigInt(Math.round(x))))
-      const nearby = await ask(NEARBY(site !== undefined), [list, site ?? null, BigInt(Math.round(bounds[0])), BigInt(Math.round(bounds[bounds.length - 1])), all, duckdb.listValue(visitors)])
+      const nearby = await ask(NEARBY(range[1] !== null), [...range, all, duckdb.listValue(visitors)])
       const before = (p: unknown, lo: number) => p === null || (p as number) < lo
       for (const w of nearby) {
         const lo = w.lo as number
