@@ -10,7 +10,7 @@ import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '
 import { factOf, HUMAN, Kind, type KpiEvent } from '../../kpi/event'
 import { ENGAGED_MS, leftOut, metricsOf, sortedRecord, type Counts, type SeriesInterval as SeriesPoint, type KpiReport, type Metrics, type TrafficFilter } from '../../kpi/index'
 import { boundaries, localIso, type Interval } from '../../kpi/intervals'
-import { ANY_IN, CROSSING_KEYS, FIRST_HOUR, FOLD_ALL, FOLD_TOUCHED, HOUR, INCOMING, INSERT_NEW, LOOSE_IN, LOOSE_NEW, NEAR_MS, NEARBY, PIECES, REPORT, REPORT_CELLS, SCHEMA, SCHEMA_VERSION, SESSIONS_CELLS, SITES, SPAN, SPAN_HOURS } from './schema'
+import { ANY_IN, CROSSING_KEYS, FIRST_HOUR, FOLD_ALL, FOLD_TOUCHED, HOUR, INCOMING, INSERT_NEW, LOOSE_IN, LOOSE_NEW, NEAR_MS, NEARBY, PIECES, REPORT, REPORT_CELLS, SCHEMA, SCHEMA_VERSION, SESSIONS_CELLS, SITES, SPAN, SPAN_HOURS, UPGRADES } from './schema'
 
 export interface EngineOptions {
   /** Directory of the day files (`YYYY-MM-DD.ndjson`), or the files themselves. */
@@ -107,11 +107,12 @@ export const openEngine = async (options: EngineOptions) => {
 
   // A database of another schema version is rebuilt from the files; one that will not open is
   // the caller's to set aside (runner.ts).
+  let upgrade: string[] | undefined
   try {
     await connect()
     await db.run(SCHEMA)
     const [version] = await get(`SELECT value FROM meta WHERE key = 'version'`)
-    if (version && version.value !== SCHEMA_VERSION) throw new OlderSchema()
+    if (version && version.value !== SCHEMA_VERSION && !(upgrade = UPGRADES[version.value as string])) throw new OlderSchema()
   } catch (err) {
     // Another process has it open (a collector running on this directory): not ours to discard.
     // (Not /lock/: a checksum error names the "block at location" it read.)
@@ -123,7 +124,11 @@ export const openEngine = async (options: EngineOptions) => {
     await connect()
     await db.run(SCHEMA)
   }
+  // Brought up to date and marked so in one transaction: a process stopped half way upgrades again.
+  await db.run('BEGIN TRANSACTION')
+  for (const sql of upgrade ?? []) await db.run(sql)
   await db.run(`INSERT OR REPLACE INTO meta VALUES ('version', $1)`, [SCHEMA_VERSION])
+  await db.run('COMMIT')
 
   /**
    * The day files and their sizes. The collector appends only to the files of the last two days
@@ -356,7 +361,7 @@ export const openEngine = async (options: EngineOptions) => {
     listing = undefined
     sizes.clear()
     await db.run('BEGIN TRANSACTION')
-    for (const table of ['events', 'sessions', 'applied', 'cells', 'near', 'long', 'long_events', 'loose']) await db.run(`DELETE FROM ${table}`)
+    for (const table of ['events', 'sessions', 'applied', 'cells', 'near', 'long', 'long_events', 'kin', 'loose']) await db.run(`DELETE FROM ${table}`)
     await db.run('COMMIT')
     await catchUp()
   }

@@ -24,7 +24,10 @@
  *   NEAR_MS at most); the others are in `near`, one row each with the previous start. A longer
  *   range counts `first_*` only, and can do so when it starts before the site's first session.
  *   Anything else (boundaries within an hour, longer ranges later on) is read from `sessions`.
- * - `cells`, `near`, `long`, `long_events` and `loose` are kept with `sessions`: rebuilt by FOLD_ALL, changed
+ * - `kin`: the sessions of the visitors who have a session that spans an hour (a few percent of
+ *   all sessions). A report over whole hours counts a crossing session's visitor as a user unless
+ *   one of that visitor's whole sessions already did: it reads them here, not among every session.
+ * - `cells`, `near`, `long`, `long_events`, `kin` and `loose` are kept with `sessions`: rebuilt by FOLD_ALL, changed
  *   by FOLD_TOUCHED for the sessions a micro-batch touched (their old rows out, new ones in).
  *
  * Every value reaches the database as a parameter or through the appender; no SQL text is
@@ -38,8 +41,9 @@ import { SESSION_MS } from '../../shared/session'
  * 4: sessions and visitors keyed per site, every report reads one site; traffic classes
  * (events.traffic, sessions.traffic and the visitor's previous human session).
  * 5: cells, near, long, long_events and loose.
+ * 7: kin (6 was a trial, never kept).
  */
-export const SCHEMA_VERSION = '5'
+export const SCHEMA_VERSION = '7'
 
 export const HOUR = 3_600_000
 /** A return within this long of the previous session is kept per session, in `near` (> the longest week, 169 hours). */
@@ -52,6 +56,21 @@ const PREVS: [string, string][] = [
   ['h_any', 'prev_human'], ['h_channel', 'prev_human_channel'], ['h_campaign', 'prev_human_campaign'],
 ]
 const USER_COLUMNS = PREVS.flatMap(([k]) => [`first_${k}`, `far_${k}`])
+
+/** What \`kin\` keeps of a session: what a piece's users check reads (NEARBY). */
+const KIN_COLUMNS = `site, visitor, channel, campaign, start_ts, end_ts, traffic, ${PREVS.map(([, c]) => c).join(', ')}`
+/** The sessions of \`from\` whose visitor has a session there that spans an hour. */
+const KIN_OF = (from: string) =>
+  `SELECT ${KIN_COLUMNS} FROM ${from} WHERE visitor <> '' AND visitor IN (SELECT visitor FROM ${from} WHERE ${FLOOR_H('start_ts')} <> ${FLOOR_H('end_ts')})`
+
+/**
+ * A store of an older version that can be brought to this one in place, rather than rebuilt from
+ * the day files: the statements that do it (after SCHEMA has made any new table, empty). A store
+ * whose sessions are still to be folded (a build that stopped) is filled by that fold instead.
+ */
+export const UPGRADES: Record<string, string[]> = {
+  '5': [`DELETE FROM kin`, `INSERT INTO kin SELECT * FROM (${KIN_OF('sessions')}) WHERE NOT EXISTS (SELECT 1 FROM meta WHERE key = 'sessions') ORDER BY site, start_ts`],
+}
 
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
@@ -131,6 +150,7 @@ CREATE TABLE IF NOT EXISTS near (
 CREATE TABLE IF NOT EXISTS long (session_key VARCHAR NOT NULL, site VARCHAR NOT NULL, start_ts BIGINT NOT NULL, end_ts BIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS loose AS SELECT * FROM events LIMIT 0;
 CREATE TABLE IF NOT EXISTS long_events AS SELECT * FROM events LIMIT 0;
+CREATE TABLE IF NOT EXISTS kin AS SELECT ${KIN_COLUMNS} FROM sessions LIMIT 0;
 `
 
 /** Staging table of one micro-batch. `seq` is the order of application: the first copy of a messageId wins. */
@@ -190,25 +210,25 @@ const SUMS = ['sessions', 'events', 'page_views', 'engaged', 'add_to_cart', 'inq
 const CELL_KEY = ['site', 'h', 'e', 'channel', 'campaign', 'traffic']
 
 /** The cells of the sessions \`where\` selects. */
-const CELLS_OF = (where: string) => `
+const CELLS_OF = (where: string, from = 'sessions') => `
 SELECT site, h, e, channel, campaign, traffic, count(*) AS sessions, sum(events) AS events, sum(page_views) AS page_views,
   count(*) FILTER (WHERE ${ENGAGED}) AS engaged, count(*) FILTER (WHERE add_to_cart) AS add_to_cart,
   count(*) FILTER (WHERE inquiry) AS inquiry, count(*) FILTER (WHERE chat_open) AS chat_open, sum(engaged_ms)::BIGINT AS engaged_ms,
   ${PREVS.map(([k, c]) => `count(*) FILTER (WHERE visitor <> '' AND ${c} IS NULL) AS first_${k}, count(*) FILTER (WHERE visitor <> '' AND start_ts - ${c} >= ${NEAR_MS}) AS far_${k}`).join(',\n  ')}
-FROM (SELECT *, ${FLOOR_H('start_ts')} AS h, ${FLOOR_H('end_ts')} AS e FROM sessions WHERE ${where})
+FROM (SELECT *, ${FLOOR_H('start_ts')} AS h, ${FLOOR_H('end_ts')} AS e FROM ${from} WHERE ${where})
 GROUP BY site, h, e, channel, campaign, traffic`
 
 /** The returns within NEAR_MS of the sessions \`where\` selects: one row per session and kind of "previous". */
-const NEAR_OF = (where: string) => `
+const NEAR_OF = (where: string, from = 'sessions') => `
 SELECT session_key, site, h, e, channel, campaign, traffic, human, kind, p FROM (
   SELECT session_key, site, ${FLOOR_H('start_ts')} AS h, ${FLOOR_H('end_ts')} AS e, channel, campaign, traffic, start_ts,
     unnest([${PREVS.map(([, c]) => c).join(', ')}]) AS p,
     unnest([false, false, false, true, true, true]) AS human, unnest([0, 1, 2, 0, 1, 2]::UTINYINT[]) AS kind
-  FROM sessions WHERE visitor <> '' AND ${where}
+  FROM ${from} WHERE visitor <> '' AND ${where}
 ) WHERE start_ts - p < ${NEAR_MS}`
 
 /** The sessions that span an hour: in a report over whole hours, the only ones that may cross a boundary. */
-const LONG_OF = (where: string) => `SELECT session_key, site, start_ts, end_ts FROM sessions WHERE ${FLOOR_H('start_ts')} <> ${FLOOR_H('end_ts')} AND ${where}`
+const LONG_OF = (where: string, from = 'sessions') => `SELECT session_key, site, start_ts, end_ts FROM ${from} WHERE ${FLOOR_H('start_ts')} <> ${FLOOR_H('end_ts')} AND ${where}`
 
 /** Every session, from scratch (after a bulk load). */
 export const FOLD_ALL = [
@@ -225,6 +245,8 @@ export const FOLD_ALL = [
   `INSERT INTO long ${LONG_OF('true')} ORDER BY site, start_ts`,
   `DELETE FROM long_events`,
   `INSERT INTO long_events SELECT e.* FROM events e SEMI JOIN long USING (session_key) ORDER BY e.site, e.ts`,
+  `DELETE FROM kin`,
+  `INSERT INTO kin ${KIN_OF('sessions')} ORDER BY site, start_ts`,
 ]
 
 /** A micro-batch's events without a session id ($1: the first seq of the batch) join \`loose\`. */
@@ -243,21 +265,26 @@ export const FOLD_TOUCHED = [
   // Their cells lose the old sessions and gain the new ones.
   `CREATE OR REPLACE TEMP TABLE cells_old AS ${CELLS_OF('session_key IN (SELECT session_key FROM touched)')}`,
   `DELETE FROM sessions WHERE session_key IN (SELECT session_key FROM touched)`,
-  `INSERT INTO sessions ${FOLD('session_key IN (SELECT session_key FROM touched)')}`,
+  // Folded once, read by everything kept with the sessions: no second scan of \`sessions\`.
+  `CREATE OR REPLACE TEMP TABLE folded AS ${FOLD('session_key IN (SELECT session_key FROM touched)')}`,
+  `INSERT INTO sessions SELECT * FROM folded`,
   `CREATE OR REPLACE TEMP TABLE cells_new AS
      SELECT ${CELL_KEY.join(', ')}, ${SUMS.map((c) => `sum(${c}) AS ${c}`).join(', ')} FROM (
-       SELECT * FROM cells SEMI JOIN (SELECT ${CELL_KEY.join(', ')} FROM cells_old UNION SELECT ${CELL_KEY.join(', ')} FROM (${CELLS_OF('session_key IN (SELECT session_key FROM touched)')})) k USING (${CELL_KEY.join(', ')})
+       SELECT * FROM cells SEMI JOIN (SELECT ${CELL_KEY.join(', ')} FROM cells_old UNION SELECT ${CELL_KEY.join(', ')} FROM (${CELLS_OF('true', 'folded')})) k USING (${CELL_KEY.join(', ')})
        UNION ALL SELECT ${CELL_KEY.join(', ')}, ${SUMS.map((c) => `-${c}`).join(', ')} FROM cells_old
-       UNION ALL ${CELLS_OF('session_key IN (SELECT session_key FROM touched)')}
+       UNION ALL ${CELLS_OF('true', 'folded')}
      ) GROUP BY ${CELL_KEY.join(', ')}`,
   `DELETE FROM cells USING (SELECT ${CELL_KEY.join(', ')} FROM cells_new) k WHERE ${CELL_KEY.map((c) => `cells.${c} = k.${c}`).join(' AND ')}`,
   `INSERT INTO cells SELECT * FROM cells_new WHERE sessions <> 0`,
   `DELETE FROM near WHERE session_key IN (SELECT session_key FROM touched)`,
-  `INSERT INTO near ${NEAR_OF('session_key IN (SELECT session_key FROM touched)')}`,
+  `INSERT INTO near ${NEAR_OF('true', 'folded')}`,
   `DELETE FROM long WHERE session_key IN (SELECT session_key FROM touched)`,
-  `INSERT INTO long ${LONG_OF('session_key IN (SELECT session_key FROM touched)')}`,
+  `INSERT INTO long ${LONG_OF('true', 'folded')}`,
   `DELETE FROM long_events WHERE session_key IN (SELECT session_key FROM touched)`,
   `INSERT INTO long_events SELECT * FROM events WHERE session_key IN (SELECT session_key FROM long SEMI JOIN touched USING (session_key))`,
+  // Every session of a touched visitor is folded again: their rows in kin are those of \`folded\`.
+  `DELETE FROM kin WHERE visitor IN (SELECT visitor FROM touched_visitors)`,
+  `INSERT INTO kin ${KIN_OF('folded')}`,
 ]
 
 /**
@@ -444,7 +471,7 @@ SELECT lo::DOUBLE AS lo, visitor, channel, campaign,
   (CASE WHEN $5 THEN prev_start_campaign ELSE prev_human_campaign END)::DOUBLE AS p_campaign
 FROM (${BUCKET(
   `(SELECT visitor, channel, campaign, start_ts, end_ts, traffic, prev_start, prev_start_channel, prev_start_campaign, prev_human, prev_human_channel, prev_human_campaign
-    FROM sessions WHERE ${OF_SITE('$2', one)} AND visitor IN (SELECT unnest($6::VARCHAR[])))`,
+    FROM kin WHERE ${OF_SITE('$2', one)} AND visitor IN (SELECT unnest($6::VARCHAR[])))`,
   'start_ts',
   ['$3::BIGINT', '$4::BIGINT'],
 )})

@@ -1,5 +1,5 @@
 // @vitest-environment node
-/** The engine's catch-up after an interrupted build, and boundaries that are not whole milliseconds. */
+/** The engine's catch-up after an interrupted build, boundaries that are not whole milliseconds, and a store of schema 5 brought up to date. */
 import { appendFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,6 +7,7 @@ import { DuckDBInstance } from '@duckdb/node-api'
 import { describe, expect, it } from 'vitest'
 import { computeKpis, type KpiEvent } from '../../../src/kpi/index'
 import { FAR, openEngine } from '../../../src/server/kpistore/engine'
+import { SCHEMA_VERSION } from '../../../src/server/kpistore/schema'
 import { history } from './history'
 
 const stored = (dir: string) => {
@@ -33,6 +34,46 @@ describe('KPI store engine', () => {
     const [{ from: _f, to: _t, ...got }] = await engine.report([-FAR, FAR])
     expect(got).toEqual(computeKpis(events))
     await engine.close()
+  })
+
+  it('brings a store of schema 5 up to date in place (kin from its sessions, or from the fold still to come), without a rebuild', async () => {
+    const read = async (db: string, sql: string) => {
+      const c = await (await DuckDBInstance.create(db)).connect()
+      const rows = (await c.runAndReadAll(sql)).getRowObjectsJS()
+      c.closeSync()
+      return rows
+    }
+    const KIN = `SELECT * FROM kin ORDER BY ALL`
+    for (const stale of [false, true]) {
+      const dir = mkdtempSync(join(tmpdir(), 'footfall-engine-'))
+      const events = stored(dir)
+      const db = join(dir, 'kpi.duckdb')
+      const built = await openEngine({ source: { dir }, db })
+      await built.catchUp()
+      await built.close()
+      const want = await read(db, KIN)
+      expect(want.length).toBeGreaterThan(0)
+      // What schema 5 left: no kin; a marker row that a rebuild (a new file) would not keep.
+      const raw = await (await DuckDBInstance.create(db)).connect()
+      await raw.run(`DROP TABLE kin`)
+      await raw.run(`UPDATE meta SET value = '5' WHERE key = 'version'`)
+      await raw.run(`INSERT INTO meta VALUES ('marker', 'kept')`)
+      if (stale) {
+        for (const table of ['sessions', 'cells', 'near', 'long', 'long_events']) await raw.run(`DELETE FROM ${table}`)
+        await raw.run(`INSERT OR REPLACE INTO meta VALUES ('sessions', 'stale')`)
+      }
+      raw.closeSync()
+      const engine = await openEngine({ source: { dir }, db })
+      expect(await engine.catchUp()).toBe(true)
+      const [{ from: _f, to: _t, ...got }] = await engine.report([-FAR, FAR])
+      expect(got).toEqual(computeKpis(events))
+      await engine.close()
+      expect(await read(db, KIN)).toEqual(want)
+      expect(await read(db, `SELECT key, value FROM meta WHERE key IN ('marker', 'version') ORDER BY key`)).toEqual([
+        { key: 'marker', value: 'kept' },
+        { key: 'version', value: SCHEMA_VERSION },
+      ])
+    }
   })
 
   it('answers boundaries that are not whole milliseconds as the whole milliseconds, and names them as asked', async () => {
