@@ -10,7 +10,7 @@ import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '
 import { factOf, HUMAN, Kind, type KpiEvent } from '../../kpi/event'
 import { ENGAGED_MS, leftOut, metricsOf, sortedRecord, type Counts, type SeriesInterval as SeriesPoint, type KpiReport, type Metrics, type TrafficFilter } from '../../kpi/index'
 import { boundaries, localIso, type Interval } from '../../kpi/intervals'
-import { ANY_IN, CROSSING_KEYS, FIRST_HOUR, FOLD_ALL, FOLD_TOUCHED, HOUR, INCOMING, INSERT_NEW, LOOSE_IN, LOOSE_NEW, NEAR_MS, NEARBY, PIECES, REPORT, REPORT_CELLS, SCHEMA, SCHEMA_VERSION, SESSIONS_CELLS, SITES, SPAN, SPAN_HOURS, UPGRADES } from './schema'
+import { ANY_IN, CROSSING_KEYS, FIRST_HOUR, FOLD_ALL, FOLD_TOUCHED, HOUR, INCOMING, INSERT_NEW, LOOSE_IN, LOOSE_NEW, NEAR_MS, NEARBY, PIECE_SESSIONS, PIECES, REPORT, REPORT_CELLS, SCHEMA, SCHEMA_VERSION, SESSIONS_CELLS, SITES, SPAN, SPAN_HOURS, UPGRADES } from './schema'
 
 export interface EngineOptions {
   /** Directory of the day files (`YYYY-MM-DD.ndjson`), or the files themselves. */
@@ -402,7 +402,7 @@ export const openEngine = async (options: EngineOptions) => {
     const whole = fast && a === b[0] && z === b[b.length - 1] && ((await ask(LOOSE_IN(one), [site ?? null, first, last]))[0].n as number) === 0
     return {
       list: duckdb.listValue(b.map(BigInt)), one, first, last, fast, whole,
-      edges: fast ? [BigInt(a), BigInt(z)] : [], start: BigInt((firstHour as number | null) ?? -FAR),
+      edges: fast ? [BigInt(a), BigInt(z)] : [], start: BigInt((firstHour as number | null) ?? -FAR), nearFrom: BigInt(nearFrom(b, a, z, firstHour as number | null)),
     }
   }
 
@@ -421,12 +421,12 @@ export const openEngine = async (options: EngineOptions) => {
   }
 
   const reportOf = async (bounds: number[], site: string | undefined, traffic: TrafficFilter): Promise<IntervalReport[]> => {
-    const { list, one, first, last, fast, whole, edges, start } = await plan(bounds, site)
+    const { list, one, first, last, fast, whole, edges, start, nearFrom } = await plan(bounds, site)
     const all = traffic === 'all'
     let rows: Record<string, unknown>[]
     let pieces: Record<string, unknown>[] = []
     if (whole) {
-      rows = await ask(REPORT_CELLS(one), [list, all, site ?? null, ...edges, start])
+      rows = await ask(REPORT_CELLS(one), [list, all, site ?? null, ...edges, start, nearFrom])
       pieces = await ask(PIECES(one), [list, site ?? null, first, last])
     } else {
       const [crossing] = await ask(CROSSING_KEYS(one, fast), [list, site ?? null, first, last, ...edges])
@@ -434,10 +434,10 @@ export const openEngine = async (options: EngineOptions) => {
       const keys = duckdb.listValue(['', ...(crossing.keys as string[])])
       rows =
         fast && !(crossing.keys as string[]).length && !crossing.rest && !crossing.loose
-          ? await ask(REPORT_CELLS(one), [list, all, site ?? null, ...edges, start])
+          ? await ask(REPORT_CELLS(one), [list, all, site ?? null, ...edges, start, nearFrom])
           : await ask(REPORT(one, fast, !fast || crossing.loose !== 0), [
               list, BigInt(crossing.lo as number), BigInt(crossing.hi as number), keys, all, site ?? null, first, last, BigInt(crossing.span as number),
-              ...(fast ? [...edges, start] : []),
+              ...(fast ? [...edges, start, nearFrom] : []),
             ])
     }
     const overall = new Map<number, Counts>()
@@ -491,8 +491,8 @@ export const openEngine = async (options: EngineOptions) => {
     const all = traffic === 'all'
     const counts = new Map<number, number>()
     for (const r of await ask(SESSIONS_CELLS(p.one), [p.list, all, site ?? null, ...p.edges])) counts.set(r.lo as number, r.sessions as number)
-    for (const r of await ask(PIECES(p.one), [p.list, site ?? null, p.first, p.last]))
-      if (all || r.traffic === HUMAN) counts.set(r.lo as number, (counts.get(r.lo as number) ?? 0) + 1)
+    for (const r of await ask(PIECE_SESSIONS(p.one), [p.list, site ?? null, p.first, p.last, all]))
+      counts.set(r.lo as number, (counts.get(r.lo as number) ?? 0) + (r.sessions as number))
     return bounds.slice(0, -1).map((lo) => counts.get(lo) ?? 0)
   }
 
@@ -655,6 +655,15 @@ export interface SiteActivity {
 }
 
 const DAY = 86_400_000
+
+/**
+ * Where a report over whole hours [a, z) reads returns (\`near\`) from: the first boundary after
+ * the site's first session hour (none before it can count a return), at least a; z when none is.
+ */
+const nearFrom = (bounds: number[], a: number, z: number, firstHour: number | null) => {
+  const after = firstHour === null ? bounds[0] : bounds.slice(0, -1).find((x) => x > firstHour)
+  return after === undefined ? z : Math.min(Math.max(a, after), z)
+}
 
 /** The start of the hour of a time (epoch ms). */
 const floorHour = (t: number) => t - (((t % HOUR) + HOUR) % HOUR)

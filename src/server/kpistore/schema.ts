@@ -378,7 +378,9 @@ const MEASURES = ['sessions', 'users_any', 'users_channel', 'users_campaign', 'p
 
 /**
  * \`fast\`: the whole hours read from cells ($10, $11: A and B; $12: FIRST_HOUR). Every interval
- * is then at most NEAR_MS long or starts at or before $12 (engine.ts checks).
+ * is then at most NEAR_MS long or starts at or before $12 (engine.ts checks). $13: the first
+ * boundary after $12 (at least A, else B): an interval that starts at or before the site's first
+ * session has no return from before it, so \`near\` is read from there on (none for the whole history).
  */
 const COVERED = (one: boolean) => `
 cov AS (
@@ -398,7 +400,7 @@ cov_near AS (
   SELECT lo, channel, campaign, 0 AS sessions,
     count(*) FILTER (WHERE kind = 0) AS users_any, count(*) FILTER (WHERE kind = 1) AS users_channel, count(*) FILTER (WHERE kind = 2) AS users_campaign,
     0 AS page_views, 0 AS engaged, 0 AS add_to_cart, 0 AS inquiry, 0 AS chat_open, 0 AS engaged_ms
-  FROM (${BUCKET(`(SELECT * FROM near WHERE ${OF_SITE('$6', one)} AND human = NOT $5)`, 'h', ['$10::BIGINT', '$11::BIGINT'])})
+  FROM (${BUCKET(`(SELECT * FROM near WHERE ${OF_SITE('$6', one)} AND human = NOT $5)`, 'h', ['$13::BIGINT', '$11::BIGINT'])})
   WHERE e < least(hi, $11::BIGINT) AND ($5 OR traffic = '${HUMAN}') AND p < lo
   GROUP BY lo, channel, campaign
 ),`
@@ -406,10 +408,10 @@ cov_near AS (
 /**
  * A report over whole hours with nothing at its edges, no session crossing a boundary and no
  * event without a session id (the whole history, most days and weeks): the cells alone, in a
- * query a fraction of REPORT's to plan. REPORT's $1, $5, $6, $10, $11 and $12 are its $1 to $6.
+ * query a fraction of REPORT's to plan. REPORT's $1, $5, $6, $10, $11, $12 and $13 are its $1 to $7.
  */
 export const REPORT_CELLS = (one: boolean) =>
-  `WITH ${LIM}, ${COVERED(one).replace(/\$(\d+)/g, (_, n: string) => `$${({ 5: 2, 6: 3, 10: 4, 11: 5, 12: 6 } as Record<string, number>)[n]}`).replace(/,$/, '')}
+  `WITH ${LIM}, ${COVERED(one).replace(/\$(\d+)/g, (_, n: string) => `$${({ 5: 2, 6: 3, 10: 4, 11: 5, 12: 6, 13: 7 } as Record<string, number>)[n]}`).replace(/,$/, '')}
 SELECT lo, channel, campaign, grouping(channel) AS no_channel, grouping(campaign) AS no_campaign, NULL::VARCHAR AS traffic, NULL::DOUBLE AS events,
   ${MEASURES.map((c) => `sum(${c})::DOUBLE AS ${c}`).join(', ')}
 FROM (SELECT * FROM cov_cells UNION ALL SELECT * FROM cov_near)
@@ -435,17 +437,28 @@ export const LOOSE_IN = (one: boolean) =>
  * per crossing session and interval (a few for a week, about one per midnight crossed for a
  * year of days), where REPORT would take longer to plan than this takes to run.
  */
-export const PIECES = (one: boolean) => `WITH ${LIM},
-crossing AS (
+const CROSSING_PIECES = (one: boolean) => `crossing AS (
   SELECT session_key FROM (${BUCKET(`(SELECT session_key, start_ts, end_ts FROM long WHERE ${OF_SITE('$2', one)})`, 'start_ts', ['$3::BIGINT', '$4::BIGINT'])}) WHERE end_ts >= hi
   UNION ALL SELECT session_key FROM long WHERE ${OF_SITE('$2', one)} AND start_ts < $3::BIGINT AND end_ts >= $3::BIGINT
-)
+)`
+
+export const PIECES = (one: boolean) => `WITH ${LIM},
+${CROSSING_PIECES(one)}
 SELECT lo::DOUBLE AS lo, ${FIRST('visitor')} AS visitor, ${FIRST('channel')} AS channel, ${FIRST('campaign')} AS campaign,
   ${FIRST('traffic')} AS traffic, count(*)::DOUBLE AS events, (count(*) FILTER (WHERE kind = ${PAGE}))::DOUBLE AS page_views,
   sum(engaged_ms)::DOUBLE AS engaged_ms, bool_or(kind = ${ADD_TO_CART}) AS add_to_cart, bool_or(kind = ${INQUIRY}) AS inquiry,
   bool_or(kind = ${CHAT_OPEN}) AS chat_open
 FROM (${BUCKET(EVENT_COLUMNS('long_events', '$2', one, 'session_key IN (SELECT session_key FROM crossing)'), 'ts', ['$3::BIGINT', '$4::BIGINT'])})
 GROUP BY lo, session_key`
+
+/** PIECES counted per interval, sessions only: every class when $5, else those whose first event there is a person's. */
+export const PIECE_SESSIONS = (one: boolean) => `WITH ${LIM},
+${CROSSING_PIECES(one)}
+SELECT lo::DOUBLE AS lo, (count(*) FILTER (WHERE $5 OR traffic = '${HUMAN}'))::DOUBLE AS sessions FROM (
+  SELECT lo, ${FIRST('traffic')} AS traffic
+  FROM (${BUCKET(`(SELECT session_key, message_id, ts, traffic FROM long_events WHERE ${OF_SITE('$2', one)} AND session_key IN (SELECT session_key FROM crossing))`, 'ts', ['$3::BIGINT', '$4::BIGINT'])})
+  GROUP BY lo, session_key
+) GROUP BY lo`
 
 /**
  * The sessions alone of a report over whole hours (\`whole\` in engine.ts), per interval of $1, of

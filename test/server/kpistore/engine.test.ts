@@ -25,10 +25,12 @@ describe('KPI store engine', () => {
     await built.catchUp()
     await built.close()
     // What a process ending between the last chunk's commit and the fold leaves.
-    const raw = await (await DuckDBInstance.create(db)).connect()
-    for (const table of ['sessions', 'cells', 'near', 'long', 'long_events']) await raw.run(`DELETE FROM ${table}`)
+    const instance = await DuckDBInstance.create(db)
+    const raw = await instance.connect()
+    for (const table of ['sessions', 'cells', 'near', 'long', 'long_events', 'kin']) await raw.run(`DELETE FROM ${table}`)
     await raw.run(`INSERT OR REPLACE INTO meta VALUES ('sessions', 'stale')`)
     raw.closeSync()
+    instance.closeSync()
     const engine = await openEngine({ source: { dir }, db })
     expect(await engine.catchUp()).toBe(true)
     const [{ from: _f, to: _t, ...got }] = await engine.report([-FAR, FAR])
@@ -38,9 +40,11 @@ describe('KPI store engine', () => {
 
   it('brings a store of schema 5 up to date in place (kin from its sessions, or from the fold still to come), without a rebuild', async () => {
     const read = async (db: string, sql: string) => {
-      const c = await (await DuckDBInstance.create(db)).connect()
+      const instance = await DuckDBInstance.create(db)
+      const c = await instance.connect()
       const rows = (await c.runAndReadAll(sql)).getRowObjectsJS()
       c.closeSync()
+      instance.closeSync()
       return rows
     }
     const KIN = `SELECT * FROM kin ORDER BY ALL`
@@ -54,7 +58,8 @@ describe('KPI store engine', () => {
       const want = await read(db, KIN)
       expect(want.length).toBeGreaterThan(0)
       // What schema 5 left: no kin; a marker row that a rebuild (a new file) would not keep.
-      const raw = await (await DuckDBInstance.create(db)).connect()
+      const instance = await DuckDBInstance.create(db)
+      const raw = await instance.connect()
       await raw.run(`DROP TABLE kin`)
       await raw.run(`UPDATE meta SET value = '5' WHERE key = 'version'`)
       await raw.run(`INSERT INTO meta VALUES ('marker', 'kept')`)
@@ -63,6 +68,7 @@ describe('KPI store engine', () => {
         await raw.run(`INSERT OR REPLACE INTO meta VALUES ('sessions', 'stale')`)
       }
       raw.closeSync()
+      instance.closeSync()
       const engine = await openEngine({ source: { dir }, db })
       expect(await engine.catchUp()).toBe(true)
       const [{ from: _f, to: _t, ...got }] = await engine.report([-FAR, FAR])
