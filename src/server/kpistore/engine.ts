@@ -10,7 +10,7 @@ import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '
 import { factOf, HUMAN, Kind, type KpiEvent } from '../../kpi/event'
 import { ENGAGED_MS, leftOut, metricsOf, sortedRecord, type Counts, type SeriesInterval as SeriesPoint, type KpiReport, type Metrics, type TrafficFilter } from '../../kpi/index'
 import { boundaries, localIso, type Interval } from '../../kpi/intervals'
-import { ANY_IN, CROSSING_KEYS, FIRST_HOUR, FOLD_ALL, FOLD_TOUCHED, HOUR, INCOMING, INSERT_NEW, LOOSE_IN, LOOSE_NEW, NEAR_MS, NEARBY, PIECE_SESSIONS, PIECES, REPORT, REPORT_CELLS, SCHEMA, SCHEMA_VERSION, SESSIONS_CELLS, SITES, SPAN, SPAN_HOURS, UPGRADES } from './schema'
+import { ANY_IN, CROSSING_KEYS, FOLD_ALL, FOLD_TOUCHED, HOUR, INCOMING, INSERT_NEW, LOOSE_IN, LOOSE_NEW, NEAR_MS, NEARBY, PIECE_SESSIONS, PIECES, REPORT, REPORT_CELLS, SCHEMA, SCHEMA_VERSION, SESSIONS_CELLS, SITES, SPAN, SPAN_HOURS, UPGRADES } from './schema'
 
 export interface EngineOptions {
   /** Directory of the day files (`YYYY-MM-DD.ndjson`), or the files themselves. */
@@ -345,6 +345,7 @@ export const openEngine = async (options: EngineOptions) => {
   const foldIfStale = async () => {
     const [stale] = await get(`SELECT value FROM meta WHERE key = 'sessions'`)
     if (stale?.value !== 'stale') return
+    version++
     await db.run('BEGIN TRANSACTION')
     for (const sql of FOLD_ALL) await db.run(sql)
     await db.run(`DELETE FROM meta WHERE key = 'sessions'`)
@@ -382,6 +383,18 @@ export const openEngine = async (options: EngineOptions) => {
     return first === bounds[0] && last === bounds[n - 1] ? bounds : [first, ...bounds.slice(1, -1), last]
   }
 
+  /** The first start hour and the last end hour of a site's sessions (undefined: all), null without any; kept while nothing new is applied. */
+  let known: { version: number; bySite: Map<string | undefined, { h: number | null; e: number | null }> } = { version: -1, bySite: new Map() }
+  const hours = async (site?: string) => {
+    if (known.version !== version) known = { version, bySite: new Map() }
+    let r = known.bySite.get(site)
+    if (!r) {
+      const [row] = await ask(SPAN_HOURS(site !== undefined), [site ?? null])
+      known.bySite.set(site, (r = { h: row.h as number | null, e: row.e as number | null }))
+    }
+    return r
+  }
+
   /**
    * How a report over boundaries reads the store. \`fast\`: whole hours between the first and last
    * boundary are read from cells, when every boundary in between is a whole hour (days and weeks in
@@ -393,15 +406,17 @@ export const openEngine = async (options: EngineOptions) => {
     const one = site !== undefined
     const b = bounds.map(Math.round)
     const first = BigInt(b[0]), last = BigInt(b[b.length - 1])
-    const [{ h: firstHour }] = await ask(FIRST_HOUR(one), [site ?? null])
+    const { h: firstHour, e: lastHour } = await hours(site)
     const a = -floorHour(-b[0]), z = floorHour(b[b.length - 1])
     const fast =
       a <= z &&
       b.every((x, i) => i === 0 || i === b.length - 1 || floorHour(x) === x) &&
       b.every((lo, i) => i === b.length - 1 || b[i + 1] - lo <= NEAR_MS || (firstHour !== null && lo <= (firstHour as number)))
     const whole = fast && a === b[0] && z === b[b.length - 1] && ((await ask(LOOSE_IN(one), [site ?? null, first, last]))[0].n as number) === 0
+    // A session crossing a boundary x starts before it and ends at or after it: within the site's hours.
+    const crossed = firstHour !== null && b.some((x) => x > (firstHour as number) && x < (lastHour as number) + HOUR)
     return {
-      list: duckdb.listValue(b.map(BigInt)), one, first, last, fast, whole,
+      list: duckdb.listValue(b.map(BigInt)), one, first, last, fast, whole, crossed,
       edges: fast ? [BigInt(a), BigInt(z)] : [], start: BigInt((firstHour as number | null) ?? -FAR), nearFrom: BigInt(nearFrom(b, a, z, firstHour as number | null)),
     }
   }
@@ -421,13 +436,13 @@ export const openEngine = async (options: EngineOptions) => {
   }
 
   const reportOf = async (bounds: number[], site: string | undefined, traffic: TrafficFilter): Promise<IntervalReport[]> => {
-    const { list, one, first, last, fast, whole, edges, start, nearFrom } = await plan(bounds, site)
+    const { list, one, first, last, fast, whole, crossed, edges, start, nearFrom } = await plan(bounds, site)
     const all = traffic === 'all'
     let rows: Record<string, unknown>[]
     let pieces: Record<string, unknown>[] = []
     if (whole) {
       rows = await ask(REPORT_CELLS(one), [list, all, site ?? null, ...edges, start, nearFrom])
-      pieces = await ask(PIECES(one), [list, site ?? null, first, last])
+      if (crossed) pieces = await ask(PIECES(one), [list, site ?? null, first, last])
     } else {
       const [crossing] = await ask(CROSSING_KEYS(one, fast), [list, site ?? null, first, last, ...edges])
       // '' first: an empty list would have no type, and no session key is '' (they start with `s:`).
@@ -491,8 +506,9 @@ export const openEngine = async (options: EngineOptions) => {
     const all = traffic === 'all'
     const counts = new Map<number, number>()
     for (const r of await ask(SESSIONS_CELLS(p.one), [p.list, all, site ?? null, ...p.edges])) counts.set(r.lo as number, r.sessions as number)
-    for (const r of await ask(PIECE_SESSIONS(p.one), [p.list, site ?? null, p.first, p.last, all]))
-      counts.set(r.lo as number, (counts.get(r.lo as number) ?? 0) + (r.sessions as number))
+    if (p.crossed)
+      for (const r of await ask(PIECE_SESSIONS(p.one), [p.list, site ?? null, p.first, p.last, all]))
+        counts.set(r.lo as number, (counts.get(r.lo as number) ?? 0) + (r.sessions as number))
     return bounds.slice(0, -1).map((lo) => counts.get(lo) ?? 0)
   }
 
@@ -547,9 +563,9 @@ export const openEngine = async (options: EngineOptions) => {
   /** The first and last event time of a site (undefined: all) in the store (epoch ms), or undefined when empty. */
   const span = async (site?: string): Promise<{ first: number; last: number } | undefined> => {
     const one = site !== undefined
-    const [hours] = await ask(SPAN_HOURS(one), [site ?? null])
+    const { h, e } = await hours(site)
     // Without sessions, no hours: the bounds then select none (only events without a session id count).
-    const [r] = await ask(SPAN(one), [site ?? null, BigInt((hours.h as number | null) ?? FAR), BigInt((hours.e as number | null) ?? FAR)])
+    const [r] = await ask(SPAN(one), [site ?? null, BigInt(h ?? FAR), BigInt(e ?? FAR)])
     return r?.first == null ? undefined : { first: r.first as number, last: r.last as number }
   }
 

@@ -372,12 +372,10 @@ SELECT coalesce(min(start_ts), 0)::DOUBLE AS lo, coalesce(max(end_ts), -1)::DOUB
 }
 
 /** The start of the first hour with a session of site $1 (NULL: every site), or NULL. */
-export const FIRST_HOUR = (one: boolean) => `SELECT min(h)::DOUBLE AS h FROM cells WHERE ${OF_SITE('$1', one)}`
-
 const MEASURES = ['sessions', 'users_any', 'users_channel', 'users_campaign', 'page_views', 'engaged', 'add_to_cart', 'inquiry', 'chat_open', 'engaged_ms']
 
 /**
- * \`fast\`: the whole hours read from cells ($10, $11: A and B; $12: FIRST_HOUR). Every interval
+ * \`fast\`: the whole hours read from cells ($10, $11: A and B; $12: the first hour of SPAN_HOURS). Every interval
  * is then at most NEAR_MS long or starts at or before $12 (engine.ts checks). $13: the first
  * boundary after $12 (at least A, else B): an interval that starts at or before the site's first
  * session has no return from before it, so \`near\` is read from there on (none for the whole history).
