@@ -6,7 +6,9 @@
  * Usage: node bench/kpi.mjs [events=1000000,10000000]   (data kept under bench/.data for reruns)
  */
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
@@ -32,6 +34,18 @@ const start = (data) =>
     })
     child.once('exit', (code) => reject(new Error(`collector exited with ${code}`)))
   })
+/** A batch of 20 page views of one site, sent now, with random message ids (as the SDK sends them). */
+let posted = 0
+const post = async (url, site) => {
+  const now = new Date().toISOString()
+  const batch = Array.from({ length: 20 }, (_, i) => ({
+    type: 'page', messageId: randomUUID(), timestamp: now, anonymousId: `live-visitor-${posted}`,
+    context: { sessionId: `live-session-${process.pid}-${posted}`, page: { url: 'https://shop.example/', path: '/', referrer: '' } },
+  }))
+  posted++
+  const res = await fetch(`${url}/collect`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ batch, writeKey: site, sentAt: now }) })
+  if (res.status !== 200) throw new Error(`collect: ${res.status}`)
+}
 const stop = (c) => new Promise((r) => (c.child.once('exit', r), c.child.kill('SIGTERM')))
 const json = async (url) => (await fetch(url, AUTH)).json()
 const until = async (check) => {
@@ -113,10 +127,35 @@ for (const events of sizes) {
   const commitments = await timed(`${c.url}/commitments?${site}&tz=Europe/Berlin`)
   const rss = (await json(`${c.url}/health`)).memory.rss
   await stop(c)
-  rows.push([`${(stored / 1e6).toFixed(2)} M`, scan, reuse ? 'reused' : `${rebuild.toFixed(0)} s (${Math.round(stored / rebuild)}/s)`, year, week, series, commitments, `${Math.round(rss / 1e6)} MB`, `${(listening / 1000).toFixed(2)} s / ${(ready / 1000).toFixed(2)} s`])
+
+  // What a marketer meets on a live site: new events arrived since the last answer. Each time, a
+  // batch of 20 is posted, then the report asked (it applies them first): the median of five. On a
+  // copy of the store beside the same day files, so that the data kept for reruns stays as written.
+  const copy = mkdtempSync(join(tmpdir(), 'footfall-bench-live-'))
+  for (const f of readdirSync(data)) if (f.endsWith('.ndjson')) symlinkSync(join(data, f), join(copy, f))
+  for (const f of ['kpi.duckdb', 'kpi.duckdb.wal']) if (existsSync(join(data, f))) copyFileSync(join(data, f), join(copy, f))
+  c = await start(copy)
+  await until(async () => (await json(`${c.url}/health`)).kpi?.state === 'ready')
+  await json(`${c.url}/kpi?${site}`)
+  const afterNew = async (path) => {
+    const times = []
+    for (let i = 0; i < RUNS; i++) {
+      await post(c.url, SITES[0])
+      const t0 = performance.now()
+      const res = await fetch(`${c.url}${path}`, AUTH)
+      await res.arrayBuffer()
+      if (res.status !== 200) throw new Error(`${path}: ${res.status}`)
+      times.push(performance.now() - t0)
+    }
+    return `${Math.round(times.sort((a, b) => a - b)[times.length >> 1])} ms`
+  }
+  const live = `${await afterNew(`/kpi?${site}`)} / ${await afterNew(`/commitments?${site}&tz=Europe/Berlin`)} (RSS ${Math.round((await json(`${c.url}/health`)).memory.rss / 1e6)} MB)`
+  await stop(c)
+  rmSync(copy, { recursive: true, force: true })
+  rows.push([`${(stored / 1e6).toFixed(2)} M`, scan, reuse ? 'reused' : `${rebuild.toFixed(0)} s (${Math.round(stored / rebuild)}/s)`, year, week, series, commitments, live, `${Math.round(rss / 1e6)} MB`, `${(listening / 1000).toFixed(2)} s / ${(ready / 1000).toFixed(2)} s`])
 }
 
-const head = ['events', 'full scan (before)', 'store build', '/kpi year: cold / repeated', '/kpi one week', '/kpi/series weeks', '/commitments', 'RSS after', 'restart: ingest / reports ready']
+const head = ['events', 'full scan (before)', 'store build', '/kpi year: cold / repeated', '/kpi one week', '/kpi/series weeks', '/commitments', 'after 20 new events: /kpi year / /commitments', 'RSS after', 'restart: ingest / reports ready']
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
 const line = (r) => '| ' + r.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |'
 console.log('\n' + line(head))

@@ -3,14 +3,16 @@
  * applying what the files gained since last time, and answering reports for time ranges.
  * It runs in a worker thread of the collector (worker.ts), or in-process for the CLI and tests.
  */
+import { randomUUID } from 'node:crypto'
 import { open, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
-import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement } from '@duckdb/node-api'
+import type { DuckDBConnection, DuckDBInstance, DuckDBPreparedStatement, DuckDBVector } from '@duckdb/node-api'
 import { factOf, HUMAN, Kind, type KpiEvent } from '../../kpi/event'
 import { ENGAGED_MS, leftOut, metricsOf, sortedRecord, type Counts, type SeriesInterval as SeriesPoint, type KpiReport, type Metrics, type TrafficFilter } from '../../kpi/index'
 import { boundaries, localIso, type Interval } from '../../kpi/intervals'
-import { ANY_IN, CROSSING_KEYS, FOLD_ALL, FOLD_TOUCHED, HOUR, INCOMING, INSERT_NEW, LOOSE_IN, LOOSE_NEW, NEAR_MS, NEARBY, PIECE_SESSIONS, PIECES, REPORT, REPORT_CELLS, SCHEMA, SCHEMA_VERSION, SESSIONS_CELLS, SITES, SPAN, SPAN_HOURS, UPGRADES } from './schema'
+import { idFilter, load as loadIds, save as saveIds, type IdFilter } from './ids'
+import { ANY_IN, CROSSING_KEYS, FOLD_ALL, FOLD_TOUCHED, HOUR, INCOMING, INSERT_NEW, LOOSE_IN, LOOSE_NEW, NEAR_MS, NEARBY, ID_HASHES, PIECE_SESSIONS, PIECES, REPORT, REPORT_CELLS, SCHEMA, SCHEMA_VERSION, SESSIONS_CELLS, SITES, SPAN, SPAN_HOURS, UPGRADES } from './schema'
 
 export interface EngineOptions {
   /** Directory of the day files (`YYYY-MM-DD.ndjson`), or the files themselves. */
@@ -128,7 +130,10 @@ export const openEngine = async (options: EngineOptions) => {
   await db.run('BEGIN TRANSACTION')
   for (const sql of upgrade ?? []) await db.run(sql)
   await db.run(`INSERT OR REPLACE INTO meta VALUES ('version', $1)`, [SCHEMA_VERSION])
+  // Which build of the store this is: a filter of its ids saved beside it (ids.ts) names it.
+  await db.run(`INSERT OR IGNORE INTO meta VALUES ('build', $1)`, [randomUUID()])
   await db.run('COMMIT')
+  let build = (await get(`SELECT value FROM meta WHERE key = 'build'`))[0].value as string
 
   /**
    * The day files and their sizes. The collector appends only to the files of the last two days
@@ -157,9 +162,55 @@ export const openEngine = async (options: EngineOptions) => {
 
   let progress: Progress = { phase: 'ready', files: { done: 0, total: 0 }, bytes: { done: 0, total: 0 }, events: 0, rate: 0, eta: 0 }
 
-  let seq = 0
+  /** The next event's order of application; undefined until read from the database. */
+  let seq: number | undefined
   /** Grows whenever events are applied: a report made at one version holds until the next. */
   let version = 0
+  /**
+   * The stored message ids (ids.ts), read when the store opens: a batch none of whose ids may be
+   * stored skips the check against every stored id. Undefined while not read (after a bulk load,
+   * until the catch-up's end). \`checks\`: batches checked against the stored ids, and batches not.
+   */
+  let ids: IdFilter | undefined
+  const checks = { full: 0, skipped: 0 }
+  /** Each chunk of the halves of the hashes of the message ids of \`table\` from seq \`from\` on (ID_HASHES). */
+  const hashes = async (table: string, from: number, each: (a: Uint32Array, b: Uint32Array) => void) => {
+    const result = await db.stream(ID_HASHES(table), [BigInt(from)])
+    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      each(uints(chunk.getColumnVector(0), chunk.rowCount), uints(chunk.getColumnVector(1), chunk.rowCount))
+    }
+  }
+  const nextSeq = async () => Number((await get(`SELECT coalesce(max(seq) + 1, 0)::DOUBLE AS next FROM events`))[0].next)
+  /** Where the filter is kept between starts (none for a database in memory). */
+  const idsFile = options.db === ':memory:' ? undefined : `${options.db}.ids`
+  let idsSavedAt = -Infinity
+  /** Keep the filter beside the database: the next start reads it and only the events applied after. */
+  const saveFilter = async () => {
+    if (!idsFile || !ids || seq === undefined) return
+    await saveIds(idsFile, ids, { build, upTo: seq })
+    idsSavedAt = Date.now()
+  }
+  /**
+   * The filter of every stored id: the one kept beside this build of the database and the ids of
+   * the events applied since, or (none kept, another build's, or full) every id, with room for
+   * half as many again, and kept.
+   */
+  const readIds = async () => {
+    seq ??= await nextSeq()
+    const kept = idsFile ? await loadIds(idsFile) : undefined
+    if (kept && kept.saved.build === build && !kept.filter.full()) {
+      await hashes('events', kept.saved.upTo, (a, b) => kept.filter.add(a, b))
+      // Events applied from now on come after every event the file says it holds.
+      seq = Math.max(seq, kept.saved.upTo)
+      ids = kept.filter
+      return
+    }
+    const [{ n }] = await get(`SELECT count(*)::DOUBLE AS n FROM events`)
+    const filter = idFilter((n as number) * 1.5)
+    await hashes('events', 0, (a, b) => filter.add(a, b))
+    ids = filter
+    await saveFilter()
+  }
   /** Append events to `table` through the appender (DuckDB's own loader: no SQL text from data). */
   const load = async (table: string, events: KpiEvent[]) => {
     const appender = await db.createAppender(table)
@@ -181,7 +232,7 @@ export const openEngine = async (options: EngineOptions) => {
       const path = e.context?.page?.path
       appender.appendVarchar(typeof path === 'string' ? path.toWellFormed() : '')
       appender.appendVarchar(site)
-      appender.appendBigInt(BigInt(seq++))
+      appender.appendBigInt(BigInt(seq!++))
       appender.appendVarchar(f.traffic.toWellFormed())
       appender.endRow()
     }
@@ -208,9 +259,12 @@ export const openEngine = async (options: EngineOptions) => {
    * reads every stored messageId, or every event of the touched sessions.
    */
   const applyStaged = async (first: number, offsets: Map<string, number>) => {
+    const batch: [Uint32Array, Uint32Array][] = []
+    if (ids) await hashes('incoming', 0, (a, b) => batch.push([a.slice(), b.slice()]))
+    const stored = !ids || batch.some(([a, b]) => ids!.mayHaveAny(a, b))
     await db.run('BEGIN TRANSACTION')
     try {
-      await db.run(INSERT_NEW)
+      await db.run(INSERT_NEW(stored))
       await db.run(LOOSE_NEW, [BigInt(first)])
       await db.run(`CREATE OR REPLACE TEMP TABLE touched_rows AS SELECT DISTINCT session_key, visitor FROM incoming`)
       for (const sql of FOLD_TOUCHED) await db.run(sql)
@@ -220,6 +274,11 @@ export const openEngine = async (options: EngineOptions) => {
       await db.run('ROLLBACK').catch(() => {})
       throw err
     }
+    // Every id of the batch is now stored (or was already): the filter holds them all.
+    for (const [a, b] of batch) ids?.add(a, b)
+    if (stored) checks.full++
+    else checks.skipped++
+    if (ids?.full()) ids = undefined
   }
 
   /**
@@ -237,17 +296,22 @@ export const openEngine = async (options: EngineOptions) => {
     if (!todo.length) {
       // A build stopped between its last chunk and its fold (the process ended): fold now.
       if (!known) await foldIfStale()
+      if (!ids) await readIds()
       appliedNow = applied
       return true
     }
-    const [{ n, next }] = await get(`SELECT count(*) AS n, coalesce(max(seq) + 1, 0) AS next FROM events`)
-    seq = Number(next)
+    // Read once, then counted here: a scan of the last row groups at every catch-up otherwise.
+    seq ??= await nextSeq()
     const total = todo.reduce((sum, f) => sum + f.size - (applied.get(f.name) ?? 0), 0)
     const stored = [...applied.values()].reduce((a, b) => a + b, 0)
     // An empty store, or a backlog of more than a quarter of it, loads in bulk: then duplicates
     // are dropped and every session folded once at the end, rather than batch by batch.
-    const bulk = Number(n) === 0 || total > stored / 4
-    if (bulk) await db.run(`INSERT OR REPLACE INTO meta VALUES ('sessions', 'stale')`)
+    const bulk = seq === 0 || total > stored / 4
+    if (bulk) {
+      // Loaded without the filter (duplicates are dropped at the end): read again after.
+      ids = undefined
+      await db.run(`INSERT OR REPLACE INTO meta VALUES ('sessions', 'stale')`)
+    }
     const started = performance.now()
     progress = { phase: bulk ? 'building' : 'catching up', files: { done: 0, total: todo.length }, bytes: { done: 0, total }, events: 0, rate: 0, eta: 0 }
     const report = () => {
@@ -263,7 +327,7 @@ export const openEngine = async (options: EngineOptions) => {
     let read = 0
     // Not in bulk: chunks are staged in \`incoming\` and applied together (applyStaged).
     let staged = 0
-    let stagedFrom = seq
+    let stagedFrom = seq!
     let stagedOffsets = new Map<string, number>()
     if (!bulk) await db.run(INCOMING)
     const flush = async (last = false) => {
@@ -279,7 +343,7 @@ export const openEngine = async (options: EngineOptions) => {
           await applyStaged(stagedFrom, stagedOffsets)
           if (staged) version++
           staged = 0
-          stagedFrom = seq
+          stagedFrom = seq!
           stagedOffsets = new Map()
           if (!last) await db.run(INCOMING)
         }
@@ -335,6 +399,8 @@ export const openEngine = async (options: EngineOptions) => {
     }
     await flush(true)
     await foldIfStale()
+    if (!ids) await readIds()
+    else if (Date.now() - idsSavedAt > 300_000) await saveFilter()
     progress.phase = 'ready'
     report()
     appliedNow = applied
@@ -358,11 +424,15 @@ export const openEngine = async (options: EngineOptions) => {
   /** Drop everything and apply the files from the start. */
   const rebuild = async () => {
     version++
+    seq = undefined
+    ids = undefined
+    build = randomUUID()
     appliedNow = undefined
     listing = undefined
     sizes.clear()
     await db.run('BEGIN TRANSACTION')
     for (const table of ['events', 'sessions', 'applied', 'cells', 'near', 'long', 'long_events', 'kin', 'loose']) await db.run(`DELETE FROM ${table}`)
+    await db.run(`INSERT OR REPLACE INTO meta VALUES ('build', $1)`, [build])
     await db.run('COMMIT')
     await catchUp()
   }
@@ -621,7 +691,10 @@ export const openEngine = async (options: EngineOptions) => {
     sites,
     version: () => version,
     progress: () => progress,
+    /** Batches checked against every stored message id, and batches that did not need it (ids.ts). */
+    checks: () => ({ ...checks }),
     async close() {
+      await saveFilter().catch(() => {})
       for (const statement of statements.values()) statement.destroySync()
       db.closeSync()
       instance.closeSync()
@@ -679,6 +752,15 @@ const DAY = 86_400_000
 const nearFrom = (bounds: number[], a: number, z: number, firstHour: number | null) => {
   const after = firstHour === null ? bounds[0] : bounds.slice(0, -1).find((x) => x > firstHour)
   return after === undefined ? z : Math.min(Math.max(a, after), z)
+}
+
+/**
+ * A UINTEGER column of a result chunk: the client library's own buffer where it keeps one (no
+ * value converted one by one: ten million ids are read at open), else its values one by one.
+ */
+const uints = (v: DuckDBVector, n: number): Uint32Array => {
+  const items = (v as unknown as { items?: unknown }).items
+  return items instanceof Uint32Array && items.length === n ? items : Uint32Array.from({ length: n }, (_, i) => Number(v.getItem(i) ?? 0))
 }
 
 /** The start of the hour of a time (epoch ms). */

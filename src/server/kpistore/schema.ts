@@ -159,15 +159,22 @@ export const INCOMING = `CREATE OR REPLACE TEMP TABLE incoming AS SELECT * FROM 
 /** Kind codes, as in kpi/event.ts. */
 const PAGE = 1, ADD_TO_CART = 2, INQUIRY = 3, CHAT_OPEN = 4
 
-/** New events only: a messageId already stored, or met earlier in the batch, counts once. */
-export const INSERT_NEW = `
+/**
+ * New events only: a messageId already stored, or met earlier in the batch, counts once. \`stored\`
+ * false: none of the batch's ids is stored (ids.ts said so), only repeats within it are dropped.
+ */
+export const INSERT_NEW = (stored = true) => `
 INSERT INTO events
 SELECT * EXCLUDE (rn) FROM (
   SELECT *, row_number() OVER (PARTITION BY message_id ORDER BY seq) AS rn FROM incoming
 ) i
 WHERE (i.message_id = '' OR i.rn = 1)
-  AND NOT EXISTS (SELECT 1 FROM events e WHERE e.message_id = i.message_id AND i.message_id <> '')
+  ${stored ? `AND NOT EXISTS (SELECT 1 FROM events e WHERE e.message_id = i.message_id AND i.message_id <> '')` : ''}
 `
+
+/** The halves of the hashes of the message ids of \`table\` (ids.ts), of its events from seq $1 on. */
+export const ID_HASHES = (table: string) =>
+  `SELECT (h >> 32)::UINTEGER AS a, (h & 4294967295)::UINTEGER AS b FROM (SELECT hash(message_id) AS h FROM ${table} WHERE message_id <> '' AND seq >= $1::BIGINT)`
 
 /** After a bulk load (no check per batch): every copy of a messageId but the first goes. */
 export const DEDUPE_ALL = `

@@ -1,6 +1,6 @@
 // @vitest-environment node
 /** The engine's catch-up after an interrupted build, boundaries that are not whole milliseconds, and a store of schema 5 brought up to date. */
-import { appendFileSync, mkdtempSync } from 'node:fs'
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
@@ -80,6 +80,63 @@ describe('KPI store engine', () => {
         { key: 'version', value: SCHEMA_VERSION },
       ])
     }
+  })
+
+  it('checks a batch against every stored message id only when one of its ids may be stored', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'footfall-engine-'))
+    const events = stored(dir)
+    const engine = await openEngine({ source: { dir }, db: join(dir, 'kpi.duckdb') })
+    await engine.catchUp()
+    // To the newest day file, as the collector appends.
+    const newest = readdirSync(dir).filter((f) => f.endsWith('.ndjson')).sort().at(-1)!
+    const append = (list: KpiEvent[]) => appendFileSync(join(dir, newest), list.map((e) => JSON.stringify(e) + '\n').join(''))
+    const pages = events.filter((e) => e.type === 'page')
+    const fresh = pages.slice(0, 5).map((e) => ({ ...e, messageId: `${e.messageId}-new` }))
+    const steps: KpiEvent[][] = [
+      fresh, // none stored: no check
+      [fresh[2]], // an id stored by the batch before (the filter learnt it): checked, dropped
+      [pages[17]], // an id stored by the first build (the filter read it): checked, dropped
+    ]
+    for (const step of steps) {
+      append(step)
+      expect(await engine.catchUp()).toBe(true)
+    }
+    expect(engine.checks()).toEqual({ full: 2, skipped: 1 })
+    const [{ from: _f, to: _t, ...got }] = await engine.report([-FAR, FAR])
+    expect(got).toEqual(computeKpis([...events, ...steps.flat()]))
+    await engine.close()
+  })
+
+  it('keeps the filter of stored ids beside the database: a restart reads it and the events applied after it was kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'footfall-engine-'))
+    const events = stored(dir)
+    const db = join(dir, 'kpi.duckdb')
+    const newest = readdirSync(dir).filter((f) => f.endsWith('.ndjson')).sort().at(-1)!
+    const append = (list: KpiEvent[]) => appendFileSync(join(dir, newest), list.map((e) => JSON.stringify(e) + '\n').join(''))
+    const pages = events.filter((e) => e.type === 'page')
+    const later = pages.slice(0, 4).map((e) => ({ ...e, messageId: `${e.messageId}-later` }))
+    let engine = await openEngine({ source: { dir }, db })
+    await engine.catchUp()
+    // The filter as a process that stops without closing left it: from before the later events.
+    const kept = readFileSync(`${db}.ids`)
+    append(later)
+    await engine.catchUp()
+    await engine.close()
+    writeFileSync(`${db}.ids`, kept)
+    engine = await openEngine({ source: { dir }, db })
+    await engine.catchUp()
+    const fresh = pages.slice(4, 8).map((e) => ({ ...e, messageId: `${e.messageId}-fresh` }))
+    const steps = [fresh, [later[1]], [pages[9]]]
+    for (const step of steps) {
+      append(step)
+      expect(await engine.catchUp()).toBe(true)
+    }
+    // The fresh batch needed no check; the repeats of an event applied after the file was kept and
+    // of one from the first build were both found, and dropped.
+    expect(engine.checks()).toEqual({ full: 2, skipped: 1 })
+    const [{ from: _f, to: _t, ...got }] = await engine.report([-FAR, FAR])
+    expect(got).toEqual(computeKpis([...events, ...later, ...steps.flat()]))
+    await engine.close()
   })
 
   it('answers boundaries that are not whole milliseconds as the whole milliseconds, and names them as asked', async () => {
