@@ -133,7 +133,7 @@ for (const events of sizes) {
   // copy of the store beside the same day files, so that the data kept for reruns stays as written.
   const copy = mkdtempSync(join(tmpdir(), 'footfall-bench-live-'))
   for (const f of readdirSync(data)) if (f.endsWith('.ndjson')) symlinkSync(join(data, f), join(copy, f))
-  for (const f of ['kpi.duckdb', 'kpi.duckdb.wal']) if (existsSync(join(data, f))) copyFileSync(join(data, f), join(copy, f))
+  for (const f of ['kpi.duckdb', 'kpi.duckdb.wal', 'kpi.duckdb.ids']) if (existsSync(join(data, f))) copyFileSync(join(data, f), join(copy, f))
   c = await start(copy)
   await until(async () => (await json(`${c.url}/health`)).kpi?.state === 'ready')
   await json(`${c.url}/kpi?${site}`)

@@ -210,6 +210,12 @@ export const openEngine = async (options: EngineOptions) => {
     await hashes('events', 0, (a, b) => filter.add(a, b))
     ids = filter
     await saveFilter()
+    // Every id read filled DuckDB's buffers with blocks no report reads: let them go (a limit
+    // lowered evicts what it can), then the limit as it was.
+    if (/^\d+(\.\d+)?\s*[a-z]+$/i.test(config.memory_limit)) {
+      await db.run(`SET memory_limit = '16MB'`).catch(() => {})
+      await db.run(`SET memory_limit = '${config.memory_limit}'`)
+    }
   }
   /** Append events to `table` through the appender (DuckDB's own loader: no SQL text from data). */
   const load = async (table: string, events: KpiEvent[]) => {

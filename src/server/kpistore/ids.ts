@@ -15,7 +15,7 @@
 import { open, readFile, rename } from 'node:fs/promises'
 
 const BITS_PER_ID = 16
-const SALT = [0x47b6137b, 0x44974d91, 0x8824ad5b, 0xa2b7289d, 0x705495c7, 0x2df1424b, 0x9efc4947, 0x5c6bfb31]
+const SALT = new Int32Array([0x47b6137b, 0x44974d91, 0x8824ad5b, 0xa2b7289d, 0x705495c7, 0x2df1424b, 0x9efc4947, 0x5c6bfb31])
 
 export type IdFilter = ReturnType<typeof idFilter>
 
