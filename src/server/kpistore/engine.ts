@@ -202,8 +202,7 @@ export const openEngine = async (options: EngineOptions) => {
       await hashes('events', kept.saved.upTo, (a, b) => kept.filter.add(a, b))
       // Events applied from now on come after every event the file says it holds.
       seq = Math.max(seq, kept.saved.upTo)
-      ids = kept.filter
-      return
+      if (!kept.filter.full()) return void (ids = kept.filter)
     }
     const [{ n }] = await get(`SELECT count(*)::DOUBLE AS n FROM events`)
     const filter = idFilter((n as number) * 1.5)
@@ -211,8 +210,8 @@ export const openEngine = async (options: EngineOptions) => {
     ids = filter
     await saveFilter()
     // Every id read filled DuckDB's buffers with blocks no report reads: let them go (a limit
-    // lowered evicts what it can), then the limit as it was.
-    if (/^\d+(\.\d+)?\s*[a-z]+$/i.test(config.memory_limit)) {
+    // lowered evicts what it can), then the limit as it was. Worth it for a big store only.
+    if ((n as number) >= 1_000_000 && /^\d+(\.\d+)?\s*[a-z]+$/i.test(config.memory_limit)) {
       await db.run(`SET memory_limit = '16MB'`).catch(() => {})
       await db.run(`SET memory_limit = '${config.memory_limit}'`)
     }
