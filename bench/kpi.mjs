@@ -2,7 +2,8 @@
 /**
  * `npm run bench:kpi`: the KPI store on a year of synthetic history of two sites (half the events
  * each, as the collector stores them), beside the full scan reports used before it (read every
- * event, computeKpis in memory). Reports are asked with the admin token, for one site.
+ * event, computeKpis in memory). Reports are asked with the admin token, for one site: cold (the
+ * first on a restarted collector), repeated, and right after 20 new events (on a copy of the store).
  * Usage: node bench/kpi.mjs [events=1000000,10000000]   (data kept under bench/.data for reruns)
  */
 import { spawn, spawnSync } from 'node:child_process'
