@@ -184,10 +184,20 @@ export const openEngine = async (options: EngineOptions) => {
   /** Where the filter is kept between starts (none for a database in memory). */
   const idsFile = options.db === ':memory:' ? undefined : `${options.db}.ids`
   let idsSavedAt = -Infinity
-  /** Keep the filter beside the database: the next start reads it and only the events applied after. */
+  /**
+   * Which filter fits this database: its build, and DuckDB's hash function (a DuckDB whose hash()
+   * changed would read a kept filter as holding none of the stored ids).
+   */
+  let stamp: string | undefined
+  const stampOf = async () => `${build} ${(await get(`SELECT hash('footfall')::VARCHAR AS h`))[0].h as string}`
+  /**
+   * Keep the filter beside the database: the next start reads it and only the events applied
+   * after. Only a saving: a filter that cannot be written (a full or read-only disk) is read again.
+   */
   const saveFilter = async () => {
     if (!idsFile || !ids || seq === undefined) return
-    await saveIds(idsFile, ids, { build, upTo: seq })
+    stamp ??= await stampOf()
+    await saveIds(idsFile, ids, { build: stamp, upTo: seq }).catch(() => {})
     idsSavedAt = Date.now()
   }
   /**
@@ -198,7 +208,8 @@ export const openEngine = async (options: EngineOptions) => {
   const readIds = async () => {
     seq ??= await nextSeq()
     const kept = idsFile ? await loadIds(idsFile) : undefined
-    if (kept && kept.saved.build === build && !kept.filter.full()) {
+    stamp ??= await stampOf()
+    if (kept && kept.saved.build === stamp && !kept.filter.full()) {
       await hashes('events', kept.saved.upTo, (a, b) => kept.filter.add(a, b))
       // Events applied from now on come after every event the file says it holds.
       seq = Math.max(seq, kept.saved.upTo)
@@ -432,6 +443,7 @@ export const openEngine = async (options: EngineOptions) => {
     seq = undefined
     ids = undefined
     build = randomUUID()
+    stamp = undefined
     appliedNow = undefined
     listing = undefined
     sizes.clear()

@@ -51,7 +51,7 @@ export const idFilter = (capacity: number, words?: Uint32Array, count = 0) => {
   }
 }
 
-/** What a saved filter says of itself: the database build it belongs to, and every event of it before `upTo` (seq) is in it. */
+/** What a saved filter says of itself: the database build (and hash function) it belongs to, and every event of it before `upTo` (seq) is in it. */
 export interface Saved {
   build: string
   upTo: number

@@ -7,6 +7,7 @@ import { DuckDBInstance } from '@duckdb/node-api'
 import { describe, expect, it } from 'vitest'
 import { computeKpis, type KpiEvent } from '../../../src/kpi/index'
 import { FAR, openEngine } from '../../../src/server/kpistore/engine'
+import { idFilter, save } from '../../../src/server/kpistore/ids'
 import { SCHEMA_VERSION } from '../../../src/server/kpistore/schema'
 import { history } from './history'
 
@@ -136,6 +137,24 @@ describe('KPI store engine', () => {
     expect(engine.checks()).toEqual({ full: 2, skipped: 1 })
     const [{ from: _f, to: _t, ...got }] = await engine.report([-FAR, FAR])
     expect(got).toEqual(computeKpis([...events, ...later, ...steps.flat()]))
+    await engine.close()
+  })
+
+  it('does not read a kept filter of another build of the database (or another hash function): it reads every id again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'footfall-engine-'))
+    const events = stored(dir)
+    const db = join(dir, 'kpi.duckdb')
+    // A filter that says no id is stored, from far after every event: believed, it would let repeats in.
+    await save(`${db}.ids`, idFilter(1000), { build: 'another build 123', upTo: 1_000_000 })
+    const engine = await openEngine({ source: { dir }, db })
+    await engine.catchUp()
+    const newest = readdirSync(dir).filter((f) => f.endsWith('.ndjson')).sort().at(-1)!
+    const repeat = events.filter((e) => e.type === 'page')[3]
+    appendFileSync(join(dir, newest), JSON.stringify(repeat) + '\n')
+    await engine.catchUp()
+    expect(engine.checks()).toEqual({ full: 1, skipped: 0 })
+    const [{ from: _f, to: _t, ...got }] = await engine.report([-FAR, FAR])
+    expect(got).toEqual(computeKpis([...events, repeat]))
     await engine.close()
   })
 
