@@ -164,6 +164,8 @@ export const openEngine = async (options: EngineOptions) => {
 
   /** The next event's order of application; undefined until read from the database. */
   let seq: number | undefined
+  /** \`seq\` as this process first read it: every event it applies comes at or after it. */
+  let firstSeq: number | undefined
   /** Grows whenever events are applied: a report made at one version holds until the next. */
   let version = 0
   /**
@@ -180,7 +182,14 @@ export const openEngine = async (options: EngineOptions) => {
       each(uints(chunk.getColumnVector(0), chunk.rowCount), uints(chunk.getColumnVector(1), chunk.rowCount))
     }
   }
-  const nextSeq = async () => Number((await get(`SELECT coalesce(max(seq) + 1, 0)::DOUBLE AS next FROM events`))[0].next)
+  /** \`seq\`, read from the database the first time (and after a rebuild). */
+  const seqNow = async () => {
+    if (seq === undefined) {
+      seq = Number((await get(`SELECT coalesce(max(seq) + 1, 0)::DOUBLE AS next FROM events`))[0].next)
+      firstSeq ??= seq
+    }
+    return seq
+  }
   /** Where the filter is kept between starts (none for a database in memory). */
   const idsFile = options.db === ':memory:' ? undefined : `${options.db}.ids`
   let idsSavedAt = -Infinity
@@ -206,13 +215,16 @@ export const openEngine = async (options: EngineOptions) => {
    * half as many again, and kept.
    */
   const readIds = async () => {
-    seq ??= await nextSeq()
+    await seqNow()
     const kept = idsFile ? await loadIds(idsFile) : undefined
     stamp ??= await stampOf()
     if (kept && kept.saved.build === stamp && !kept.filter.full()) {
-      await hashes('events', kept.saved.upTo, (a, b) => kept.filter.add(a, b))
+      // The events after it, and every event this process applied: a process before may have
+      // counted past the last event stored (a batch that failed, a last repeat dropped), and this
+      // one then applied events below the file's \`upTo\`.
+      await hashes('events', Math.min(kept.saved.upTo, firstSeq!), (a, b) => kept.filter.add(a, b))
       // Events applied from now on come after every event the file says it holds.
-      seq = Math.max(seq, kept.saved.upTo)
+      seq = Math.max(seq!, kept.saved.upTo)
       if (!kept.filter.full()) return void (ids = kept.filter)
     }
     const [{ n }] = await get(`SELECT count(*)::DOUBLE AS n FROM events`)
@@ -317,7 +329,7 @@ export const openEngine = async (options: EngineOptions) => {
       return true
     }
     // Read once, then counted here: a scan of the last row groups at every catch-up otherwise.
-    seq ??= await nextSeq()
+    await seqNow()
     const total = todo.reduce((sum, f) => sum + f.size - (applied.get(f.name) ?? 0), 0)
     const stored = [...applied.values()].reduce((a, b) => a + b, 0)
     // An empty store, or a backlog of more than a quarter of it, loads in bulk: then duplicates
@@ -440,7 +452,7 @@ export const openEngine = async (options: EngineOptions) => {
   /** Drop everything and apply the files from the start. */
   const rebuild = async () => {
     version++
-    seq = undefined
+    seq = firstSeq = undefined
     ids = undefined
     build = randomUUID()
     stamp = undefined
