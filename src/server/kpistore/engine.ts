@@ -60,6 +60,13 @@ export class MissingDatabase extends Error {}
 
 class OlderSchema extends Error {}
 
+/**
+ * What DuckDB says of a database file that is damaged rather than busy, full or asked too much:
+ * a checksum that fails, a block cut short, a file it does not recognise, or an internal error
+ * (after which it refuses the database until it is opened again).
+ */
+export const DAMAGED = /Corrupt database file|checksum|not a valid DuckDB database|Could not read enough bytes|INTERNAL Error|database has been invalidated|Serialization Error/i
+
 const DAY_FILE = /^\d{4}-\d{2}-\d{2}\.ndjson$/
 /** Events read into memory at a time. */
 const CHUNK = 20_000
@@ -109,12 +116,25 @@ export const openEngine = async (options: EngineOptions) => {
 
   // A database of another schema version is rebuilt from the files; one that will not open is
   // the caller's to set aside (runner.ts).
-  let upgrade: string[] | undefined
   try {
     await connect()
     await db.run(SCHEMA)
     const [version] = await get(`SELECT value FROM meta WHERE key = 'version'`)
-    if (version && version.value !== SCHEMA_VERSION && !(upgrade = UPGRADES[version.value as string])) throw new OlderSchema()
+    if (version && version.value !== SCHEMA_VERSION) {
+      const upgrade = UPGRADES[version.value as string]
+      if (!upgrade) throw new OlderSchema()
+      // Brought up to date and marked so in one transaction: a process stopped half way upgrades
+      // again; an upgrade that fails (beyond the memory limit) is a rebuild from the files instead.
+      await db.run('BEGIN TRANSACTION')
+      try {
+        for (const sql of upgrade) await db.run(sql)
+        await db.run(`INSERT OR REPLACE INTO meta VALUES ('version', $1)`, [SCHEMA_VERSION])
+        await db.run('COMMIT')
+      } catch (err) {
+        await db.run('ROLLBACK').catch(() => {})
+        throw DAMAGED.test((err as Error).message) ? err : new OlderSchema()
+      }
+    }
   } catch (err) {
     // Another process has it open (a collector running on this directory): not ours to discard.
     // (Not /lock/: a checksum error names the "block at location" it read.)
@@ -126,13 +146,9 @@ export const openEngine = async (options: EngineOptions) => {
     await connect()
     await db.run(SCHEMA)
   }
-  // Brought up to date and marked so in one transaction: a process stopped half way upgrades again.
-  await db.run('BEGIN TRANSACTION')
-  for (const sql of upgrade ?? []) await db.run(sql)
   await db.run(`INSERT OR REPLACE INTO meta VALUES ('version', $1)`, [SCHEMA_VERSION])
   // Which build of the store this is: a filter of its ids saved beside it (ids.ts) names it.
   await db.run(`INSERT OR IGNORE INTO meta VALUES ('build', $1)`, [randomUUID()])
-  await db.run('COMMIT')
   let build = (await get(`SELECT value FROM meta WHERE key = 'build'`))[0].value as string
 
   /**
@@ -164,8 +180,6 @@ export const openEngine = async (options: EngineOptions) => {
 
   /** The next event's order of application; undefined until read from the database. */
   let seq: number | undefined
-  /** \`seq\` as this process first read it: every event it applies comes at or after it. */
-  let firstSeq: number | undefined
   /** Grows whenever events are applied: a report made at one version holds until the next. */
   let version = 0
   /**
@@ -182,13 +196,28 @@ export const openEngine = async (options: EngineOptions) => {
       each(uints(chunk.getColumnVector(0), chunk.rowCount), uints(chunk.getColumnVector(1), chunk.rowCount))
     }
   }
-  /** \`seq\`, read from the database the first time (and after a rebuild). */
+  /**
+   * \`seq\`, read from the database the first time (and after a rebuild): never below the \`upTo\`
+   * of the filter kept beside it, which says it holds every event below it. A process may have
+   * counted past the last event stored (a repeat dropped last, a batch that failed): events applied
+   * below its \`upTo\` would be missing from that filter at every later start.
+   */
   const seqNow = async () => {
     if (seq === undefined) {
       seq = Number((await get(`SELECT coalesce(max(seq) + 1, 0)::DOUBLE AS next FROM events`))[0].next)
-      firstSeq ??= seq
+      seq = Math.max(seq, (await keptFilter())?.saved.upTo ?? 0)
     }
     return seq
+  }
+  /** The filter kept beside this build of the database (and DuckDB's hash function), read when asked again; null when none fits. */
+  let kept: Awaited<ReturnType<typeof loadIds>> | null | undefined
+  const keptFilter = async () => {
+    if (kept === undefined) {
+      const file = idsFile ? await loadIds(idsFile) : undefined
+      stamp ??= await stampOf()
+      kept = file && file.saved.build === stamp && !file.filter.full() ? file : null
+    }
+    return kept
   }
   /** Where the filter is kept between starts (none for a database in memory). */
   const idsFile = options.db === ':memory:' ? undefined : `${options.db}.ids`
@@ -216,16 +245,13 @@ export const openEngine = async (options: EngineOptions) => {
    */
   const readIds = async () => {
     await seqNow()
-    const kept = idsFile ? await loadIds(idsFile) : undefined
-    stamp ??= await stampOf()
-    if (kept && kept.saved.build === stamp && !kept.filter.full()) {
-      // The events after it, and every event this process applied: a process before may have
-      // counted past the last event stored (a batch that failed, a last repeat dropped), and this
-      // one then applied events below the file's \`upTo\`.
-      await hashes('events', Math.min(kept.saved.upTo, firstSeq!), (a, b) => kept.filter.add(a, b))
-      // Events applied from now on come after every event the file says it holds.
-      seq = Math.max(seq!, kept.saved.upTo)
-      if (!kept.filter.full()) return void (ids = kept.filter)
+    const file = await keptFilter()
+    // Taken: the next read, if any, reads the file again.
+    kept = null
+    if (file) {
+      // It holds every event below its upTo, and no event was applied below it since (seqNow).
+      await hashes('events', file.saved.upTo, (a, b) => file.filter.add(a, b))
+      if (!file.filter.full()) return void (ids = file.filter)
     }
     const [{ n }] = await get(`SELECT count(*)::DOUBLE AS n FROM events`)
     const filter = idFilter((n as number) * 1.5)
@@ -336,8 +362,10 @@ export const openEngine = async (options: EngineOptions) => {
     // are dropped and every session folded once at the end, rather than batch by batch.
     const bulk = seq === 0 || total > stored / 4
     if (bulk) {
-      // Loaded without the filter (duplicates are dropped at the end): read again after.
+      // Loaded without the filter (duplicates are dropped at the end): read again after, from
+      // the one kept and the events after it.
       ids = undefined
+      kept = undefined
       await db.run(`INSERT OR REPLACE INTO meta VALUES ('sessions', 'stale')`)
     }
     const started = performance.now()
@@ -452,10 +480,11 @@ export const openEngine = async (options: EngineOptions) => {
   /** Drop everything and apply the files from the start. */
   const rebuild = async () => {
     version++
-    seq = firstSeq = undefined
+    seq = undefined
     ids = undefined
     build = randomUUID()
     stamp = undefined
+    kept = null
     appliedNow = undefined
     listing = undefined
     sizes.clear()

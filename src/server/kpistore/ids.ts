@@ -62,7 +62,7 @@ export interface Saved {
  * old file or the new one, never half of one).
  */
 export const save = async (path: string, filter: IdFilter, saved: Saved) => {
-  const head = Buffer.from(JSON.stringify({ ...saved, count: filter.count(), words: filter.words.length }) + '\n')
+  const head = Buffer.from(JSON.stringify({ ...saved, count: filter.count(), words: filter.words.length, sum: sumOf(filter.words) }) + '\n')
   const tmp = `${path}.tmp`
   const fh = await open(tmp, 'w')
   try {
@@ -75,18 +75,27 @@ export const save = async (path: string, filter: IdFilter, saved: Saved) => {
   await rename(tmp, path)
 }
 
-/** The filter saved at `path`, or undefined (none, or not whole). */
+/** FNV-1a over the words: what a damaged file fails. */
+const sumOf = (words: Uint32Array) => {
+  let h = 0x811c9dc5
+  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193)
+  return h >>> 0
+}
+
+/** The filter saved at `path`, or undefined (none, not whole, or not as written). */
 export const load = async (path: string): Promise<{ filter: IdFilter; saved: Saved } | undefined> => {
   const data = await readFile(path).catch(() => undefined)
   const nl = data?.indexOf(10) ?? -1
   if (!data || nl < 0) return undefined
   try {
-    const head = JSON.parse(data.toString('utf8', 0, nl)) as Saved & { count: number; words: number }
+    const head = JSON.parse(data.toString('utf8', 0, nl)) as Saved & { count: number; words: number; sum: number }
     if (typeof head.build !== 'string' || !Number.isSafeInteger(head.upTo) || !Number.isSafeInteger(head.count) || !(head.words > 0) || head.words % 8) return undefined
     if (data.length - nl - 1 !== head.words * 4) return undefined
     // Copied out: the words of a Uint32Array start at a multiple of 4, the file's after its header line.
     const words = new Uint32Array(head.words)
     new Uint8Array(words.buffer).set(data.subarray(nl + 1))
+    // A bit cleared by a bad sector would be an id the filter denies: the file must be as written.
+    if (sumOf(words) !== head.sum) return undefined
     return { filter: idFilter(0, words, head.count), saved: { build: head.build, upTo: head.upTo } }
   } catch {
     return undefined

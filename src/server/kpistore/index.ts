@@ -111,8 +111,10 @@ export const openKpiStore = (options: KpiStoreOptions) => {
     const wait = Math.min(30_000, 1000 * 2 ** restarts++)
     setTimeout(() => {
       if (closed) return
-      void stop().catch(() => {})
-      start()
+      // The stopped store closed (and its filter of ids kept) before another opens the database;
+      // one that does not answer within 10 s is left to end on its own.
+      const gone = new Promise((resolve) => setTimeout(resolve, 10_000).unref())
+      void Promise.race([stop().catch(() => {}), gone]).then(() => closed || start())
     }, wait).unref()
   }
 
@@ -147,8 +149,12 @@ export const openKpiStore = (options: KpiStoreOptions) => {
       waiting.clear()
       if (current()) fail(err.message)
     }
+    let exited = false
     worker.on('error', lost)
-    worker.on('exit', (code) => closed || lost(new Error(`the KPI store's thread stopped (${code})`)))
+    worker.on('exit', (code) => {
+      exited = true
+      if (!closed) lost(new Error(`the KPI store's thread stopped (${code})`))
+    })
     send = (req) =>
       new Promise((resolve, reject) => {
         const id = next++
@@ -156,7 +162,8 @@ export const openKpiStore = (options: KpiStoreOptions) => {
         worker.postMessage({ id, ...req })
       })
     stop = async () => {
-      await send({ op: 'close' }).catch(() => {})
+      // A thread that has ended answers nothing more.
+      if (!exited) await send({ op: 'close' }).catch(() => {})
       await worker.terminate()
     }
   }

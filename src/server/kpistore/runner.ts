@@ -6,7 +6,7 @@
  */
 import { rename } from 'node:fs/promises'
 import { basename, dirname } from 'node:path'
-import { FAR, Locked, MissingDatabase, openEngine, type Engine, type EngineOptions, type Progress } from './engine'
+import { DAMAGED, FAR, Locked, MissingDatabase, openEngine, type Engine, type EngineOptions, type Progress } from './engine'
 import type { CommitmentOptions } from '../../kpi/commitments'
 import type { TrafficFilter } from '../../kpi/index'
 import { commitmentsOver } from './commitments'
@@ -34,13 +34,6 @@ export interface RunnerOptions extends Omit<EngineOptions, 'onProgress'> {
   /** When this store last set its database aside (epoch ms): damage again within a day is not repaired. */
   repairedAt?: number
 }
-
-/**
- * What DuckDB says of a database file that is damaged rather than busy, full or asked too much:
- * a checksum that fails, a block cut short, a file it does not recognise, or an internal error
- * (after which it refuses the database until it is opened again).
- */
-const DAMAGED = /Corrupt database file|checksum|not a valid DuckDB database|Could not read enough bytes|INTERNAL Error|database has been invalidated|Serialization Error/i
 
 const DAY = 86_400_000
 

@@ -44,7 +44,7 @@ describe('stored message ids filter', () => {
     expect(idFilter(1000).mayHaveAny(stored.a, stored.b)).toBe(false)
   })
 
-  it('is read back as written, and not at all when the file is cut short or is not one', async () => {
+  it('is read back as written, and not at all when the file is damaged, cut short or not one', async () => {
     const filter = idFilter(1000)
     const stored = halves(9, 1000)
     filter.add(stored.a, stored.b)
@@ -56,6 +56,10 @@ describe('stored message ids filter', () => {
     expect(back.filter.count()).toBe(1000)
     expect(back.filter.mayHaveAny(stored.a.subarray(10, 11), stored.b.subarray(10, 11))).toBe(true)
     const whole = readFileSync(path)
+    const damaged = Buffer.from(whole)
+    damaged[damaged.length - 100] ^= 0xff
+    writeFileSync(path, damaged)
+    expect(await load(path)).toBeUndefined()
     writeFileSync(path, whole.subarray(0, whole.length - 4))
     expect(await load(path)).toBeUndefined()
     writeFileSync(path, 'not a filter')
