@@ -246,7 +246,7 @@ export const openEngine = async (options: EngineOptions) => {
   const readIds = async () => {
     await seqNow()
     const file = await keptFilter()
-    // Taken: the next read, if any, reads the file again.
+    // Taken: the file is read again only after a bulk load (which sets \`kept\` back to undefined).
     kept = null
     if (file) {
       // It holds every event below its upTo, and no event was applied below it since (seqNow).

@@ -17,66 +17,72 @@ const stored = (dir: string) => {
   return events
 }
 
+/** A data directory of stored events; \`append\` adds lines to its newest day file, as the collector appends. */
+const dataDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'footfall-engine-'))
+  const events = stored(dir)
+  const newest = readdirSync(dir).filter((f) => f.endsWith('.ndjson')).sort().at(-1)!
+  const append = (list: KpiEvent[]) => appendFileSync(join(dir, newest), list.map((e) => JSON.stringify(e) + '\n').join(''))
+  return { dir, db: join(dir, 'kpi.duckdb'), events, pages: events.filter((e) => e.type === 'page'), append }
+}
+
+/** A store built from the directory's files, then closed. */
+const build = async (dir: string, db: string) => {
+  const built = await openEngine({ source: { dir }, db })
+  await built.catchUp()
+  await built.close()
+}
+
+/** Run statements on the database directly (the engine closed); the rows of the last. */
+const direct = async (db: string, ...statements: string[]) => {
+  const instance = await DuckDBInstance.create(db)
+  const c = await instance.connect()
+  let rows: Record<string, unknown>[] = []
+  for (const sql of statements) rows = (await c.runAndReadAll(sql)).getRowObjectsJS() as Record<string, unknown>[]
+  c.closeSync()
+  instance.closeSync()
+  return rows
+}
+
+/** The report of the whole history, without its bounds. */
+const whole = async (engine: Awaited<ReturnType<typeof openEngine>>) => {
+  const [{ from: _f, to: _t, ...got }] = await engine.report([-FAR, FAR])
+  return got
+}
+
 describe('KPI store engine', () => {
   it('folds the sessions of a build that stopped before its fold, with nothing new to apply', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'footfall-engine-'))
-    const events = stored(dir)
-    const db = join(dir, 'kpi.duckdb')
-    const built = await openEngine({ source: { dir }, db })
-    await built.catchUp()
-    await built.close()
+    const { dir, db, events } = dataDir()
+    await build(dir, db)
     // What a process ending between the last chunk's commit and the fold leaves.
-    const instance = await DuckDBInstance.create(db)
-    const raw = await instance.connect()
-    for (const table of ['sessions', 'cells', 'near', 'long', 'long_events', 'kin']) await raw.run(`DELETE FROM ${table}`)
-    await raw.run(`INSERT OR REPLACE INTO meta VALUES ('sessions', 'stale')`)
-    raw.closeSync()
-    instance.closeSync()
+    await direct(db, ...['sessions', 'cells', 'near', 'long', 'long_events', 'kin'].map((t) => `DELETE FROM ${t}`), `INSERT OR REPLACE INTO meta VALUES ('sessions', 'stale')`)
     const engine = await openEngine({ source: { dir }, db })
     expect(await engine.catchUp()).toBe(true)
-    const [{ from: _f, to: _t, ...got }] = await engine.report([-FAR, FAR])
-    expect(got).toEqual(computeKpis(events))
+    expect(await whole(engine)).toEqual(computeKpis(events))
     await engine.close()
   })
 
   it('brings a store of schema 5 up to date in place (kin from its sessions, or from the fold still to come), without a rebuild', async () => {
-    const read = async (db: string, sql: string) => {
-      const instance = await DuckDBInstance.create(db)
-      const c = await instance.connect()
-      const rows = (await c.runAndReadAll(sql)).getRowObjectsJS()
-      c.closeSync()
-      instance.closeSync()
-      return rows
-    }
     const KIN = `SELECT * FROM kin ORDER BY ALL`
     for (const stale of [false, true]) {
-      const dir = mkdtempSync(join(tmpdir(), 'footfall-engine-'))
-      const events = stored(dir)
-      const db = join(dir, 'kpi.duckdb')
-      const built = await openEngine({ source: { dir }, db })
-      await built.catchUp()
-      await built.close()
-      const want = await read(db, KIN)
+      const { dir, db, events } = dataDir()
+      await build(dir, db)
+      const want = await direct(db, KIN)
       expect(want.length).toBeGreaterThan(0)
       // What schema 5 left: no kin; a marker row that a rebuild (a new file) would not keep.
-      const instance = await DuckDBInstance.create(db)
-      const raw = await instance.connect()
-      await raw.run(`DROP TABLE kin`)
-      await raw.run(`UPDATE meta SET value = '5' WHERE key = 'version'`)
-      await raw.run(`INSERT INTO meta VALUES ('marker', 'kept')`)
-      if (stale) {
-        for (const table of ['sessions', 'cells', 'near', 'long', 'long_events']) await raw.run(`DELETE FROM ${table}`)
-        await raw.run(`INSERT OR REPLACE INTO meta VALUES ('sessions', 'stale')`)
-      }
-      raw.closeSync()
-      instance.closeSync()
+      await direct(
+        db,
+        `DROP TABLE kin`,
+        `UPDATE meta SET value = '5' WHERE key = 'version'`,
+        `INSERT INTO meta VALUES ('marker', 'kept')`,
+        ...(stale ? [...['sessions', 'cells', 'near', 'long', 'long_events'].map((t) => `DELETE FROM ${t}`), `INSERT OR REPLACE INTO meta VALUES ('sessions', 'stale')`] : []),
+      )
       const engine = await openEngine({ source: { dir }, db })
       expect(await engine.catchUp()).toBe(true)
-      const [{ from: _f, to: _t, ...got }] = await engine.report([-FAR, FAR])
-      expect(got).toEqual(computeKpis(events))
+      expect(await whole(engine)).toEqual(computeKpis(events))
       await engine.close()
-      expect(await read(db, KIN)).toEqual(want)
-      expect(await read(db, `SELECT key, value FROM meta WHERE key IN ('marker', 'version') ORDER BY key`)).toEqual([
+      expect(await direct(db, KIN)).toEqual(want)
+      expect(await direct(db, `SELECT key, value FROM meta WHERE key IN ('marker', 'version') ORDER BY key`)).toEqual([
         { key: 'marker', value: 'kept' },
         { key: 'version', value: SCHEMA_VERSION },
       ])
@@ -84,36 +90,20 @@ describe('KPI store engine', () => {
   })
 
   it('rebuilds from the day files a store of schema 5 whose upgrade fails', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'footfall-engine-'))
-    const events = stored(dir)
-    const db = join(dir, 'kpi.duckdb')
-    const built = await openEngine({ source: { dir }, db })
-    await built.catchUp()
-    await built.close()
-    const instance = await DuckDBInstance.create(db)
-    const raw = await instance.connect()
+    const { dir, db, events } = dataDir()
+    await build(dir, db)
     // A table in the way of the upgrade's statements.
-    await raw.run(`DROP TABLE kin`)
-    await raw.run(`CREATE TABLE kin (x INTEGER)`)
-    await raw.run(`UPDATE meta SET value = '5' WHERE key = 'version'`)
-    raw.closeSync()
-    instance.closeSync()
+    await direct(db, `DROP TABLE kin`, `CREATE TABLE kin (x INTEGER)`, `UPDATE meta SET value = '5' WHERE key = 'version'`)
     const engine = await openEngine({ source: { dir }, db })
     expect(await engine.catchUp()).toBe(true)
-    const [{ from: _f, to: _t, ...got }] = await engine.report([-FAR, FAR])
-    expect(got).toEqual(computeKpis(events))
+    expect(await whole(engine)).toEqual(computeKpis(events))
     await engine.close()
   })
 
   it('checks a batch against every stored message id only when one of its ids may be stored', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'footfall-engine-'))
-    const events = stored(dir)
-    const engine = await openEngine({ source: { dir }, db: join(dir, 'kpi.duckdb') })
+    const { dir, db, events, pages, append } = dataDir()
+    const engine = await openEngine({ source: { dir }, db })
     await engine.catchUp()
-    // To the newest day file, as the collector appends.
-    const newest = readdirSync(dir).filter((f) => f.endsWith('.ndjson')).sort().at(-1)!
-    const append = (list: KpiEvent[]) => appendFileSync(join(dir, newest), list.map((e) => JSON.stringify(e) + '\n').join(''))
-    const pages = events.filter((e) => e.type === 'page')
     const fresh = pages.slice(0, 5).map((e) => ({ ...e, messageId: `${e.messageId}-new` }))
     const steps: KpiEvent[][] = [
       fresh, // none stored: no check
@@ -125,18 +115,12 @@ describe('KPI store engine', () => {
       expect(await engine.catchUp()).toBe(true)
     }
     expect(engine.checks()).toEqual({ full: 2, skipped: 1 })
-    const [{ from: _f, to: _t, ...got }] = await engine.report([-FAR, FAR])
-    expect(got).toEqual(computeKpis([...events, ...steps.flat()]))
+    expect(await whole(engine)).toEqual(computeKpis([...events, ...steps.flat()]))
     await engine.close()
   })
 
   it('keeps the filter of stored ids beside the database: a restart reads it and the events applied after it was kept', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'footfall-engine-'))
-    const events = stored(dir)
-    const db = join(dir, 'kpi.duckdb')
-    const newest = readdirSync(dir).filter((f) => f.endsWith('.ndjson')).sort().at(-1)!
-    const append = (list: KpiEvent[]) => appendFileSync(join(dir, newest), list.map((e) => JSON.stringify(e) + '\n').join(''))
-    const pages = events.filter((e) => e.type === 'page')
+    const { dir, db, events, pages, append } = dataDir()
     const later = pages.slice(0, 4).map((e) => ({ ...e, messageId: `${e.messageId}-later` }))
     let engine = await openEngine({ source: { dir }, db })
     await engine.catchUp()
@@ -157,18 +141,12 @@ describe('KPI store engine', () => {
     // The fresh batch needed no check; the repeats of an event applied after the file was kept and
     // of one from the first build were both found, and dropped.
     expect(engine.checks()).toEqual({ full: 2, skipped: 1 })
-    const [{ from: _f, to: _t, ...got }] = await engine.report([-FAR, FAR])
-    expect(got).toEqual(computeKpis([...events, ...later, ...steps.flat()]))
+    expect(await whole(engine)).toEqual(computeKpis([...events, ...later, ...steps.flat()]))
     await engine.close()
   })
 
   it('keeps every id applied after a restart in the filter, though the last event stored before it was a dropped repeat and a process ended without keeping its filter', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'footfall-engine-'))
-    const events = stored(dir)
-    const db = join(dir, 'kpi.duckdb')
-    const newest = readdirSync(dir).filter((f) => f.endsWith('.ndjson')).sort().at(-1)!
-    const append = (list: KpiEvent[]) => appendFileSync(join(dir, newest), list.map((e) => JSON.stringify(e) + '\n').join(''))
-    const pages = events.filter((e) => e.type === 'page')
+    const { dir, db, events, pages, append } = dataDir()
     // The last line a repeat: the build drops it, and the next order of application the database
     // shows is below the one the process counted to (and kept with the filter at close).
     append([pages[2]])
@@ -191,26 +169,21 @@ describe('KPI store engine', () => {
     await engine.catchUp()
     const steps = [fresh, [fresh[0]]]
     expect(engine.checks()).toEqual({ full: 1, skipped: 0 })
-    const [{ from: _f, to: _t, ...got }] = await engine.report([-FAR, FAR])
-    expect(got).toEqual(computeKpis([...events, pages[2], ...steps.flat()]))
+    expect(await whole(engine)).toEqual(computeKpis([...events, pages[2], ...steps.flat()]))
     await engine.close()
   })
 
   it('does not read a kept filter of another build of the database (or another hash function): it reads every id again', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'footfall-engine-'))
-    const events = stored(dir)
-    const db = join(dir, 'kpi.duckdb')
+    const { dir, db, events, pages, append } = dataDir()
     // A filter that says no id is stored, from far after every event: believed, it would let repeats in.
     await save(`${db}.ids`, idFilter(1000), { build: 'another build 123', upTo: 1_000_000 })
     const engine = await openEngine({ source: { dir }, db })
     await engine.catchUp()
-    const newest = readdirSync(dir).filter((f) => f.endsWith('.ndjson')).sort().at(-1)!
-    const repeat = events.filter((e) => e.type === 'page')[3]
-    appendFileSync(join(dir, newest), JSON.stringify(repeat) + '\n')
+    const repeat = pages[3]
+    append([repeat])
     await engine.catchUp()
     expect(engine.checks()).toEqual({ full: 1, skipped: 0 })
-    const [{ from: _f, to: _t, ...got }] = await engine.report([-FAR, FAR])
-    expect(got).toEqual(computeKpis([...events, repeat]))
+    expect(await whole(engine)).toEqual(computeKpis([...events, repeat]))
     await engine.close()
   })
 
